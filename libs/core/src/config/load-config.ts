@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { AppConfig } from './app-config.js';
+import { EnvironmentSchema, SECRET_VARIABLES } from './environment.schema.js';
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+type RawEnv = Record<string, string | undefined>;
+
+/** `NAME_FILE=/run/secrets/x` stands for `NAME=<contents of the file>`. */
+function readSecretFiles(raw: RawEnv, problems: string[]): RawEnv {
+  const env = { ...raw };
+  for (const name of SECRET_VARIABLES) {
+    const file = raw[`${name}_FILE`];
+    if (!file) continue;
+    if (raw[name]) {
+      problems.push(`${name} and ${name}_FILE are both set; set only one`);
+      continue;
+    }
+    try {
+      env[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      problems.push(`${name}_FILE: cannot read ${file} (${(error as Error).message})`);
+    }
+  }
+  return env;
+}
+
+function describe(errors: ValidationError[], raw: RawEnv): string[] {
+  return errors.flatMap((error) => {
+    const given = raw[error.property];
+    const shown = SECRET_VARIABLES.includes(error.property as never) ? '<secret>' : given;
+    const reasons = Object.values(error.constraints ?? {}).join('; ');
+    return [`${error.property}: ${reasons} (got ${JSON.stringify(shown)})`];
+  });
+}
+
+function chromaHeaders(schema: EnvironmentSchema): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (schema.CHROMA_AUTH) {
+    headers.Authorization = `Basic ${Buffer.from(schema.CHROMA_AUTH).toString('base64')}`;
+  }
+  if (schema.CHROMA_TOKEN) {
+    headers.Authorization = `Bearer ${schema.CHROMA_TOKEN}`;
+    headers['X-Chroma-Token'] = schema.CHROMA_TOKEN;
+  }
+  return headers;
+}
+
+/** Reads, validates and structures the configuration; throws one error naming every bad variable. */
+export function loadConfig(raw: RawEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const env = readSecretFiles(raw, problems);
+  const known = Object.keys(new EnvironmentSchema());
+  const relevant = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => known.includes(key) && value !== undefined),
+  );
+  const schema = plainToInstance(EnvironmentSchema, relevant, { exposeDefaultValues: true });
+  problems.push(...describe(validateSync(schema, { skipMissingProperties: false }), env));
+  if (schema.CHROMA_AUTH && schema.CHROMA_TOKEN) {
+    problems.push('CHROMA_AUTH and CHROMA_TOKEN are both set; a Chroma proxy takes one of them');
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+
+  const dataDir = resolve(schema.DATA_DIR);
+  const cacheHome = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return {
+    env: schema.NODE_ENV,
+    http: {
+      host: schema.HOST,
+      port: schema.PORT,
+      bodyLimit: schema.REQUEST_BODY_LIMIT,
+      swagger: schema.SWAGGER_ENABLED,
+    },
+    dataDir,
+    log: {
+      level: schema.LOG_LEVEL,
+      pretty: (schema.LOG_FORMAT ?? (schema.NODE_ENV === 'development' ? 'pretty' : 'json')) === 'pretty',
+    },
+    chroma: {
+      url: schema.CHROMA_URL?.replace(/\/+$/, ''),
+      headers: chromaHeaders(schema),
+      tenant: schema.CHROMA_TENANT,
+      database: schema.CHROMA_DATABASE,
+      timeoutMs: schema.CHROMA_TIMEOUT_MS,
+      startupTimeoutMs: schema.CHROMA_STARTUP_TIMEOUT_MS,
+      runtimeDir: resolve(schema.CHROMA_RUNTIME_DIR ?? join(cacheHome, 'memory-system', 'chroma-runtime')),
+    },
+    embedding: {
+      url: (schema.VLLM_EMBEDDING_URL ?? schema.VLLM_URL)?.replace(/\/+$/, ''),
+      apiKey: schema.VLLM_API_KEY,
+      model: schema.VLLM_EMBEDDING_MODEL,
+      timeoutMs: schema.VLLM_TIMEOUT_MS,
+      maxBatch: schema.VLLM_MAX_BATCH,
+      localDimensions: schema.LOCAL_EMBEDDING_DIMENSIONS,
+    },
+  };
+}

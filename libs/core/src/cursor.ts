@@ -1,0 +1,21 @@
+import { InvalidRequest } from './errors/domain-error.js';
+
+/** Opaque page cursors: clients pass back what they got, never build one. */
+export function encodeCursor(position: Record<string, string | number>): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+export function decodeCursor<T extends Record<string, string | number>>(
+  cursor: string,
+  isValid: (value: unknown) => value is T,
+): T {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (isValid(value)) return value;
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidRequest('cursor: not a cursor this service issued', [
+    { field: 'cursor', messages: ['not a cursor this service issued'] },
+  ]);
+}

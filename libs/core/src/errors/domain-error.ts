@@ -1,0 +1,97 @@
+/**
+ * Errors that services throw. Each knows the HTTP status and RFC 9457 problem it maps to, so
+ * services never import HTTP types and the global filter maps them all one way.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  abstract readonly title: string;
+  /** A short, stable slug; the problem `type` is built from it. */
+  abstract readonly code: string;
+  /** Seconds a client should wait before retrying (sent as `Retry-After`). */
+  readonly retryAfterSeconds?: number;
+  /** Extra members of the problem document. */
+  readonly extensions: Record<string, unknown> = {};
+
+  constructor(detail: string) {
+    super(detail);
+    this.name = new.target.name;
+  }
+}
+
+export class MemoryNotFound extends DomainError {
+  readonly status = 404;
+  readonly title = 'Memory not found';
+  readonly code = 'memory-not-found';
+  constructor(id: string) {
+    super(`No memory with id ${JSON.stringify(id)} exists for this user.`);
+  }
+}
+
+export class DuplicateMemory extends DomainError {
+  readonly status = 409;
+  readonly title = 'Duplicate memory';
+  readonly code = 'duplicate-memory';
+  constructor(existingId: string) {
+    super(`Another memory (${existingId}) already has this content and type.`);
+    this.extensions.existingId = existingId;
+  }
+}
+
+export class InvalidRequest extends DomainError {
+  readonly status = 400;
+  readonly title = 'Invalid request';
+  readonly code = 'invalid-request';
+  constructor(detail: string, errors?: Array<{ field: string; messages: string[] }>) {
+    super(detail);
+    if (errors) this.extensions.errors = errors;
+  }
+}
+
+export type Backend = 'chroma' | 'vllm';
+
+const BACKEND_NAMES: Record<Backend, string> = { chroma: 'ChromaDB', vllm: 'The inference server' };
+
+/** A backend could not be reached or answered with a transient failure: retry later. */
+export class BackendUnavailable extends DomainError {
+  readonly status = 503;
+  readonly title = 'Backend unavailable';
+  readonly code = 'backend-unavailable';
+  override readonly retryAfterSeconds: number;
+  constructor(
+    readonly backend: Backend,
+    reason: string,
+    retryAfterSeconds = 5,
+  ) {
+    super(`${BACKEND_NAMES[backend]} is unavailable: ${reason}`);
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.extensions.backend = backend;
+  }
+}
+
+/** A backend refused our request for a reason that retrying will not fix (configuration). */
+export class BackendMisconfigured extends DomainError {
+  readonly status = 502;
+  readonly title = 'Backend rejected the request';
+  readonly code = 'backend-misconfigured';
+  constructor(
+    readonly backend: Backend,
+    reason: string,
+  ) {
+    super(`${BACKEND_NAMES[backend]} rejected the request: ${reason}`);
+    this.extensions.backend = backend;
+  }
+}
+
+/** The embedding model refused the input itself (for example, longer than its context). */
+export class EmbeddingInputRejected extends DomainError {
+  readonly status = 422;
+  readonly title = 'Input rejected by the embedding model';
+  readonly code = 'embedding-input-rejected';
+}
+
+/** A feature that needs a backend the deployment does not have configured. */
+export class FeatureUnavailable extends DomainError {
+  readonly status = 503;
+  readonly title = 'Feature unavailable';
+  readonly code = 'feature-unavailable';
+}

@@ -1,0 +1,109 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { DomainError } from './domain-error.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+const PROBLEM_TYPE_BASE = 'https://memory-system.dev/problems/';
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  requestId?: string;
+  [extension: string]: unknown;
+}
+
+interface Mapped {
+  status: number;
+  code?: string;
+  title?: string;
+  detail: string;
+  retryAfter?: number;
+  extensions?: Record<string, unknown>;
+}
+
+/** body-parser's errors carry `status` and a `type` such as 'entity.parse.failed'. */
+function isBodyParserError(error: unknown): error is Error & { status: number; type: string } {
+  return (
+    error instanceof Error &&
+    typeof (error as { status?: unknown }).status === 'number' &&
+    typeof (error as { type?: unknown }).type === 'string'
+  );
+}
+
+function fromHttpException(error: HttpException): Mapped {
+  const status = error.getStatus();
+  const body = error.getResponse();
+  let detail = error.message;
+  if (typeof body === 'object' && body !== null) {
+    const message = (body as { message?: unknown }).message;
+    detail = Array.isArray(message) ? message.join('; ') : String(message ?? detail);
+  }
+  const retry = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+  return { status, detail, retryAfter: retry };
+}
+
+function map(error: unknown): Mapped {
+  if (error instanceof DomainError) {
+    return {
+      status: error.status,
+      code: error.code,
+      title: error.title,
+      detail: error.message,
+      retryAfter: error.retryAfterSeconds,
+      extensions: error.extensions,
+    };
+  }
+  if (error instanceof HttpException) return fromHttpException(error);
+  if (isBodyParserError(error) && error.status >= 400 && error.status < 500) {
+    const detail =
+      error.type === 'entity.parse.failed'
+        ? `The request body is not valid JSON: ${error.message}`
+        : error.message;
+    return { status: error.status, detail };
+  }
+  return { status: HttpStatus.INTERNAL_SERVER_ERROR, detail: 'An unexpected error occurred.' };
+}
+
+function slug(title: string): string {
+  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/** Every error, of any origin, leaves as an RFC 9457 problem document with the request id. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request & { id?: string }>();
+    const res = http.getResponse<Response>();
+    const mapped = map(error);
+    if (mapped.status >= 500 && !(error instanceof DomainError)) {
+      this.logger.error(error instanceof Error ? error.stack ?? error.message : String(error));
+    }
+    const title = mapped.title ?? STATUS_CODES[mapped.status] ?? 'Error';
+    const problem: ProblemDocument = {
+      type: PROBLEM_TYPE_BASE + (mapped.code ?? slug(title)),
+      title,
+      status: mapped.status,
+      detail: mapped.detail,
+      instance: req.originalUrl ?? req.url,
+      requestId: req.id,
+      ...mapped.extensions,
+    };
+    if (res.headersSent) return;
+    if (mapped.retryAfter !== undefined) res.setHeader('Retry-After', String(mapped.retryAfter));
+    res.status(mapped.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+}

@@ -1,0 +1,61 @@
+import type { Metadata, StoredRecord } from '@memory-system/vector';
+import type { Memory, MemoryMetadata } from './memory.js';
+
+/**
+ * How a memory sits in Chroma's flat metadata: system fields by name, each tag as a `tag:<name>`
+ * flag (so tags filter with plain equality) and user metadata under `meta:<key>`.
+ *
+ * Chroma merges metadata on upsert and cannot delete a key, so a dropped tag is written as
+ * `false` and a dropped metadata key as TOMBSTONE, a value no request can contain (validation
+ * refuses NUL characters). Neither ever matches a filter, and both are skipped when reading back.
+ */
+const TAG = 'tag:';
+const META = 'meta:';
+export const TOMBSTONE = '\u0000';
+
+export function toRecordMetadata(memory: Memory, userId: string, previous: Metadata = {}): Metadata {
+  const metadata: Metadata = {};
+  for (const key of Object.keys(previous)) {
+    if (key.startsWith(TAG)) metadata[key] = false;
+    else if (key.startsWith(META)) metadata[key] = TOMBSTONE;
+  }
+  Object.assign(metadata, {
+    userId,
+    type: memory.type,
+    contentHash: memory.contentHash,
+    createdAt: Date.parse(memory.createdAt),
+    updatedAt: Date.parse(memory.updatedAt),
+    embeddingModel: memory.embeddingModel,
+  });
+  if (memory.sessionId) metadata.sessionId = memory.sessionId;
+  for (const tag of memory.tags) metadata[TAG + tag] = true;
+  for (const [key, value] of Object.entries(memory.metadata)) metadata[META + key] = value;
+  return metadata;
+}
+
+export function toMemory(record: StoredRecord): Memory {
+  const m = record.metadata;
+  const tags: string[] = [];
+  const metadata: MemoryMetadata = {};
+  for (const [key, value] of Object.entries(m)) {
+    if (key.startsWith(TAG) && value === true) tags.push(key.slice(TAG.length));
+    else if (key.startsWith(META) && value !== TOMBSTONE) metadata[key.slice(META.length)] = value;
+  }
+  return {
+    id: record.id,
+    content: record.document,
+    type: String(m.type),
+    metadata,
+    tags: tags.sort(),
+    sessionId: typeof m.sessionId === 'string' ? m.sessionId : null,
+    contentHash: String(m.contentHash),
+    createdAt: new Date(Number(m.createdAt)).toISOString(),
+    updatedAt: new Date(Number(m.updatedAt)).toISOString(),
+    embeddingModel: String(m.embeddingModel),
+  };
+}
+
+export const recordKeys = {
+  tag: (tag: string) => TAG + tag,
+  meta: (key: string) => META + key,
+};

@@ -1,0 +1,78 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import { MemoryLimits } from '../domain/memory-limits.js';
+import { IsFlatMetadata } from './flat-metadata.validator.js';
+
+/** The field rules shared by create, update, filter and the seed routes, written once. */
+export const MemoryFields = {
+  content: (required = true) =>
+    applyDecorators(
+      (required ? ApiProperty : ApiPropertyOptional)({
+        description: 'The text to remember.',
+        maxLength: MemoryLimits.contentMaxChars,
+        example: 'The user prefers dark roast coffee.',
+      }),
+      ...(required ? [] : [IsOptional()]),
+      IsString(),
+      IsNotEmpty(),
+      MaxLength(MemoryLimits.contentMaxChars),
+      Matches(/\S/, { message: 'content must not be only white space' }),
+    ),
+  type: (required = true) =>
+    applyDecorators(
+      (required ? ApiProperty : ApiPropertyOptional)({
+        description: 'A kind of memory, e.g. text, fact, preference, insight.',
+        pattern: MemoryLimits.typePattern.source,
+        example: 'preference',
+      }),
+      ...(required ? [] : [IsOptional()]),
+      IsString(),
+      Matches(MemoryLimits.typePattern, {
+        message: 'type must start with a letter and be at most 64 letters, digits, _ or -',
+      }),
+    ),
+  metadata: () =>
+    applyDecorators(
+      ApiPropertyOptional({
+        description: `Flat key/value pairs (string, number, boolean); at most ${MemoryLimits.metadataMaxKeys} keys.`,
+        type: 'object',
+        additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+        example: { source: 'chat', confidence: 0.9 },
+      }),
+      IsOptional(),
+      IsFlatMetadata(),
+    ),
+  tags: () =>
+    applyDecorators(
+      ApiPropertyOptional({
+        type: [String],
+        maxItems: MemoryLimits.tagsMax,
+        description: 'Labels; 1-64 letters, digits, spaces or _ . : -',
+        example: ['coffee', 'preferences'],
+      }),
+      IsOptional(),
+      IsArray(),
+      ArrayMaxSize(MemoryLimits.tagsMax),
+      IsString({ each: true }),
+      Matches(MemoryLimits.tagPattern, {
+        each: true,
+        message: 'each tag must be 1-64 letters, digits, spaces or _ . : - (no leading or trailing space)',
+      }),
+    ),
+  sessionId: () =>
+    applyDecorators(
+      ApiPropertyOptional({ format: 'uuid', description: 'The session this memory belongs to.' }),
+      IsOptional(),
+      IsUUID('all', { message: 'sessionId must be a UUID' }),
+    ),
+};

@@ -1,0 +1,41 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** Response shapes, for the OpenAPI document. */
+export class MemoryView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() content!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
+  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) sessionId!: string | null;
+  @ApiProperty({ description: 'sha256 of type and content' }) contentHash!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty() embeddingModel!: string;
+}
+
+export class ScoredMemoryView extends MemoryView {
+  @ApiProperty({ description: '1 − cosine distance; higher is closer' }) score!: number;
+  @ApiProperty({ description: 'cosine distance; lower is closer' }) distance!: number;
+}
+
+export class SearchResultsView {
+  @ApiProperty({ type: [ScoredMemoryView] }) results!: ScoredMemoryView[];
+}
+
+export class MemoryPageView {
+  @ApiProperty({ type: [MemoryView] }) items!: MemoryView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class BatchItemResultView {
+  @ApiProperty() index!: number;
+  @ApiProperty({ enum: [200, 201], description: '201 stored now, 200 already stored' }) status!: number;
+  @ApiProperty({ type: MemoryView }) memory!: MemoryView;
+}
+
+export class BatchResultView {
+  @ApiProperty() created!: number;
+  @ApiProperty() existing!: number;
+  @ApiProperty({ type: [BatchItemResultView] }) results!: BatchItemResultView[];
+}

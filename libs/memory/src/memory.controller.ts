@@ -1,0 +1,95 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { type Caller, CurrentCaller } from '@memory-system/core';
+import type { Memory, MemoryPage, ScoredMemory } from './domain/memory.js';
+import { BatchCreateMemoriesDto } from './dto/batch-create-memories.dto.js';
+import { CreateMemoryDto } from './dto/create-memory.dto.js';
+import { ListMemoriesQuery } from './dto/list-memories.query.js';
+import { BatchResultView, MemoryPageView, MemoryView, SearchResultsView } from './dto/memory.views.js';
+import { SearchMemoriesDto } from './dto/search-memories.dto.js';
+import { UpdateMemoryDto } from './dto/update-memory.dto.js';
+import { MemoryIdPipe } from './memory-id.pipe.js';
+import { MemoryService } from './memory.service.js';
+
+@ApiTags('memories')
+@Controller({ path: 'memories', version: '1' })
+export class MemoryController {
+  constructor(private readonly memories: MemoryService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Store a memory (the same content and type again returns the stored one, 200)' })
+  @ApiCreatedResponse({ type: MemoryView, description: 'Stored' })
+  @ApiOkResponse({ type: MemoryView, description: 'Already stored: the existing memory' })
+  async create(
+    @CurrentCaller() caller: Caller,
+    @Body() body: CreateMemoryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Memory> {
+    const { memory, created } = await this.memories.create(caller, body);
+    res.status(created ? 201 : 200);
+    return memory;
+  }
+
+  @Post('batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Store up to 500 memories in one request' })
+  @ApiOkResponse({ type: BatchResultView })
+  async createBatch(
+    @CurrentCaller() caller: Caller,
+    @Body() body: BatchCreateMemoriesDto,
+  ): Promise<BatchResultView> {
+    const outcomes = await this.memories.createMany(caller, body.items);
+    const results = outcomes.map((o, index) => ({ index, status: o.created ? 201 : 200, memory: o.memory }));
+    const created = results.filter((r) => r.status === 201).length;
+    return { created, existing: results.length - created, results };
+  }
+
+  @Post('search')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Find the memories closest in meaning to a query, best first' })
+  @ApiOkResponse({ type: SearchResultsView })
+  async search(
+    @CurrentCaller() caller: Caller,
+    @Body() body: SearchMemoriesDto,
+  ): Promise<{ results: ScoredMemory[] }> {
+    return { results: await this.memories.search(caller, body) };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List memories, a page at a time' })
+  @ApiOkResponse({ type: MemoryPageView })
+  list(@CurrentCaller() caller: Caller, @Query() query: ListMemoriesQuery): Promise<MemoryPage> {
+    return this.memories.list(caller, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: MemoryView })
+  get(@CurrentCaller() caller: Caller, @Param('id', MemoryIdPipe) id: string): Promise<Memory> {
+    return this.memories.get(caller, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a memory; a new content is embedded again' })
+  @ApiOkResponse({ type: MemoryView })
+  update(
+    @CurrentCaller() caller: Caller,
+    @Param('id', MemoryIdPipe) id: string,
+    @Body() body: UpdateMemoryDto,
+  ): Promise<Memory> {
+    return this.memories.update(caller, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async remove(@CurrentCaller() caller: Caller, @Param('id', MemoryIdPipe) id: string): Promise<void> {
+    await this.memories.remove(caller, id);
+  }
+}

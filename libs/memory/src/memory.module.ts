@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { InferenceModule } from '@memory-system/inference';
+import { VectorModule } from '@memory-system/vector';
+import { LegacyMemoryController } from './legacy/legacy-memory.controller.js';
+import { MemoryController } from './memory.controller.js';
+import { MemoryService } from './memory.service.js';
+
+@Module({
+  imports: [VectorModule, InferenceModule],
+  controllers: [MemoryController, LegacyMemoryController],
+  providers: [MemoryService],
+  exports: [MemoryService],
+})
+export class MemoryModule {}

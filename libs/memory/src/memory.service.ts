@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import {
+  type Caller,
+  decodeCursor,
+  DuplicateMemory,
+  encodeCursor,
+  KeyedMutex,
+  MemoryNotFound,
+} from '@memory-system/core';
+import { Embedder } from '@memory-system/inference';
+import { type VectorScope, VectorStore } from '@memory-system/vector';
+import { contentHash } from './domain/content-hash.js';
+import type {
+  Memory,
+  MemoryFilter,
+  MemoryPage,
+  MemoryPatch,
+  MemorySearch,
+  NewMemory,
+  ScoredMemory,
+} from './domain/memory.js';
+import { toVectorFilter } from './domain/memory-filter.js';
+import { toMemory, toRecordMetadata } from './domain/memory-record.mapper.js';
+
+export interface CreateOutcome {
+  memory: Memory;
+  /** False when the same content and type already existed and that memory is returned. */
+  created: boolean;
+}
+
+interface ListQuery extends Pick<MemoryFilter, 'type' | 'sessionId'> {
+  tag?: string;
+  limit: number;
+  cursor?: string;
+}
+
+type OffsetCursor = { o: number };
+const isOffsetCursor = (v: unknown): v is OffsetCursor =>
+  typeof v === 'object' && v !== null && Number.isSafeInteger((v as OffsetCursor).o) && (v as OffsetCursor).o >= 0;
+
+/**
+ * Stores, finds, changes and forgets one user's memories. Every method takes the caller first and
+ * every store call is scoped by it, so one user's data is never reachable from another's request.
+ */
+@Injectable()
+export class MemoryService {
+  /** Serialises "is it already there? then add" per user, so racing duplicates store once. */
+  private readonly writes = new KeyedMutex();
+
+  constructor(
+    private readonly store: VectorStore,
+    private readonly embedder: Embedder,
+  ) {}
+
+  async create(caller: Caller, input: NewMemory): Promise<CreateOutcome> {
+    const [outcome] = await this.createMany(caller, [input]);
+    return outcome!;
+  }
+
+  /**
+   * Stores many memories with one embedding call and one store call per chunk. Items whose content
+   * and type exist already (stored before, or earlier in the same batch) return that memory.
+   */
+  async createMany(caller: Caller, inputs: NewMemory[]): Promise<CreateOutcome[]> {
+    const scope = await this.scopeFor(caller);
+    const hashes = inputs.map((input) => contentHash(input.type, input.content));
+    const existing = await this.findByHashes(scope, hashes);
+    const firstIndexOf = new Map<string, number>();
+    const fresh = inputs.flatMap((input, index) => {
+      const hash = hashes[index]!;
+      if (existing.has(hash) || firstIndexOf.has(hash)) return [];
+      firstIndexOf.set(hash, index);
+      return [{ input, index, hash }];
+    });
+    const embeddings = fresh.length
+      ? await this.embedder.embed(fresh.map((item) => item.input.content))
+      : [];
+
+    const createdByHash = await this.writes.run(caller.userId, async () => {
+      // Someone may have stored the same content while we were embedding.
+      const raced = await this.findByHashes(scope, fresh.map((item) => item.hash));
+      const now = new Date().toISOString();
+      const toAdd = fresh.flatMap((item, i) => {
+        if (raced.has(item.hash)) return [];
+        const memory = this.newMemory(item.input, item.hash, now, scope.model);
+        return [{ memory, embedding: embeddings[i]! }];
+      });
+      await this.store.add(
+        scope,
+        toAdd.map(({ memory, embedding }) => ({
+          id: memory.id,
+          document: memory.content,
+          embedding,
+          metadata: toRecordMetadata(memory, caller.userId),
+        })),
+      );
+      for (const [hash, memory] of raced) existing.set(hash, memory);
+      return new Map(toAdd.map(({ memory }) => [memory.contentHash, memory]));
+    });
+
+    return hashes.map((hash, index) => {
+      const created = createdByHash.get(hash);
+      if (created && firstIndexOf.get(hash) === index) return { memory: created, created: true };
+      return { memory: (existing.get(hash) ?? created)!, created: false };
+    });
+  }
+
+  async get(caller: Caller, id: string): Promise<Memory> {
+    const scope = await this.scopeFor(caller);
+    const [record] = await this.store.get(scope, [id]);
+    if (!record) throw new MemoryNotFound(id);
+    return toMemory(record);
+  }
+
+  /** Applies the patch; a content change is re-embedded, everything else keeps its vector. */
+  async update(caller: Caller, id: string, patch: MemoryPatch): Promise<Memory> {
+    const scope = await this.scopeFor(caller);
+    return this.writes.run(caller.userId, async () => {
+      const [record] = await this.store.get(scope, [id], { embeddings: true });
+      if (!record?.embedding) throw new MemoryNotFound(id);
+      const current = toMemory(record);
+      const content = patch.content ?? current.content;
+      const type = patch.type ?? current.type;
+      const hash = contentHash(type, content);
+      if (hash !== current.contentHash) {
+        const clash = (await this.findByHashes(scope, [hash])).get(hash);
+        if (clash && clash.id !== id) throw new DuplicateMemory(clash.id);
+      }
+      const updated: Memory = {
+        ...current,
+        content,
+        type,
+        metadata: patch.metadata ?? current.metadata,
+        tags: patch.tags ? [...new Set(patch.tags)].sort() : current.tags,
+        contentHash: hash,
+        updatedAt: new Date().toISOString(),
+      };
+      const embedding =
+        content === current.content ? record.embedding : (await this.embedder.embed([content]))[0]!;
+      await this.store.upsert(scope, [
+        {
+          id,
+          document: content,
+          embedding,
+          metadata: toRecordMetadata(updated, caller.userId, record.metadata),
+        },
+      ]);
+      return updated;
+    });
+  }
+
+  async remove(caller: Caller, id: string): Promise<void> {
+    const scope = await this.scopeFor(caller);
+    const [record] = await this.store.get(scope, [id]);
+    if (!record) throw new MemoryNotFound(id);
+    await this.store.delete(scope, [id]);
+  }
+
+  async list(caller: Caller, query: ListQuery): Promise<MemoryPage> {
+    const scope = await this.scopeFor(caller);
+    const offset = query.cursor ? decodeCursor(query.cursor, isOffsetCursor).o : 0;
+    const filter = toVectorFilter({
+      type: query.type,
+      sessionId: query.sessionId,
+      tags: query.tag ? [query.tag] : undefined,
+    });
+    // One record more than asked tells whether another page exists without counting.
+    const records = await this.store.find(scope, filter, { limit: query.limit + 1, offset });
+    const items = records.slice(0, query.limit).map(toMemory);
+    const more = records.length > query.limit;
+    return { items, nextCursor: more ? encodeCursor({ o: offset + query.limit }) : null };
+  }
+
+  async search(caller: Caller, search: MemorySearch): Promise<ScoredMemory[]> {
+    const scope = await this.scopeFor(caller);
+    const [embedding] = await this.embedder.embed([search.query]);
+    const matches = await this.store.query(scope, embedding!, {
+      limit: search.limit,
+      filter: toVectorFilter(search.filter),
+    });
+    return matches
+      .map((match) => ({ ...toMemory(match), distance: match.distance, score: 1 - match.distance }))
+      .filter((result) => search.minScore === undefined || result.score >= search.minScore)
+      .sort((a, b) => a.distance - b.distance);
+  }
+
+  private async scopeFor(caller: Caller): Promise<VectorScope> {
+    const space = await this.embedder.space();
+    return { userId: caller.userId, model: space.model, dimension: space.dimension };
+  }
+
+  private async findByHashes(scope: VectorScope, hashes: string[]): Promise<Map<string, Memory>> {
+    const unique = [...new Set(hashes)];
+    if (unique.length === 0) return new Map();
+    const filter = { contentHash: { $in: unique } };
+    const records = await this.store.find(scope, filter, { limit: unique.length, offset: 0 });
+    return new Map(records.map((record) => [String(record.metadata.contentHash), toMemory(record)]));
+  }
+
+  private newMemory(input: NewMemory, hash: string, now: string, model: string): Memory {
+    return {
+      id: randomUUID(),
+      content: input.content,
+      type: input.type,
+      metadata: input.metadata ?? {},
+      tags: [...new Set(input.tags ?? [])].sort(),
+      sessionId: input.sessionId ?? null,
+      contentHash: hash,
+      createdAt: now,
+      updatedAt: now,
+      embeddingModel: model,
+    };
+  }
+}

@@ -1,0 +1,17 @@
+/** Where the Chroma server is and how to authenticate to it. */
+export class ChromaEndpoint {
+  constructor(
+    readonly url: string,
+    readonly headers: Record<string, string>,
+    /** Stops the server when the app owns it (embedded mode). */
+    private readonly stopServer?: () => Promise<void>,
+  ) {}
+
+  get embedded(): boolean {
+    return this.stopServer !== undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.stopServer?.();
+  }
+}

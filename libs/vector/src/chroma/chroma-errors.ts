@@ -1,0 +1,41 @@
+import { BackendMisconfigured, BackendUnavailable } from '@memory-system/core';
+
+/** Maps the chromadb client's errors onto domain errors; anything else is our bug and rethrown. */
+export function mapChromaError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const message = error.message;
+  switch (error.name) {
+    case 'ChromaConnectionError':
+    case 'ChromaServerError':
+    case 'ChromaRateLimitError':
+    case 'ChromaQuotaExceededError':
+      return new BackendUnavailable('chroma', message);
+    case 'ChromaUnauthorizedError':
+    case 'ChromaForbiddenError':
+      return new BackendMisconfigured(
+        'chroma',
+        `${message} (check CHROMA_AUTH or CHROMA_TOKEN)`,
+      );
+    default:
+      if (/fetch failed|ECONNREFUSED|ECONNRESET|socket hang up/i.test(message)) {
+        return new BackendUnavailable('chroma', message);
+      }
+      return error;
+  }
+}
+
+/** Rejects with BackendUnavailable when `work` takes longer than `ms`: a request never hangs. */
+export async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new BackendUnavailable('chroma', `${what} timed out after ${ms} ms`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

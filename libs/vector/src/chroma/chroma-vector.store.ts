@@ -1,0 +1,186 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { ChromaClient, type Collection } from 'chromadb';
+import { AppConfig, BackendUnavailable } from '@memory-system/core';
+import {
+  type Metadata,
+  type PageRequest,
+  type QueryMatch,
+  type StoredRecord,
+  type VectorFilter,
+  type VectorRecord,
+  type VectorScope,
+  VectorStore,
+} from '../vector-store.port.js';
+import { ChromaEndpoint } from './chroma-endpoint.js';
+import { mapChromaError, withTimeout } from './chroma-errors.js';
+import { collectionNameFor } from './collection-name.js';
+import { checkChromaApiVersion } from './chroma-version-check.js';
+
+function clientFor(endpoint: ChromaEndpoint, config: AppConfig): ChromaClient {
+  const url = new URL(endpoint.url);
+  const ssl = url.protocol === 'https:';
+  return new ChromaClient({
+    host: url.hostname,
+    port: url.port ? Number(url.port) : ssl ? 443 : 80,
+    ssl,
+    tenant: config.chroma.tenant,
+    database: config.chroma.database,
+    headers: endpoint.headers,
+  });
+}
+
+@Injectable()
+export class ChromaVectorStore extends VectorStore implements OnModuleInit {
+  private readonly logger = new Logger(ChromaVectorStore.name);
+  private readonly client: ChromaClient;
+  /** Collection handles by name; a failed lookup is forgotten so the next call retries. */
+  private readonly collections = new Map<string, Promise<Collection>>();
+
+  constructor(
+    private readonly endpoint: ChromaEndpoint,
+    private readonly config: AppConfig,
+  ) {
+    super();
+    this.client = clientFor(endpoint, config);
+  }
+
+  /** Refuses to start against a server too old for the v2 API; an unreachable one is only logged. */
+  async onModuleInit(): Promise<void> {
+    await checkChromaApiVersion(this.endpoint, this.config.chroma.timeoutMs, this.logger);
+  }
+
+  async add(scope: VectorScope, records: VectorRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.call(scope, 'add', (c) => c.add(columns(records)));
+  }
+
+  async upsert(scope: VectorScope, records: VectorRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.call(scope, 'upsert', (c) => c.upsert(columns(records)));
+  }
+
+  async get(
+    scope: VectorScope,
+    ids: string[],
+    options: { embeddings?: boolean } = {},
+  ): Promise<StoredRecord[]> {
+    if (ids.length === 0) return [];
+    const result = await this.call(scope, 'get', (c) =>
+      c.get({
+        ids,
+        include: options.embeddings
+          ? ['documents', 'metadatas', 'embeddings']
+          : ['documents', 'metadatas'],
+      }),
+    );
+    const found = rows(result.ids, result.documents, result.metadatas);
+    if (options.embeddings) {
+      found.forEach((row, i) => (row.embedding = Array.from(result.embeddings[i] ?? [])));
+    }
+    return found;
+  }
+
+  async find(
+    scope: VectorScope,
+    filter: VectorFilter | undefined,
+    page: PageRequest,
+  ): Promise<StoredRecord[]> {
+    const result = await this.call(scope, 'get', (c) =>
+      c.get({
+        where: filter as never,
+        limit: page.limit,
+        offset: page.offset,
+        include: ['documents', 'metadatas'],
+      }),
+    );
+    return rows(result.ids, result.documents, result.metadatas);
+  }
+
+  async query(
+    scope: VectorScope,
+    embedding: number[],
+    options: { limit: number; filter?: VectorFilter },
+  ): Promise<QueryMatch[]> {
+    const result = await this.call(scope, 'query', (c) =>
+      c.query({
+        queryEmbeddings: [embedding],
+        nResults: options.limit,
+        where: options.filter as never,
+        include: ['documents', 'metadatas', 'distances'],
+      }),
+    );
+    const distances = result.distances[0] ?? [];
+    return rows(result.ids[0] ?? [], result.documents[0] ?? [], result.metadatas[0] ?? []).map(
+      (row, i) => ({ ...row, distance: distances[i] ?? Number.NaN }),
+    );
+  }
+
+  async delete(scope: VectorScope, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.call(scope, 'delete', (c) => c.delete({ ids }));
+  }
+
+  async heartbeat(): Promise<void> {
+    try {
+      await withTimeout(this.client.heartbeat(), this.config.chroma.timeoutMs, 'heartbeat');
+    } catch (error) {
+      throw mapChromaError(error);
+    }
+  }
+
+  private async call<T>(
+    scope: VectorScope,
+    operation: string,
+    work: (collection: Collection) => Promise<T>,
+  ): Promise<T> {
+    const name = collectionNameFor(scope);
+    try {
+      const collection = await this.collection(name, scope);
+      return await withTimeout(work(collection), this.config.chroma.timeoutMs, operation);
+    } catch (error) {
+      const mapped = mapChromaError(error);
+      if (mapped instanceof BackendUnavailable) this.collections.delete(name);
+      throw mapped;
+    }
+  }
+
+  private collection(name: string, scope: VectorScope): Promise<Collection> {
+    let handle = this.collections.get(name);
+    if (!handle) {
+      handle = withTimeout(
+        this.client.getOrCreateCollection({
+          name,
+          embeddingFunction: null,
+          configuration: { hnsw: { space: 'cosine' } },
+          metadata: { model: scope.model, dimension: scope.dimension },
+        }),
+        this.config.chroma.timeoutMs,
+        'opening the collection',
+      );
+      handle.catch(() => this.collections.delete(name));
+      this.collections.set(name, handle);
+    }
+    return handle;
+  }
+}
+
+function columns(records: VectorRecord[]) {
+  return {
+    ids: records.map((r) => r.id),
+    embeddings: records.map((r) => r.embedding),
+    documents: records.map((r) => r.document),
+    metadatas: records.map((r) => r.metadata),
+  };
+}
+
+function rows(
+  ids: string[],
+  documents: Array<string | null>,
+  metadatas: Array<Record<string, unknown> | null>,
+): StoredRecord[] {
+  return ids.map((id, i) => ({
+    id,
+    document: documents[i] ?? '',
+    metadata: (metadatas[i] ?? {}) as Metadata,
+  }));
+}

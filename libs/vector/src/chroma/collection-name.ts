@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto';
+import type { VectorScope } from '../vector-store.port.js';
+
+function slug(model: string): string {
+  const cleaned = model
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/\.{2,}/g, '.')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return (cleaned || 'model').slice(0, 48).replace(/[^a-z0-9]+$/, '');
+}
+
+/**
+ * `mem-<user hash>-<model slug>-<dimension>`: one collection per user and embedding space.
+ * The hash keeps user ids out of Chroma's names; the model hash suffix keeps two models whose
+ * slugs collide apart. Always 3-512 characters of [a-z0-9._-], starting and ending alphanumeric.
+ */
+export function collectionNameFor(scope: VectorScope): string {
+  const user = createHash('sha256').update(scope.userId).digest('hex').slice(0, 20);
+  const model = createHash('sha256').update(scope.model).digest('hex').slice(0, 6);
+  return `mem-${user}-${slug(scope.model)}-${model}-${scope.dimension}`;
+}

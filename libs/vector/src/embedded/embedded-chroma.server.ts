@@ -1,0 +1,125 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { locateChromaCli, resolveChromaRuntime } from './chroma-runtime.js';
+import { findFreePort } from './free-port.js';
+
+export interface EmbeddedChromaOptions {
+  /** Chroma keeps its files here. */
+  dataDir: string;
+  /** Where a provisioned runtime (glibc loader) is cached between runs. */
+  runtimeDir: string;
+  /** 0 or absent: a free port. */
+  port?: number;
+  startupTimeoutMs?: number;
+  log?: (message: string) => void;
+}
+
+const HOST = '127.0.0.1';
+const KILL_GRACE_MS = 1500;
+const OUTPUT_LINES_KEPT = 40;
+
+/**
+ * The real Chroma server shipped by the chromadb npm package, run as a child process that the app
+ * owns: started on a free loopback port, stopped on shutdown, and killed by the kernel if the app
+ * itself dies (setpriv --pdeathsig), so no orphan is ever left behind.
+ */
+export class EmbeddedChromaServer {
+  private exited = false;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+    readonly dataDir: string,
+    private readonly output: string[],
+  ) {
+    child.once('exit', () => (this.exited = true));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  static async start(options: EmbeddedChromaOptions): Promise<EmbeddedChromaServer> {
+    const log = options.log ?? (() => undefined);
+    const runtime = await resolveChromaRuntime(options.runtimeDir, log);
+    const cli = locateChromaCli();
+    await mkdir(options.dataDir, { recursive: true });
+    const port = options.port || (await findFreePort(HOST));
+    const chromaArgs = [cli, 'run', '--path', options.dataDir, '--host', HOST, '--port', String(port)];
+    const [command, args] = withParentDeathSignal(runtime.command, [...runtime.args, ...chromaArgs]);
+
+    const output: string[] = [];
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.setEncoding('utf8').on('data', (chunk: string) => {
+        output.push(...chunk.split('\n').filter(Boolean));
+        output.splice(0, Math.max(0, output.length - OUTPUT_LINES_KEPT));
+      });
+    }
+    const server = new EmbeddedChromaServer(child, `http://${HOST}:${port}`, options.dataDir, output);
+    try {
+      await server.waitUntilReady(options.startupTimeoutMs ?? 60_000);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    log(`Embedded Chroma ready at ${server.url} (data in ${options.dataDir}, pid ${child.pid})`);
+    return server;
+  }
+
+  /** Chroma ignores SIGTERM; its write-ahead log makes SIGKILL after a short grace safe. */
+  async stop(): Promise<void> {
+    if (this.exited || this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    const graceful = await Promise.race([exited.then(() => true), sleep(KILL_GRACE_MS, false)]);
+    if (!graceful) {
+      this.child.kill('SIGKILL');
+      await exited;
+    }
+  }
+
+  /** Kills the server without grace, as a crash would (for fault tests). */
+  async kill(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
+  private async waitUntilReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.exited) {
+        throw new Error(
+          `The embedded Chroma server exited during start-up:\n${this.output.join('\n')}`,
+        );
+      }
+      try {
+        const response = await fetch(`${this.url}/api/v2/heartbeat`, {
+          signal: AbortSignal.timeout(1000),
+        });
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(150);
+    }
+    throw new Error(
+      `The embedded Chroma server did not answer within ${timeoutMs} ms (CHROMA_STARTUP_TIMEOUT_MS):\n` +
+        this.output.join('\n'),
+    );
+  }
+}
+
+function withParentDeathSignal(command: string, args: string[]): [string, string[]] {
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path));
+  return setpriv ? [setpriv, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, args];
+}
+
+export function chromaDataDir(dataDir: string): string {
+  return join(dataDir, 'chroma');
+}

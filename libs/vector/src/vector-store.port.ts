@@ -1,0 +1,70 @@
+/** Flat metadata, as Chroma stores it. */
+export type Metadata = Record<string, string | number | boolean>;
+
+/**
+ * Whose vectors, embedded by which model. The store derives the physical collection from it,
+ * so no caller can read or write outside a user's own space.
+ */
+export interface VectorScope {
+  readonly userId: string;
+  readonly model: string;
+  readonly dimension: number;
+}
+
+export interface VectorRecord {
+  id: string;
+  document: string;
+  embedding: number[];
+  metadata: Metadata;
+}
+
+export interface StoredRecord {
+  id: string;
+  document: string;
+  metadata: Metadata;
+  /** Present only when asked for. */
+  embedding?: number[];
+}
+
+export interface QueryMatch extends StoredRecord {
+  /** Cosine distance: 0 is identical, 2 is opposite. */
+  distance: number;
+}
+
+/** A Chroma-style filter: `{ key: value }`, `{ key: { $gte: n } }`, `{ $and: [...] }`. */
+export type VectorFilter = Record<string, unknown>;
+
+export interface PageRequest {
+  limit: number;
+  offset: number;
+}
+
+export abstract class VectorStore {
+  /** Adds records; ids must be new. */
+  abstract add(scope: VectorScope, records: VectorRecord[]): Promise<void>;
+  /**
+   * Writes records over those with the same ids, or adds them. As in Chroma, metadata keys merge:
+   * a key missing from the new metadata keeps its old value, so callers overwrite what they drop.
+   */
+  abstract upsert(scope: VectorScope, records: VectorRecord[]): Promise<void>;
+  abstract get(
+    scope: VectorScope,
+    ids: string[],
+    options?: { embeddings?: boolean },
+  ): Promise<StoredRecord[]>;
+  /** One page of the records matching `filter`, in the store's stable order. */
+  abstract find(
+    scope: VectorScope,
+    filter: VectorFilter | undefined,
+    page: PageRequest,
+  ): Promise<StoredRecord[]>;
+  /** The nearest records to `embedding`, nearest first. */
+  abstract query(
+    scope: VectorScope,
+    embedding: number[],
+    options: { limit: number; filter?: VectorFilter },
+  ): Promise<QueryMatch[]>;
+  abstract delete(scope: VectorScope, ids: string[]): Promise<void>;
+  /** Resolves when the backend answers; throws BackendUnavailable otherwise. */
+  abstract heartbeat(): Promise<void>;
+}
