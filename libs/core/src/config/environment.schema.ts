@@ -12,11 +12,6 @@ import {
   Min,
 } from 'class-validator';
 
-/** Empty strings in the environment mean "not set", as in most .env conventions. */
-const emptyAsUndefined = () =>
-  Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && value.trim() === '' ? undefined : value,
-  );
 const toInt = () =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
@@ -52,21 +47,20 @@ export class EnvironmentSchema {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @emptyAsUndefined() @IsOptional() @IsIn(['json', 'pretty'])
+  @IsOptional() @IsIn(['json', 'pretty'])
   LOG_FORMAT?: 'json' | 'pretty';
 
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'REQUEST_BODY_LIMIT must look like 512kb or 10mb' })
   REQUEST_BODY_LIMIT = '10mb';
 
-  @emptyAsUndefined() @IsOptional() @IsUrl(urlOptions)
+  @IsOptional() @IsUrl(urlOptions)
   CHROMA_URL?: string;
 
-  @emptyAsUndefined()
   @IsOptional()
   @Matches(/^[^:\s]+:\S+$/, { message: 'CHROMA_AUTH must be user:password' })
   CHROMA_AUTH?: string;
 
-  @emptyAsUndefined() @IsOptional() @IsString()
+  @IsOptional() @IsString()
   CHROMA_TOKEN?: string;
 
   @IsString() @Matches(/^[\w.-]+$/)
@@ -81,19 +75,19 @@ export class EnvironmentSchema {
   @toInt() @IsInt() @Min(1000) @Max(600_000)
   CHROMA_STARTUP_TIMEOUT_MS = 60_000;
 
-  @emptyAsUndefined() @IsOptional() @IsString()
+  @IsOptional() @IsString()
   CHROMA_RUNTIME_DIR?: string;
 
-  @emptyAsUndefined() @IsOptional() @IsUrl(urlOptions)
+  @IsOptional() @IsUrl(urlOptions)
   VLLM_URL?: string;
 
-  @emptyAsUndefined() @IsOptional() @IsUrl(urlOptions)
+  @IsOptional() @IsUrl(urlOptions)
   VLLM_EMBEDDING_URL?: string;
 
-  @emptyAsUndefined() @IsOptional() @IsString()
+  @IsOptional() @IsString()
   VLLM_API_KEY?: string;
 
-  @emptyAsUndefined() @IsOptional() @IsString() @MaxLength(512)
+  @IsOptional() @IsString() @MaxLength(512)
   VLLM_EMBEDDING_MODEL?: string;
 
   @toInt() @IsInt() @Min(100) @Max(600_000)

@@ -60,8 +60,9 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
   const problems: string[] = [];
   const env = readSecretFiles(raw, problems);
   const known = Object.keys(new EnvironmentSchema());
+  // An empty value means "not set", as in most .env conventions: the default applies.
   const relevant = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => known.includes(key) && value !== undefined),
+    Object.entries(env).filter(([key, value]) => known.includes(key) && value?.trim()),
   );
   const schema = plainToInstance(EnvironmentSchema, relevant, { exposeDefaultValues: true });
   problems.push(...describe(validateSync(schema, { skipMissingProperties: false }), env));

@@ -29,6 +29,7 @@ import { assignRequestId } from '../http/request-id.js';
               method: req.method,
               url: req.url,
             }),
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
         },
       }),

@@ -18,6 +18,16 @@ function fnv1a(text: string): number {
 const WORD = 1.0;
 const BIGRAM = 0.7;
 const TRIGRAM = 0.35;
+const STOP_WORD = 0.1;
+
+/** Words so common in English that sharing them says little about a topic. */
+const STOP_WORDS = new Set(
+  (
+    'a an and are as at be been but by can do does for from has have he her his how i if in into ' +
+    'is it its me my no not of on or our she so that the their them they this to was we were what ' +
+    'when where which who why will with you your'
+  ).split(' '),
+);
 
 /**
  * The embedded default embedder: offline, deterministic, no model download. It hashes word
@@ -45,23 +55,29 @@ export class LocalEmbedder implements Embedder {
   }
 
   vectorFor(text: string): number[] {
-    const counts = new Map<string, number>();
-    const add = (feature: string, weight: number) =>
-      counts.set(feature, (counts.get(feature) ?? 0) + weight);
+    const features = new Map<string, { weight: number; count: number }>();
+    const add = (feature: string, weight: number) => {
+      const seen = features.get(feature);
+      if (seen) seen.count++;
+      else features.set(feature, { weight, count: 1 });
+    };
 
     const words = tokenize(text);
     words.forEach((word, i) => {
-      add(`w:${word}`, WORD);
+      const stop = STOP_WORDS.has(word);
+      add(`w:${word}`, stop ? STOP_WORD : WORD);
       if (i > 0) add(`b:${words[i - 1]} ${word}`, BIGRAM);
+      if (stop) return;
       const padded = `<${word}>`;
       for (let j = 0; j + 3 <= padded.length; j++) add(`c:${padded.slice(j, j + 3)}`, TRIGRAM);
     });
 
     const vector = new Array<number>(this.dimension).fill(0);
-    for (const [feature, weight] of counts) {
+    for (const [feature, { weight, count }] of features) {
       const hash = fnv1a(feature);
       const sign = hash & 0x80000000 ? -1 : 1;
-      vector[hash % this.dimension]! += sign * (1 + Math.log(weight));
+      // Sub-linear in repetitions: a word said five times is not five times as telling.
+      vector[hash % this.dimension]! += sign * weight * (1 + Math.log(count));
     }
     const norm = Math.hypot(...vector);
     if (norm === 0) {

@@ -1,0 +1,34 @@
+import type { Memory } from './memory.js';
+import { toMemory, toRecordMetadata, TOMBSTONE } from './memory-record.mapper.js';
+
+const memory: Memory = {
+  id: '6f1c1c49-7a51-4a7a-9a0e-0d6f5b0f8f11',
+  content: 'The user prefers tea',
+  type: 'preference',
+  metadata: { source: 'chat', confidence: 0.9, pinned: true },
+  tags: ['drinks', 'morning'],
+  sessionId: null,
+  contentHash: 'abc',
+  createdAt: '2026-01-02T03:04:05.006Z',
+  updatedAt: '2026-01-02T03:04:05.006Z',
+  embeddingModel: 'local',
+};
+
+describe('memory record mapping', () => {
+  it('round-trips a memory through flat metadata', () => {
+    const record = { id: memory.id, document: memory.content, metadata: toRecordMetadata(memory, 'u1') };
+    expect(toMemory(record)).toEqual(memory);
+    expect(record.metadata.userId).toBe('u1');
+  });
+
+  it('neutralises dropped tags and metadata keys, since Chroma merges metadata', () => {
+    const before = toRecordMetadata(memory, 'u1');
+    const after = toRecordMetadata({ ...memory, tags: ['drinks'], metadata: { source: 'chat' } }, 'u1', before);
+    expect(after['tag:morning']).toBe(false);
+    expect(after['meta:confidence']).toBe(TOMBSTONE);
+    const merged = { ...before, ...after };
+    const read = toMemory({ id: memory.id, document: memory.content, metadata: merged });
+    expect(read.tags).toEqual(['drinks']);
+    expect(read.metadata).toEqual({ source: 'chat' });
+  });
+});

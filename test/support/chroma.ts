@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AdminClient } from 'chromadb';
+import { EmbeddedChromaServer } from '@memory-system/vector';
+
+/** The jest global set-up starts one real Chroma server and leaves its URL here. */
+export const CHROMA_URL_VARIABLE = 'MEMORY_SYSTEM_TEST_CHROMA_URL';
+
+export function sharedChromaUrl(): string {
+  const url = process.env[CHROMA_URL_VARIABLE];
+  if (!url) throw new Error(`${CHROMA_URL_VARIABLE} is not set: run the e2e suites through jest`);
+  return url;
+}
+
+/** A Chroma server of a suite's own, for tests that stop, kill or restart it. */
+export function startChroma(dataDir = mkdtempSync(join(tmpdir(), 'ms-chroma-'))): Promise<EmbeddedChromaServer> {
+  return EmbeddedChromaServer.start({
+    dataDir,
+    runtimeDir: process.env.CHROMA_RUNTIME_DIR || join(homedir(), '.cache', 'memory-system', 'chroma-runtime'),
+  });
+}
+
+/** A fresh, empty Chroma database, so each suite starts from nothing on the shared server. */
+export async function createChromaDatabase(url: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  const name = `test_${randomUUID().replace(/-/g, '')}`;
+  await new AdminClient({ host: hostname, port: Number(port) }).createDatabase({ name, tenant: 'default_tenant' });
+  return name;
+}

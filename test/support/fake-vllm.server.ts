@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A small server that answers like vLLM's OpenAI-compatible API (`/v1/models`, `/v1/embeddings`),
+ * errors included (`{"error": {"message", "type", "param", "code"}}`), with deterministic vectors:
+ * each word adds a fixed pseudo-random direction, so texts that share words are close.
+ * Faults can be switched on to prove the client's behaviour when vLLM misbehaves.
+ */
+export type Fault =
+  | { kind: 'status'; status: number; times?: number; retryAfter?: number }
+  | { kind: 'slow'; delayMs: number; times?: number }
+  | { kind: 'wrong-dimension'; dimension: number; times?: number }
+  | { kind: 'drop-connection'; times?: number };
+
+export interface FakeVllmOptions {
+  model?: string;
+  dimension?: number;
+  apiKey?: string;
+}
+
+const ERROR_TYPES: Record<number, string> = {
+  400: 'BadRequestError',
+  401: 'Unauthorized',
+  404: 'NotFoundError',
+  422: 'UnprocessableEntityError',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  503: 'ServiceUnavailable',
+};
+
+export class FakeVllmServer {
+  readonly model: string;
+  readonly dimension: number;
+  /** Every request received, for assertions on batching and headers. */
+  readonly requests: Array<{ method: string; path: string; body: unknown; authorization?: string }> = [];
+  private faults: Fault[] = [];
+  private server?: Server;
+  private readonly maxInputChars = 20_000;
+
+  constructor(private readonly options: FakeVllmOptions = {}) {
+    this.model = options.model ?? 'BAAI/bge-small-en-v1.5';
+    this.dimension = options.dimension ?? 256;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | undefined;
+    if (!address) throw new Error('FakeVllmServer is not started');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async start(port = 0): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Queues a fault for the next request(s) (`times`, default 1; Infinity until cleared). */
+  fail(fault: Fault): void {
+    this.faults.push(fault);
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  embedOne(text: string, dimension = this.dimension): number[] {
+    const vector = new Array<number>(dimension).fill(0);
+    for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+      const digest = createHash('sha256').update(word).digest();
+      for (let i = 0; i < dimension; i++) vector[i]! += (digest[i % digest.length]! - 127.5) / 127.5 * (i % 3 === 0 ? 1 : -1);
+    }
+    const norm = Math.hypot(...vector) || 1;
+    return vector.map((v) => v / norm);
+  }
+
+  private takeFault(): Fault | undefined {
+    const fault = this.faults[0];
+    if (!fault) return undefined;
+    const left = (fault.times ?? 1) - 1;
+    if (left <= 0) this.faults.shift();
+    else fault.times = left;
+    return fault;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req);
+    const path = (req.url ?? '/').split('?')[0]!;
+    this.requests.push({ method: req.method ?? 'GET', path, body, authorization: req.headers.authorization });
+
+    if (this.options.apiKey && req.headers.authorization !== `Bearer ${this.options.apiKey}`) {
+      return sendError(res, 401, 'Unauthorized');
+    }
+    const fault = this.takeFault();
+    if (fault?.kind === 'drop-connection') return void req.socket.destroy();
+    if (fault?.kind === 'status') {
+      if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
+      return sendError(res, fault.status, `Injected failure ${fault.status}`);
+    }
+    if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+
+    if (req.method === 'GET' && path === '/v1/models') return this.models(res);
+    if (req.method === 'POST' && path === '/v1/embeddings') {
+      const dimension = fault?.kind === 'wrong-dimension' ? fault.dimension : this.dimension;
+      return this.embeddings(body, res, dimension);
+    }
+    if (req.method === 'GET' && path === '/health') return send(res, 200, {});
+    return send(res, 404, { detail: 'Not Found' });
+  }
+
+  private models(res: ServerResponse): void {
+    send(res, 200, {
+      object: 'list',
+      data: [
+        {
+          id: this.model,
+          object: 'model',
+          created: 1_700_000_000,
+          owned_by: 'vllm',
+          root: this.model,
+          parent: null,
+          max_model_len: 512,
+          permission: [],
+        },
+      ],
+    });
+  }
+
+  private embeddings(body: unknown, res: ServerResponse, dimension: number): void {
+    const request = body as { model?: unknown; input?: unknown } | undefined;
+    if (!request || typeof request !== 'object') {
+      return sendError(res, 400, 'Expected a JSON object body');
+    }
+    if (request.model !== this.model) {
+      return sendError(res, 404, `The model \`${String(request.model)}\` does not exist.`, 'model');
+    }
+    const inputs = typeof request.input === 'string' ? [request.input] : request.input;
+    if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((i) => typeof i === 'string')) {
+      return sendError(res, 400, 'input must be a string or a non-empty list of strings', 'input');
+    }
+    const tooLong = (inputs as string[]).find((i) => i.length > this.maxInputChars);
+    if (tooLong) {
+      return sendError(
+        res,
+        400,
+        `This model's maximum context length is 512 tokens. However, you requested ${Math.ceil(tooLong.length / 4)} tokens in the input for embedding generation. Please reduce the length of the input.`,
+      );
+    }
+    const data = (inputs as string[]).map((text, index) => ({
+      index,
+      object: 'embedding',
+      embedding: this.embedOne(text, dimension),
+    }));
+    const tokens = (inputs as string[]).reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
+    send(res, 200, {
+      id: `embd-${Date.now()}`,
+      object: 'list',
+      created: Math.floor(Date.now() / 1000),
+      model: this.model,
+      data,
+      usage: { prompt_tokens: tokens, total_tokens: tokens, completion_tokens: 0 },
+    });
+  }
+}
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      try {
+        resolve(text ? JSON.parse(text) : undefined);
+      } catch {
+        resolve(undefined);
+      }
+    });
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, status: number, message: string, param: string | null = null): void {
+  send(res, status, { error: { message, type: ERROR_TYPES[status] ?? 'Error', param, code: status } });
+}
