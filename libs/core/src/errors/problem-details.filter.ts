@@ -32,15 +32,6 @@ interface Mapped {
   extensions?: Record<string, unknown>;
 }
 
-/** body-parser's errors carry `status` and a `type` such as 'entity.parse.failed'. */
-function isBodyParserError(error: unknown): error is Error & { status: number; type: string } {
-  return (
-    error instanceof Error &&
-    typeof (error as { status?: unknown }).status === 'number' &&
-    typeof (error as { type?: unknown }).type === 'string'
-  );
-}
-
 function fromHttpException(error: HttpException): Mapped {
   const status = error.getStatus();
   const body = error.getResponse();
@@ -49,8 +40,11 @@ function fromHttpException(error: HttpException): Mapped {
     const message = (body as { message?: unknown }).message;
     detail = Array.isArray(message) ? message.join('; ') : String(message ?? detail);
   }
-  const retry = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
-  return { status, detail, retryAfter: retry };
+  // Nest maps body-parser's SyntaxError (type 'entity.parse.failed') to a 400 with it as cause.
+  if ((error.cause as { type?: string } | undefined)?.type === 'entity.parse.failed') {
+    detail = `The request body is not valid JSON: ${detail}`;
+  }
+  return { status, detail };
 }
 
 function map(error: unknown): Mapped {
@@ -65,13 +59,6 @@ function map(error: unknown): Mapped {
     };
   }
   if (error instanceof HttpException) return fromHttpException(error);
-  if (isBodyParserError(error) && error.status >= 400 && error.status < 500) {
-    const detail =
-      error.type === 'entity.parse.failed'
-        ? `The request body is not valid JSON: ${error.message}`
-        : error.message;
-    return { status: error.status, detail };
-  }
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, detail: 'An unexpected error occurred.' };
 }
 
