@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { assignRequestId } from '../http/request-id.js';
 import { DomainError } from './domain-error.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -86,7 +87,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       status: mapped.status,
       detail: mapped.detail,
       instance: req.originalUrl ?? req.url,
-      requestId: req.id,
+      // A request refused before the logger ran (unparsable body) gets its id here.
+      requestId: req.id ?? assignRequestId(req, res),
       ...mapped.extensions,
     };
     if (res.headersSent) return;
