@@ -15,12 +15,16 @@ export interface TestApp {
 }
 
 /**
- * The real application, configured as main.ts configures it, against the shared real Chroma
- * server (a fresh database unless `CHROMA_DATABASE` is given) with the given environment.
+ * The real application, configured as main.ts configures it, with the given environment. By
+ * default it uses the shared real Chroma server, in a fresh database of its own; `CHROMA_URL: ''`
+ * makes it start its embedded Chroma, as `npm start` does.
  */
 export async function createTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
-  const chromaUrl = env.CHROMA_URL ?? sharedChromaUrl();
-  const database = env.CHROMA_DATABASE ?? (await createChromaDatabase(chromaUrl));
+  const chroma: Record<string, string | undefined> = {};
+  if (env.CHROMA_URL !== '') {
+    chroma.CHROMA_URL = env.CHROMA_URL ?? sharedChromaUrl();
+    chroma.CHROMA_DATABASE = env.CHROMA_DATABASE ?? (await createChromaDatabase(chroma.CHROMA_URL));
+  }
   const moduleRef = await Test.createTestingModule({
     imports: [
       AppModule.forRoot({
@@ -29,8 +33,7 @@ export async function createTestApp(env: Record<string, string | undefined> = {}
         DATA_DIR: mkdtempSync(join(tmpdir(), 'ms-data-')),
         VLLM_URL: '',
         ...env,
-        CHROMA_URL: chromaUrl,
-        CHROMA_DATABASE: database,
+        ...chroma,
       }),
     ],
   }).compile();
