@@ -1,0 +1,182 @@
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { FakeVllmServer } from './support/fake-vllm.server.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+const memory = { content: 'Something to remember', type: 'note' };
+
+async function closedPortUrl(): Promise<string> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+function expectProblem(res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }, status: number) {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body.status).toBe(status);
+}
+
+describe('when ChromaDB is unreachable', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await createTestApp({ CHROMA_URL: await closedPortUrl(), CHROMA_DATABASE: 'default_database' })));
+  afterAll(() => t.close());
+
+  it.each([
+    ['post', '/api/v1/memories', memory],
+    ['post', '/api/v1/memories/search', { query: 'x' }],
+    ['get', '/api/v1/memories', undefined],
+    ['get', '/api/v1/memories/3f1e2d4c-5b6a-4789-9abc-def012345678', undefined],
+  ] as const)('%s %s answers 503 with Retry-After', async (method, path, body) => {
+    const res = await (body ? t.http[method](path).send(body) : t.http[method](path));
+    expectProblem(res, 503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body.backend).toBe('chroma');
+  });
+
+  it('/health answers 503 naming chroma, /health/live still 200', async () => {
+    const res = await t.http.get('/health').expect(503);
+    expect(res.body.status).toBe('error');
+    expect(res.body.error.chroma.status).toBe('down');
+    expect(res.body.details.embedder.status).toBe('up');
+    await t.http.get('/health/live').expect(200);
+  });
+});
+
+describe('when ChromaDB accepts connections but never answers', () => {
+  let t: TestApp;
+  let silent: TcpServer;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    silent = createTcpServer((socket) => void sockets.push(socket)); // holds sockets open, says nothing
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    t = await createTestApp({ CHROMA_URL: `http://127.0.0.1:${port}`, CHROMA_DATABASE: 'default_database', CHROMA_TIMEOUT_MS: '300' });
+  });
+  afterAll(async () => {
+    await t.close();
+    sockets.forEach((socket) => socket.destroy());
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+
+  it('answers 503 after CHROMA_TIMEOUT_MS instead of hanging', async () => {
+    const started = Date.now();
+    const res = await t.http.post('/api/v1/memories').send(memory);
+    expectProblem(res, 503);
+    expect(res.body.detail).toMatch(/timed out after 300 ms/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('a Chroma server too old for the v2 API', () => {
+  let old: Server;
+  beforeAll(async () => {
+    old = createServer((req, res) => {
+      const ok = req.url === '/api/v1/heartbeat';
+      res.writeHead(ok ? 200 : 404, { 'Content-Type': 'application/json' });
+      res.end(ok ? '{"nanosecond heartbeat": 1}' : '{"detail":"Not Found"}');
+    });
+    await new Promise<void>((resolve) => old.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => old.close(() => resolve())));
+
+  it('stops start-up with a message to upgrade', async () => {
+    const { port } = old.address() as AddressInfo;
+    await expect(
+      createTestApp({ CHROMA_URL: `http://127.0.0.1:${port}`, CHROMA_DATABASE: 'default_database' }),
+    ).rejects.toThrow(/answers only the old v1 API.*upgrade the server to Chroma 1\.x/s);
+  });
+});
+
+describe('when the vLLM server fails', () => {
+  let t: TestApp;
+  let vllm: FakeVllmServer;
+  beforeAll(async () => {
+    vllm = await new FakeVllmServer({ apiKey: 'sk-test' }).start();
+    t = await createTestApp({ VLLM_URL: vllm.url, VLLM_API_KEY: 'sk-test', VLLM_TIMEOUT_MS: '400' });
+    await t.http.post('/api/v1/memories').send({ content: 'warm-up', type: 'note' }).expect(201);
+  });
+  afterEach(() => vllm.clearFaults());
+  afterAll(async () => {
+    await t.close();
+    await vllm.stop();
+  });
+
+  it('sends the API key as a bearer token', () => {
+    expect(vllm.requests.every((r) => r.authorization === 'Bearer sk-test')).toBe(true);
+  });
+
+  it('answers 503 with Retry-After on a 5xx', async () => {
+    vllm.fail({ kind: 'status', status: 500 });
+    const res = await t.http.post('/api/v1/memories').send(memory);
+    expectProblem(res, 503);
+    expect(res.body.backend).toBe('vllm');
+    expect(res.headers['retry-after']).toBe('5');
+  });
+
+  it("passes vLLM's own Retry-After on a 429", async () => {
+    vllm.fail({ kind: 'status', status: 429, retryAfter: 7 });
+    const res = await t.http.post('/api/v1/memories/search').send({ query: 'anything' });
+    expectProblem(res, 503);
+    expect(res.headers['retry-after']).toBe('7');
+  });
+
+  it('answers 503 when vLLM is slower than VLLM_TIMEOUT_MS', async () => {
+    vllm.fail({ kind: 'slow', delayMs: 1500 });
+    const started = Date.now();
+    const res = await t.http.post('/api/v1/memories').send(memory);
+    expectProblem(res, 503);
+    expect(res.body.detail).toMatch(/timed out/);
+    expect(Date.now() - started).toBeLessThan(1400);
+  });
+
+  it('answers 503 when vLLM drops the connection', async () => {
+    vllm.fail({ kind: 'drop-connection' });
+    expectProblem(await t.http.post('/api/v1/memories').send(memory), 503);
+  });
+
+  it("answers 422 with the model's reason when it refuses the input", async () => {
+    const res = await t.http.post('/api/v1/memories').send({ content: 'long '.repeat(5000), type: 'note' });
+    expectProblem(res, 422);
+    expect(res.body.detail).toMatch(/maximum context length/);
+  });
+
+  it('answers 502 when vLLM returns vectors of the wrong dimension, storing nothing', async () => {
+    vllm.fail({ kind: 'wrong-dimension', dimension: 12 });
+    const res = await t.http.post('/api/v1/memories').send({ content: 'wrong size', type: 'note' });
+    expectProblem(res, 502);
+    expect(res.body.detail).toMatch(/12-dimensional vector where 256 were expected/);
+    const page = await t.http.get('/api/v1/memories').expect(200);
+    expect(page.body.items.map((m: { content: string }) => m.content)).toEqual(['warm-up']);
+  });
+
+  it('reports the embedder down in /health while vLLM fails', async () => {
+    vllm.fail({ kind: 'status', status: 503, times: 5 });
+    const res = await t.http.get('/health').expect(503);
+    expect(res.body.error.embedder).toMatchObject({ status: 'down', kind: 'remote' });
+    vllm.clearFaults();
+    await t.http.get('/health').expect(200);
+  });
+});
+
+describe('with a wrong vLLM API key', () => {
+  let t: TestApp;
+  let vllm: FakeVllmServer;
+  beforeAll(async () => {
+    vllm = await new FakeVllmServer({ apiKey: 'right' }).start();
+    t = await createTestApp({ VLLM_URL: vllm.url, VLLM_API_KEY: 'wrong' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await vllm.stop();
+  });
+
+  it('answers 502 with a hint to check VLLM_API_KEY', async () => {
+    const res = await t.http.post('/api/v1/memories').send(memory);
+    expectProblem(res, 502);
+    expect(res.body.detail).toMatch(/VLLM_API_KEY/);
+  });
+});
