@@ -1,0 +1,83 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isRunning, ServerProcess, waitUntilGone } from './support/server-process.js';
+
+/**
+ * The built service run as `npm start` runs it, with no configuration at all: it starts its own
+ * Chroma and uses the local embedder. Its Chroma child never outlives it, even after kill -9.
+ */
+describe('the service process (npm start)', () => {
+  const dataDir = () => mkdtempSync(join(tmpdir(), 'ms-process-'));
+
+  it('serves /health, stores and finds a memory, and stops its Chroma on SIGTERM', async () => {
+    const server = await ServerProcess.start({ DATA_DIR: dataDir() });
+    try {
+      await server.waitForHealth();
+      const created = await fetch(`${server.url}/api/v1/memories`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ content: 'The deploy key rotates every Friday', type: 'fact' }),
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      const search = await fetch(`${server.url}/api/v1/memories/search`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ query: 'when does the deploy key rotate?' }),
+      });
+      expect(((await search.json()) as { results: Array<{ id: string }> }).results[0]!.id).toBe(id);
+
+      const docs = await fetch(`${server.url}/docs/openapi.json`);
+      const paths = Object.keys(((await docs.json()) as { paths: object }).paths);
+      expect(paths).toEqual(expect.arrayContaining(['/api/v1/memories', '/api/v1/memories/search', '/api/v1/memories/batch', '/api/v1/memories/{id}', '/api/memories', '/health']));
+
+      const [chromaPid] = server.childPids();
+      expect(chromaPid).toBeDefined();
+      server.child.kill('SIGTERM');
+      // Nest closes the app (stopping Chroma), then re-raises the signal, as a clean exit on SIGTERM.
+      expect(await server.exited).toBe('SIGTERM');
+      expect(await waitUntilGone(chromaPid!, 5000)).toBe(true);
+      expect(server.output.join('')).toMatch(/Embedded Chroma ready/);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+
+  it('leaves no orphan Chroma when it is killed with SIGKILL', async () => {
+    const server = await ServerProcess.start({ DATA_DIR: dataDir() });
+    await server.waitForHealth();
+    const [chromaPid] = server.childPids();
+    expect(isRunning(chromaPid!)).toBe(true);
+    server.child.kill('SIGKILL');
+    await server.exited;
+    expect(await waitUntilGone(chromaPid!, 5000)).toBe(true);
+  });
+
+  it('refuses to start on a bad setting, naming the variable', async () => {
+    const server = await ServerProcess.start({ DATA_DIR: dataDir(), LOG_LEVEL: 'chatty', CHROMA_URL: 'nope' });
+    expect(await server.exited).toBe(1);
+    const output = server.output.join('');
+    expect(output).toMatch(/LOG_LEVEL: /);
+    expect(output).toMatch(/CHROMA_URL: /);
+  });
+
+  it('never logs memory content at the info level', async () => {
+    const server = await ServerProcess.start({ DATA_DIR: dataDir(), CHROMA_URL: 'http://127.0.0.1:9' });
+    try {
+      await server.waitForHealth(5000).catch(() => undefined); // Chroma is down: /health is 503
+      await fetch(`${server.url}/api/v1/memories`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Request-Id': 'log-check' },
+        body: JSON.stringify({ content: 'my secret diary entry', type: 'note' }),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const output = server.output.join('');
+      expect(output).toMatch(/"id":"log-check"/);
+      expect(output).not.toMatch(/secret diary/);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+});

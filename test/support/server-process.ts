@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const BUILT_MAIN = join(process.cwd(), 'dist', 'apps', 'memory-api', 'src', 'main.js');
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The built service as `npm start` runs it: a separate node process. */
+export class ServerProcess {
+  readonly output: string[] = [];
+  /** The exit code, or the signal that ended it. */
+  readonly exited: Promise<number | NodeJS.Signals | null>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string,
+  ) {
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.setEncoding('utf8').on('data', (chunk: string) => this.output.push(chunk));
+    }
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  }
+
+  static async start(env: Record<string, string>): Promise<ServerProcess> {
+    const port = env.PORT ?? String(await freePort());
+    const child = spawn(process.execPath, [BUILT_MAIN], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'development', LOG_FORMAT: 'json', ...env, PORT: port },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new ServerProcess(child, `http://127.0.0.1:${port}`);
+  }
+
+  async waitForHealth(timeoutMs = 90_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`server exited early:\n${this.output.join('')}`);
+      const ok = await fetch(`${this.url}/health`).then((r) => r.status === 200, () => false);
+      if (ok) return;
+      await sleep(200);
+    }
+    throw new Error(`server not healthy in ${timeoutMs} ms:\n${this.output.join('')}`);
+  }
+
+  /** Direct children of the server (the embedded Chroma server). */
+  childPids(): number[] {
+    const pid = this.child.pid!;
+    const tasks = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
+    return tasks.trim().split(/\s+/).filter(Boolean).map(Number);
+  }
+}
+
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2];
+    return state !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+export async function waitUntilGone(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isRunning(pid)) return true;
+    await sleep(100);
+  }
+  return !isRunning(pid);
+}
