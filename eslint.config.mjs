@@ -10,10 +10,20 @@ export default tseslint.config(
   {
     languageOptions: { parserOptions: { projectService: false } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/libs/*/src/**', '../../libs/**'], message: 'Import a lib through @memory-system/<lib>.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/libs/*/src/**', '!**/dist/libs/**'],
+              message: 'Import a lib through @memory-system/<lib>.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -11,10 +11,15 @@ const shared = {
 };
 
 export default {
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.mjs'],
   // Suites start real servers; a hook or test that needs longer is stuck, not slow.
   testTimeout: 60000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
+    },
     {
       ...shared,
       displayName: 'e2e',

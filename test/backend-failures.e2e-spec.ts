@@ -14,7 +14,10 @@ async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-function expectProblem(res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }, status: number) {
+function expectProblem(
+  res: { status: number; headers: Record<string, string>; body: Record<string, unknown> },
+  status: number,
+) {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(res.body.status).toBe(status);
@@ -22,7 +25,13 @@ function expectProblem(res: { status: number; headers: Record<string, string>; b
 
 describe('when ChromaDB is unreachable', () => {
   let t: TestApp;
-  beforeAll(async () => (t = await createTestApp({ CHROMA_URL: await closedPortUrl(), CHROMA_DATABASE: 'default_database' })));
+  beforeAll(
+    async () =>
+      (t = await createTestApp({
+        CHROMA_URL: await closedPortUrl(),
+        CHROMA_DATABASE: 'default_database',
+      })),
+  );
   afterAll(() => t.close());
 
   it.each([
@@ -54,7 +63,11 @@ describe('when ChromaDB accepts connections but never answers', () => {
     silent = createTcpServer((socket) => void sockets.push(socket)); // holds sockets open, says nothing
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
-    t = await createTestApp({ CHROMA_URL: `http://127.0.0.1:${port}`, CHROMA_DATABASE: 'default_database', CHROMA_TIMEOUT_MS: '300' });
+    t = await createTestApp({
+      CHROMA_URL: `http://127.0.0.1:${port}`,
+      CHROMA_DATABASE: 'default_database',
+      CHROMA_TIMEOUT_MS: '300',
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -86,7 +99,10 @@ describe('a Chroma server too old for the v2 API', () => {
   it('stops start-up with a message to upgrade', async () => {
     const { port } = old.address() as AddressInfo;
     await expect(
-      createTestApp({ CHROMA_URL: `http://127.0.0.1:${port}`, CHROMA_DATABASE: 'default_database' }),
+      createTestApp({
+        CHROMA_URL: `http://127.0.0.1:${port}`,
+        CHROMA_DATABASE: 'default_database',
+      }),
     ).rejects.toThrow(/answers only the old v1 API.*upgrade the server to Chroma 1\.x/s);
   });
 });
@@ -96,7 +112,11 @@ describe('when the vLLM server fails', () => {
   let vllm: FakeVllmServer;
   beforeAll(async () => {
     vllm = await new FakeVllmServer({ apiKey: 'sk-test' }).start();
-    t = await createTestApp({ VLLM_URL: vllm.url, VLLM_API_KEY: 'sk-test', VLLM_TIMEOUT_MS: '400' });
+    t = await createTestApp({
+      VLLM_URL: vllm.url,
+      VLLM_API_KEY: 'sk-test',
+      VLLM_TIMEOUT_MS: '400',
+    });
     await t.http.post('/api/v1/memories').send({ content: 'warm-up', type: 'note' }).expect(201);
   });
   afterEach(() => vllm.clearFaults());
@@ -139,7 +159,9 @@ describe('when the vLLM server fails', () => {
   });
 
   it("answers 422 with the model's reason when it refuses the input", async () => {
-    const res = await t.http.post('/api/v1/memories').send({ content: 'long '.repeat(5000), type: 'note' });
+    const res = await t.http
+      .post('/api/v1/memories')
+      .send({ content: 'long '.repeat(5000), type: 'note' });
     expectProblem(res, 422);
     expect(res.body.detail).toMatch(/maximum context length/);
   });

@@ -78,7 +78,9 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
   });
 
   it('finds memories by meaning, best first, with score and distance', async () => {
-    await create({ content: 'Paris is the capital of France', type: 'fact', tags: ['geo'] }).expect(201);
+    await create({ content: 'Paris is the capital of France', type: 'fact', tags: ['geo'] }).expect(
+      201,
+    );
     await create({ content: 'The cat sleeps on the warm windowsill', type: 'fact' }).expect(201);
     const res = await t.http
       .post('/api/v1/memories/search')
@@ -94,14 +96,29 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
 
   it('filters searches by type, tags, metadata, dates and minScore', async () => {
     const before = new Date(Date.now() - 1000).toISOString();
-    await create({ content: 'Green tea in the afternoon', type: 'habit', tags: ['tea'], metadata: { mood: 'calm' } }).expect(201);
-    await create({ content: 'Black tea at breakfast', type: 'habit', tags: ['tea', 'morning'], metadata: { mood: 'busy' } }).expect(201);
+    await create({
+      content: 'Green tea in the afternoon',
+      type: 'habit',
+      tags: ['tea'],
+      metadata: { mood: 'calm' },
+    }).expect(201);
+    await create({
+      content: 'Black tea at breakfast',
+      type: 'habit',
+      tags: ['tea', 'morning'],
+      metadata: { mood: 'busy' },
+    }).expect(201);
     const search = (filter: object, extra: object = {}) =>
-      t.http.post('/api/v1/memories/search').send({ query: 'tea', limit: 10, filter, ...extra }).expect(200)
+      t.http
+        .post('/api/v1/memories/search')
+        .send({ query: 'tea', limit: 10, filter, ...extra })
+        .expect(200)
         .then((r) => (r.body.results as ScoredBody[]).map((m) => m.content));
 
     expect(await search({ type: 'habit', tags: ['morning'] })).toEqual(['Black tea at breakfast']);
-    expect(await search({ type: 'habit', metadata: { mood: 'calm' } })).toEqual(['Green tea in the afternoon']);
+    expect(await search({ type: 'habit', metadata: { mood: 'calm' } })).toEqual([
+      'Green tea in the afternoon',
+    ]);
     expect((await search({ type: 'habit', createdAfter: before })).sort()).toEqual([
       'Black tea at breakfast',
       'Green tea in the afternoon',
@@ -111,28 +128,57 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
   });
 
   it('updates content (re-embedding it), tags and metadata, keeping the id and createdAt', async () => {
-    const created = (await create({ content: 'Meeting with Bob on Monday', type: 'event', tags: ['work', 'bob'], metadata: { room: 'A', floor: 2 } }).expect(201)).body as MemoryBody;
+    const created = (
+      await create({
+        content: 'Meeting with Bob on Monday',
+        type: 'event',
+        tags: ['work', 'bob'],
+        metadata: { room: 'A', floor: 2 },
+      }).expect(201)
+    ).body as MemoryBody;
     const res = await t.http
       .patch(`/api/v1/memories/${created.id}`)
-      .send({ content: 'Meeting with Alice about the budget', tags: ['work'], metadata: { room: 'B' } })
+      .send({
+        content: 'Meeting with Alice about the budget',
+        tags: ['work'],
+        metadata: { room: 'B' },
+      })
       .expect(200);
     const updated = res.body as MemoryBody;
-    expect(updated).toMatchObject({ id: created.id, createdAt: created.createdAt, tags: ['work'], metadata: { room: 'B' } });
+    expect(updated).toMatchObject({
+      id: created.id,
+      createdAt: created.createdAt,
+      tags: ['work'],
+      metadata: { room: 'B' },
+    });
     expect(Date.parse(updated.updatedAt)).toBeGreaterThanOrEqual(Date.parse(created.updatedAt));
     expect((await t.http.get(`/api/v1/memories/${created.id}`).expect(200)).body).toEqual(updated);
 
-    const found = await t.http.post('/api/v1/memories/search').send({ query: 'Alice budget', limit: 1, filter: { type: 'event' } }).expect(200);
+    const found = await t.http
+      .post('/api/v1/memories/search')
+      .send({ query: 'Alice budget', limit: 1, filter: { type: 'event' } })
+      .expect(200);
     expect(found.body.results[0].id).toBe(created.id);
-    const byOldTag = await t.http.post('/api/v1/memories/search').send({ query: 'meeting', filter: { tags: ['bob'] } }).expect(200);
+    const byOldTag = await t.http
+      .post('/api/v1/memories/search')
+      .send({ query: 'meeting', filter: { tags: ['bob'] } })
+      .expect(200);
     expect(byOldTag.body.results).toEqual([]);
-    const byOldMeta = await t.http.post('/api/v1/memories/search').send({ query: 'meeting', filter: { metadata: { floor: 2 } } }).expect(200);
+    const byOldMeta = await t.http
+      .post('/api/v1/memories/search')
+      .send({ query: 'meeting', filter: { metadata: { floor: 2 } } })
+      .expect(200);
     expect(byOldMeta.body.results).toEqual([]);
   });
 
   it('refuses an update that would duplicate another memory (409)', async () => {
-    const a = (await create({ content: 'Alpha fact', type: 'fact' }).expect(201)).body as MemoryBody;
+    const a = (await create({ content: 'Alpha fact', type: 'fact' }).expect(201))
+      .body as MemoryBody;
     const b = (await create({ content: 'Beta fact', type: 'fact' }).expect(201)).body as MemoryBody;
-    const res = await t.http.patch(`/api/v1/memories/${b.id}`).send({ content: 'Alpha fact' }).expect(409);
+    const res = await t.http
+      .patch(`/api/v1/memories/${b.id}`)
+      .send({ content: 'Alpha fact' })
+      .expect(409);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.existingId).toBe(a.id);
     expect((await t.http.get(`/api/v1/memories/${b.id}`)).body.content).toBe('Beta fact');
@@ -144,7 +190,10 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
     await t.http.get(`/api/v1/memories/${m.id}`).expect(404);
     await t.http.delete(`/api/v1/memories/${m.id}`).expect(404);
     await t.http.patch(`/api/v1/memories/${m.id}`).send({ content: 'x' }).expect(404);
-    const found = await t.http.post('/api/v1/memories/search').send({ query: 'Forget me', limit: 100 }).expect(200);
+    const found = await t.http
+      .post('/api/v1/memories/search')
+      .send({ query: 'Forget me', limit: 100 })
+      .expect(200);
     expect((found.body.results as MemoryBody[]).map((r) => r.id)).not.toContain(m.id);
   });
 
@@ -152,13 +201,21 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
     const sessionId = '0b7d9c2e-1f3a-4c5d-8e9f-a0b1c2d3e4f5';
     const contents = Array.from({ length: 7 }, (_, i) => `Listed item ${i}`);
     for (const [i, content] of contents.entries()) {
-      await create({ content, type: 'listed', tags: i % 2 ? ['odd'] : ['even'], sessionId: i < 2 ? sessionId : undefined }).expect(201);
+      await create({
+        content,
+        type: 'listed',
+        tags: i % 2 ? ['odd'] : ['even'],
+        sessionId: i < 2 ? sessionId : undefined,
+      }).expect(201);
     }
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await t.http.get('/api/v1/memories').query({ type: 'listed', limit: 3, ...(cursor ? { cursor } : {}) }).expect(200);
+      const res: { body: { items: MemoryBody[]; nextCursor: string | null } } = await t.http
+        .get('/api/v1/memories')
+        .query({ type: 'listed', limit: 3, ...(cursor ? { cursor } : {}) })
+        .expect(200);
       seen.push(...(res.body.items as MemoryBody[]).map((m) => m.content));
       cursor = res.body.nextCursor;
       pages++;
@@ -166,22 +223,40 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
     expect(pages).toBe(3);
     expect(seen.sort()).toEqual([...contents].sort());
 
-    const odd = await t.http.get('/api/v1/memories').query({ type: 'listed', tag: 'odd' }).expect(200);
-    expect((odd.body.items as MemoryBody[]).map((m) => m.content).sort()).toEqual(['Listed item 1', 'Listed item 3', 'Listed item 5']);
+    const odd = await t.http
+      .get('/api/v1/memories')
+      .query({ type: 'listed', tag: 'odd' })
+      .expect(200);
+    expect((odd.body.items as MemoryBody[]).map((m) => m.content).sort()).toEqual([
+      'Listed item 1',
+      'Listed item 3',
+      'Listed item 5',
+    ]);
     const inSession = await t.http.get('/api/v1/memories').query({ sessionId }).expect(200);
-    expect((inSession.body.items as MemoryBody[]).map((m) => m.content).sort()).toEqual(['Listed item 0', 'Listed item 1']);
+    expect((inSession.body.items as MemoryBody[]).map((m) => m.content).sort()).toEqual([
+      'Listed item 0',
+      'Listed item 1',
+    ]);
   });
 
   it('stores a batch with per-item results, one embedding request per chunk', async () => {
-    const items = Array.from({ length: 40 }, (_, i) => ({ content: `Batch memory number ${i}`, type: 'batch' }));
+    const items = Array.from({ length: 40 }, (_, i) => ({
+      content: `Batch memory number ${i}`,
+      type: 'batch',
+    }));
     items.push({ content: 'Batch memory number 3', type: 'batch' }); // repeated inside the batch
     await create({ content: 'Batch memory number 5', type: 'batch' }).expect(201); // stored before
-    const embeddingCallsBefore = fake?.requests.filter((r) => r.path === '/v1/embeddings').length ?? 0;
+    const embeddingCallsBefore =
+      fake?.requests.filter((r) => r.path === '/v1/embeddings').length ?? 0;
 
     const res = await t.http.post('/api/v1/memories/batch').send({ items }).expect(200);
     expect(res.body.created).toBe(39);
     expect(res.body.existing).toBe(2);
-    const results = res.body.results as Array<{ index: number; status: number; memory: MemoryBody }>;
+    const results = res.body.results as Array<{
+      index: number;
+      status: number;
+      memory: MemoryBody;
+    }>;
     expect(results.map((r) => r.index)).toEqual(items.map((_, i) => i));
     expect(results[5]!.status).toBe(200);
     expect(results[40]!.status).toBe(200);
@@ -189,12 +264,18 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
     for (const [i, r] of results.entries()) expect(r.memory.content).toBe(items[i]!.content);
 
     if (fake) {
-      const calls = fake.requests.filter((r) => r.path === '/v1/embeddings').slice(embeddingCallsBefore);
+      const calls = fake.requests
+        .filter((r) => r.path === '/v1/embeddings')
+        .slice(embeddingCallsBefore);
       // 39 new texts at VLLM_MAX_BATCH=16: 3 requests, each at most 16 inputs.
       expect(calls).toHaveLength(3);
-      for (const call of calls) expect((call.body as { input: string[] }).input.length).toBeLessThanOrEqual(16);
+      for (const call of calls)
+        expect((call.body as { input: string[] }).input.length).toBeLessThanOrEqual(16);
     }
-    const listed = await t.http.get('/api/v1/memories').query({ type: 'batch', limit: 100 }).expect(200);
+    const listed = await t.http
+      .get('/api/v1/memories')
+      .query({ type: 'batch', limit: 100 })
+      .expect(200);
     expect(listed.body.items).toHaveLength(40);
   });
 });

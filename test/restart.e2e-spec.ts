@@ -12,10 +12,15 @@ interface Acknowledged {
 async function writeMemories(t: TestApp, prefix: string): Promise<Acknowledged[]> {
   const acked: Acknowledged[] = [];
   for (let i = 0; i < 20; i++) {
-    const res = await t.http.post('/api/v1/memories').send({ content: `${prefix} single ${i}`, type: 'note', tags: ['restart'] });
+    const res = await t.http
+      .post('/api/v1/memories')
+      .send({ content: `${prefix} single ${i}`, type: 'note', tags: ['restart'] });
     if (res.status === 201) acked.push({ id: res.body.id, content: res.body.content });
   }
-  const items = Array.from({ length: 100 }, (_, i) => ({ content: `${prefix} batch ${i}`, type: 'note' }));
+  const items = Array.from({ length: 100 }, (_, i) => ({
+    content: `${prefix} batch ${i}`,
+    type: 'note',
+  }));
   const batch = await t.http.post('/api/v1/memories/batch').send({ items });
   if (batch.status === 200) {
     for (const r of batch.body.results) acked.push({ id: r.memory.id, content: r.memory.content });
@@ -26,9 +31,16 @@ async function writeMemories(t: TestApp, prefix: string): Promise<Acknowledged[]
 async function expectAllPresent(t: TestApp, acked: Acknowledged[]): Promise<void> {
   for (const { id, content } of acked) {
     const res = await t.http.get(`/api/v1/memories/${id}`);
-    expect({ id, status: res.status, content: res.body.content }).toEqual({ id, status: 200, content });
+    expect({ id, status: res.status, content: res.body.content }).toEqual({
+      id,
+      status: 200,
+      content,
+    });
   }
-  const found = await t.http.post('/api/v1/memories/search').send({ query: acked[0]!.content, limit: 1 }).expect(200);
+  const found = await t.http
+    .post('/api/v1/memories/search')
+    .send({ query: acked[0]!.content, limit: 1 })
+    .expect(200);
   expect(found.body.results[0].id).toBe(acked[0]!.id);
 }
 

@@ -30,7 +30,16 @@ describe('the service process (npm start)', () => {
 
       const docs = await fetch(`${server.url}/docs/openapi.json`);
       const paths = Object.keys(((await docs.json()) as { paths: object }).paths);
-      expect(paths).toEqual(expect.arrayContaining(['/api/v1/memories', '/api/v1/memories/search', '/api/v1/memories/batch', '/api/v1/memories/{id}', '/api/memories', '/health']));
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          '/api/v1/memories',
+          '/api/v1/memories/search',
+          '/api/v1/memories/batch',
+          '/api/v1/memories/{id}',
+          '/api/memories',
+          '/health',
+        ]),
+      );
 
       const [chromaPid] = server.childPids();
       expect(chromaPid).toBeDefined();
@@ -55,7 +64,11 @@ describe('the service process (npm start)', () => {
   });
 
   it('refuses to start on a bad setting, naming the variable', async () => {
-    const server = await ServerProcess.start({ DATA_DIR: dataDir(), LOG_LEVEL: 'chatty', CHROMA_URL: 'nope' });
+    const server = await ServerProcess.start({
+      DATA_DIR: dataDir(),
+      LOG_LEVEL: 'chatty',
+      CHROMA_URL: 'nope',
+    });
     expect(await server.exited).toBe(1);
     const output = server.output.join('');
     expect(output).toMatch(/LOG_LEVEL: /);
@@ -63,7 +76,10 @@ describe('the service process (npm start)', () => {
   });
 
   it('never logs memory content at the info level', async () => {
-    const server = await ServerProcess.start({ DATA_DIR: dataDir(), CHROMA_URL: 'http://127.0.0.1:9' });
+    const server = await ServerProcess.start({
+      DATA_DIR: dataDir(),
+      CHROMA_URL: 'http://127.0.0.1:9',
+    });
     try {
       await server.waitForHealth(5000).catch(() => undefined); // Chroma is down: /health is 503
       await fetch(`${server.url}/api/v1/memories`, {

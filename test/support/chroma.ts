@@ -15,10 +15,14 @@ export function sharedChromaUrl(): string {
 }
 
 /** A Chroma server of a suite's own, for tests that stop, kill or restart it. */
-export function startChroma(dataDir = mkdtempSync(join(tmpdir(), 'ms-chroma-'))): Promise<EmbeddedChromaServer> {
+export function startChroma(
+  dataDir = mkdtempSync(join(tmpdir(), 'ms-chroma-')),
+): Promise<EmbeddedChromaServer> {
   return EmbeddedChromaServer.start({
     dataDir,
-    runtimeDir: process.env.CHROMA_RUNTIME_DIR || join(homedir(), '.cache', 'memory-system', 'chroma-runtime'),
+    runtimeDir:
+      process.env.CHROMA_RUNTIME_DIR ||
+      join(homedir(), '.cache', 'memory-system', 'chroma-runtime'),
   });
 }
 
@@ -26,6 +30,9 @@ export function startChroma(dataDir = mkdtempSync(join(tmpdir(), 'ms-chroma-')))
 export async function createChromaDatabase(url: string): Promise<string> {
   const { hostname, port } = new URL(url);
   const name = `test_${randomUUID().replace(/-/g, '')}`;
-  await new AdminClient({ host: hostname, port: Number(port) }).createDatabase({ name, tenant: 'default_tenant' });
+  await new AdminClient({ host: hostname, port: Number(port), ssl: false }).createDatabase({
+    name,
+    tenant: 'default_tenant',
+  });
   return name;
 }

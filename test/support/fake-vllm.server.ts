@@ -34,7 +34,12 @@ export class FakeVllmServer {
   readonly model: string;
   readonly dimension: number;
   /** Every request received, for assertions on batching and headers. */
-  readonly requests: Array<{ method: string; path: string; body: unknown; authorization?: string }> = [];
+  readonly requests: Array<{
+    method: string;
+    path: string;
+    body: unknown;
+    authorization?: string;
+  }> = [];
   private faults: Fault[] = [];
   private server?: Server;
   private readonly maxInputChars = 20_000;
@@ -58,7 +63,9 @@ export class FakeVllmServer {
 
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   /** Queues a fault for the next request(s) (`times`, default 1; Infinity until cleared). */
@@ -74,7 +81,8 @@ export class FakeVllmServer {
     const vector = new Array<number>(dimension).fill(0);
     for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
       const digest = createHash('sha256').update(word).digest();
-      for (let i = 0; i < dimension; i++) vector[i]! += (digest[i % digest.length]! - 127.5) / 127.5 * (i % 3 === 0 ? 1 : -1);
+      for (let i = 0; i < dimension; i++)
+        vector[i]! += ((digest[i % digest.length]! - 127.5) / 127.5) * (i % 3 === 0 ? 1 : -1);
     }
     const norm = Math.hypot(...vector) || 1;
     return vector.map((v) => v / norm);
@@ -92,7 +100,12 @@ export class FakeVllmServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req);
     const path = (req.url ?? '/').split('?')[0]!;
-    this.requests.push({ method: req.method ?? 'GET', path, body, authorization: req.headers.authorization });
+    this.requests.push({
+      method: req.method ?? 'GET',
+      path,
+      body,
+      authorization: req.headers.authorization,
+    });
 
     if (this.options.apiKey && req.headers.authorization !== `Bearer ${this.options.apiKey}`) {
       return sendError(res, 401, 'Unauthorized');
@@ -141,7 +154,11 @@ export class FakeVllmServer {
       return sendError(res, 404, `The model \`${String(request.model)}\` does not exist.`, 'model');
     }
     const inputs = typeof request.input === 'string' ? [request.input] : request.input;
-    if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((i) => typeof i === 'string')) {
+    if (
+      !Array.isArray(inputs) ||
+      inputs.length === 0 ||
+      !inputs.every((i) => typeof i === 'string')
+    ) {
       return sendError(res, 400, 'input must be a string or a non-empty list of strings', 'input');
     }
     const tooLong = (inputs as string[]).find((i) => i.length > this.maxInputChars);
@@ -188,6 +205,13 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
 }
 
-function sendError(res: ServerResponse, status: number, message: string, param: string | null = null): void {
-  send(res, status, { error: { message, type: ERROR_TYPES[status] ?? 'Error', param, code: status } });
+function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  param: string | null = null,
+): void {
+  send(res, status, {
+    error: { message, type: ERROR_TYPES[status] ?? 'Error', param, code: status },
+  });
 }

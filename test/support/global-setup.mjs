@@ -10,7 +10,8 @@ export default async function globalSetup() {
   const server = await EmbeddedChromaServer.start({
     dataDir: mkdtempSync(join(tmpdir(), 'ms-chroma-shared-')),
     runtimeDir:
-      process.env.CHROMA_RUNTIME_DIR || join(homedir(), '.cache', 'memory-system', 'chroma-runtime'),
+      process.env.CHROMA_RUNTIME_DIR ||
+      join(homedir(), '.cache', 'memory-system', 'chroma-runtime'),
     log: (message) => process.stderr.write(`[test chroma] ${message}\n`),
   });
   process.env.MEMORY_SYSTEM_TEST_CHROMA_URL = server.url;

@@ -28,13 +28,22 @@ export class ServerProcess {
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding('utf8').on('data', (chunk: string) => this.output.push(chunk));
     }
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => resolve(code ?? signal)),
+    );
   }
 
   static async start(env: Record<string, string>): Promise<ServerProcess> {
     const port = env.PORT ?? String(await freePort());
     const child = spawn(process.execPath, [BUILT_MAIN], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'development', LOG_FORMAT: 'json', ...env, PORT: port },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        NODE_ENV: 'development',
+        LOG_FORMAT: 'json',
+        ...env,
+        PORT: port,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new ServerProcess(child, `http://127.0.0.1:${port}`);
@@ -43,8 +52,12 @@ export class ServerProcess {
   async waitForHealth(timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`server exited early:\n${this.output.join('')}`);
-      const ok = await fetch(`${this.url}/health`).then((r) => r.status === 200, () => false);
+      if (this.child.exitCode !== null)
+        throw new Error(`server exited early:\n${this.output.join('')}`);
+      const ok = await fetch(`${this.url}/health`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) return;
       await sleep(200);
     }

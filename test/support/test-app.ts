@@ -19,7 +19,9 @@ export interface TestApp {
  * default it uses the shared real Chroma server, in a fresh database of its own; `CHROMA_URL: ''`
  * makes it start its embedded Chroma, as `npm start` does.
  */
-export async function createTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string | undefined> = {},
+): Promise<TestApp> {
   const chroma: Record<string, string | undefined> = {};
   if (env.CHROMA_URL !== '') {
     chroma.CHROMA_URL = env.CHROMA_URL ?? sharedChromaUrl();

@@ -8,7 +8,9 @@ import { AppConfig, createValidationPipe } from '@memory-system/core';
 export function configureApp(app: INestApplication): INestApplication {
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
-  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
+  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable(
+    'x-powered-by',
+  );
   app.use(json({ limit: config.http.bodyLimit }));
   app.setGlobalPrefix('api', {
     exclude: [

@@ -8,16 +8,23 @@ import { configureApp } from './app.setup.js';
 
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  const app = await NestFactory.create(AppModule.forRoot(), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create(AppModule.forRoot(), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   configureApp(app);
   const { http } = app.get(AppConfig);
   await app.listen(http.port, http.host);
-  app.get(Logger).log(`memory-system listening on http://${http.host}:${http.port} (API docs at /docs)`);
+  app
+    .get(Logger)
+    .log(`memory-system listening on http://${http.host}:${http.port} (API docs at /docs)`);
 }
 
 bootstrap().catch((error: unknown) => {
   const message =
-    error instanceof ConfigurationError ? error.message : ((error as Error)?.stack ?? String(error));
+    error instanceof ConfigurationError
+      ? error.message
+      : ((error as Error)?.stack ?? String(error));
   console.error(`memory-system failed to start: ${message}`);
   process.exit(1);
 });

@@ -13,7 +13,9 @@ import { OpenAiCompatibleEmbedder } from './openai/openai-compatible.embedder.js
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         timeout: config.embedding.timeoutMs,
-        headers: config.embedding.apiKey ? { Authorization: `Bearer ${config.embedding.apiKey}` } : {},
+        headers: config.embedding.apiKey
+          ? { Authorization: `Bearer ${config.embedding.apiKey}` }
+          : {},
         maxContentLength: 256 * 1024 * 1024,
         maxBodyLength: 256 * 1024 * 1024,
       }),

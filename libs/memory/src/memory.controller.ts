@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -12,7 +23,12 @@ import type { Memory, MemoryPage, ScoredMemory } from './domain/memory.js';
 import { BatchCreateMemoriesDto } from './dto/batch-create-memories.dto.js';
 import { CreateMemoryDto } from './dto/create-memory.dto.js';
 import { ListMemoriesQuery } from './dto/list-memories.query.js';
-import { BatchResultView, MemoryPageView, MemoryView, SearchResultsView } from './dto/memory.views.js';
+import {
+  BatchResultView,
+  MemoryPageView,
+  MemoryView,
+  SearchResultsView,
+} from './dto/memory.views.js';
 import { SearchMemoriesDto } from './dto/search-memories.dto.js';
 import { UpdateMemoryDto } from './dto/update-memory.dto.js';
 import { MemoryIdPipe } from './memory-id.pipe.js';
@@ -24,7 +40,9 @@ export class MemoryController {
   constructor(private readonly memories: MemoryService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Store a memory (the same content and type again returns the stored one, 200)' })
+  @ApiOperation({
+    summary: 'Store a memory (the same content and type again returns the stored one, 200)',
+  })
   @ApiCreatedResponse({ type: MemoryView, description: 'Stored' })
   @ApiOkResponse({ type: MemoryView, description: 'Already stored: the existing memory' })
   async create(
@@ -46,7 +64,11 @@ export class MemoryController {
     @Body() body: BatchCreateMemoriesDto,
   ): Promise<BatchResultView> {
     const outcomes = await this.memories.createMany(caller, body.items);
-    const results = outcomes.map((o, index) => ({ index, status: o.created ? 201 : 200, memory: o.memory }));
+    const results = outcomes.map((o, index) => ({
+      index,
+      status: o.created ? 201 : 200,
+      memory: o.memory,
+    }));
     const created = results.filter((r) => r.status === 201).length;
     return { created, existing: results.length - created, results };
   }
@@ -89,7 +111,10 @@ export class MemoryController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async remove(@CurrentCaller() caller: Caller, @Param('id', MemoryIdPipe) id: string): Promise<void> {
+  async remove(
+    @CurrentCaller() caller: Caller,
+    @Param('id', MemoryIdPipe) id: string,
+  ): Promise<void> {
     await this.memories.remove(caller, id);
   }
 }

@@ -37,7 +37,10 @@ interface ListQuery extends Pick<MemoryFilter, 'type' | 'sessionId'> {
 
 type OffsetCursor = { o: number };
 const isOffsetCursor = (v: unknown): v is OffsetCursor =>
-  typeof v === 'object' && v !== null && Number.isSafeInteger((v as OffsetCursor).o) && (v as OffsetCursor).o >= 0;
+  typeof v === 'object' &&
+  v !== null &&
+  Number.isSafeInteger((v as OffsetCursor).o) &&
+  (v as OffsetCursor).o >= 0;
 
 /**
  * Stores, finds, changes and forgets one user's memories. Every method takes the caller first and
@@ -79,7 +82,10 @@ export class MemoryService {
 
     const createdByHash = await this.writes.run(caller.userId, async () => {
       // Someone may have stored the same content while we were embedding.
-      const raced = await this.findByHashes(scope, fresh.map((item) => item.hash));
+      const raced = await this.findByHashes(
+        scope,
+        fresh.map((item) => item.hash),
+      );
       const now = new Date().toISOString();
       const toAdd = fresh.flatMap((item, i) => {
         if (raced.has(item.hash)) return [];
@@ -195,7 +201,9 @@ export class MemoryService {
     if (unique.length === 0) return new Map();
     const filter = { contentHash: { $in: unique } };
     const records = await this.store.find(scope, filter, { limit: unique.length, offset: 0 });
-    return new Map(records.map((record) => [String(record.metadata.contentHash), toMemory(record)]));
+    return new Map(
+      records.map((record) => [String(record.metadata.contentHash), toMemory(record)]),
+    );
   }
 
   private newMemory(input: NewMemory, hash: string, now: string, model: string): Memory {

@@ -35,71 +35,103 @@ export class EnvironmentSchema {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @toInt() @IsInt() @Min(0) @Max(65535)
+  @toInt()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
-  @IsString() @MaxLength(255)
+  @IsString()
+  @MaxLength(255)
   HOST = '127.0.0.1';
 
-  @IsString() @MaxLength(4096)
+  @IsString()
+  @MaxLength(4096)
   DATA_DIR = './data';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @IsOptional() @IsIn(['json', 'pretty'])
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
   LOG_FORMAT?: 'json' | 'pretty';
 
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'REQUEST_BODY_LIMIT must look like 512kb or 10mb' })
   REQUEST_BODY_LIMIT = '10mb';
 
-  @IsOptional() @IsUrl(urlOptions)
+  @IsOptional()
+  @IsUrl(urlOptions)
   CHROMA_URL?: string;
 
   @IsOptional()
   @Matches(/^[^:\s]+:\S+$/, { message: 'CHROMA_AUTH must be user:password' })
   CHROMA_AUTH?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   CHROMA_TOKEN?: string;
 
-  @IsString() @Matches(/^[\w.-]+$/)
+  @IsString()
+  @Matches(/^[\w.-]+$/)
   CHROMA_TENANT = 'default_tenant';
 
-  @IsString() @Matches(/^[\w.-]+$/)
+  @IsString()
+  @Matches(/^[\w.-]+$/)
   CHROMA_DATABASE = 'default_database';
 
-  @toInt() @IsInt() @Min(100) @Max(600_000)
+  @toInt()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   CHROMA_TIMEOUT_MS = 10_000;
 
-  @toInt() @IsInt() @Min(1000) @Max(600_000)
+  @toInt()
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
   CHROMA_STARTUP_TIMEOUT_MS = 60_000;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   CHROMA_RUNTIME_DIR?: string;
 
-  @IsOptional() @IsUrl(urlOptions)
+  @IsOptional()
+  @IsUrl(urlOptions)
   VLLM_URL?: string;
 
-  @IsOptional() @IsUrl(urlOptions)
+  @IsOptional()
+  @IsUrl(urlOptions)
   VLLM_EMBEDDING_URL?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   VLLM_API_KEY?: string;
 
-  @IsOptional() @IsString() @MaxLength(512)
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
   VLLM_EMBEDDING_MODEL?: string;
 
-  @toInt() @IsInt() @Min(100) @Max(600_000)
+  @toInt()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   VLLM_TIMEOUT_MS = 30_000;
 
-  @toInt() @IsInt() @Min(1) @Max(2048)
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(2048)
   VLLM_MAX_BATCH = 64;
 
-  @toInt() @IsInt() @Min(16) @Max(4096)
+  @toInt()
+  @IsInt()
+  @Min(16)
+  @Max(4096)
   LOCAL_EMBEDDING_DIMENSIONS = 384;
 
-  @toBool() @IsBoolean()
+  @toBool()
+  @IsBoolean()
   SWAGGER_ENABLED = true;
 }
 

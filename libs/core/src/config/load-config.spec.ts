@@ -16,7 +16,12 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('loadConfig', () => {
   it('starts from documented defaults with an empty environment', () => {
     const config = loadConfig({});
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, bodyLimit: '10mb', swagger: true });
+    expect(config.http).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      bodyLimit: '10mb',
+      swagger: true,
+    });
     expect(config.chroma.url).toBeUndefined();
     expect(config.embedding.url).toBeUndefined();
     expect(config.embedding.maxBatch).toBe(64);
@@ -58,14 +63,20 @@ describe('loadConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     writeFileSync(join(dir, 'auth'), 'admin:s3cret\n');
     const config = loadConfig({ CHROMA_AUTH_FILE: join(dir, 'auth') });
-    expect(config.chroma.headers.Authorization).toBe(`Basic ${Buffer.from('admin:s3cret').toString('base64')}`);
+    expect(config.chroma.headers.Authorization).toBe(
+      `Basic ${Buffer.from('admin:s3cret').toString('base64')}`,
+    );
   });
 
   it('refuses an unreadable NAME_FILE and naming a secret twice', () => {
-    expect(problemsOf({ VLLM_API_KEY_FILE: '/nonexistent/key' })[0]).toMatch(/^VLLM_API_KEY_FILE: cannot read/);
+    expect(problemsOf({ VLLM_API_KEY_FILE: '/nonexistent/key' })[0]).toMatch(
+      /^VLLM_API_KEY_FILE: cannot read/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     writeFileSync(join(dir, 'key'), 'k');
-    expect(problemsOf({ VLLM_API_KEY: 'a', VLLM_API_KEY_FILE: join(dir, 'key') })[0]).toMatch(/both set/);
+    expect(problemsOf({ VLLM_API_KEY: 'a', VLLM_API_KEY_FILE: join(dir, 'key') })[0]).toMatch(
+      /both set/,
+    );
   });
 
   it('sends a bearer token to Chroma from CHROMA_TOKEN', () => {
@@ -77,7 +88,8 @@ describe('loadConfig', () => {
   it('lets VLLM_EMBEDDING_URL override VLLM_URL for embeddings', () => {
     expect(loadConfig({ VLLM_URL: 'http://llm:8000' }).embedding.url).toBe('http://llm:8000');
     expect(
-      loadConfig({ VLLM_URL: 'http://llm:8000', VLLM_EMBEDDING_URL: 'http://embed:8001/' }).embedding.url,
+      loadConfig({ VLLM_URL: 'http://llm:8000', VLLM_EMBEDDING_URL: 'http://embed:8001/' })
+        .embedding.url,
     ).toBe('http://embed:8001');
   });
 });

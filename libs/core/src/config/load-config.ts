@@ -84,7 +84,8 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
     dataDir,
     log: {
       level: schema.LOG_LEVEL,
-      pretty: (schema.LOG_FORMAT ?? (schema.NODE_ENV === 'development' ? 'pretty' : 'json')) === 'pretty',
+      pretty:
+        (schema.LOG_FORMAT ?? (schema.NODE_ENV === 'development' ? 'pretty' : 'json')) === 'pretty',
     },
     chroma: {
       url: schema.CHROMA_URL?.replace(/\/+$/, ''),
@@ -93,7 +94,9 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       database: schema.CHROMA_DATABASE,
       timeoutMs: schema.CHROMA_TIMEOUT_MS,
       startupTimeoutMs: schema.CHROMA_STARTUP_TIMEOUT_MS,
-      runtimeDir: resolve(schema.CHROMA_RUNTIME_DIR ?? join(cacheHome, 'memory-system', 'chroma-runtime')),
+      runtimeDir: resolve(
+        schema.CHROMA_RUNTIME_DIR ?? join(cacheHome, 'memory-system', 'chroma-runtime'),
+      ),
     },
     embedding: {
       url: (schema.VLLM_EMBEDDING_URL ?? schema.VLLM_URL)?.replace(/\/+$/, ''),

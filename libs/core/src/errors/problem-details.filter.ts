@@ -64,7 +64,10 @@ function map(error: unknown): Mapped {
 }
 
 function slug(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 /** Every error, of any origin, leaves as an RFC 9457 problem document with the request id. */
@@ -78,7 +81,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const mapped = map(error);
     if (mapped.status >= 500 && !(error instanceof DomainError)) {
-      this.logger.error(error instanceof Error ? error.stack ?? error.message : String(error));
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
     const title = mapped.title ?? STATUS_CODES[mapped.status] ?? 'Error';
     const problem: ProblemDocument = {

@@ -13,7 +13,10 @@ import { assignRequestId } from '../http/request-id.js';
         pinoHttp: {
           level: config.log.level,
           transport: config.log.pretty
-            ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+            ? {
+                target: 'pino-pretty',
+                options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
+              }
             : undefined,
           genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
           redact: {

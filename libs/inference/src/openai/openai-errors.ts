@@ -28,7 +28,10 @@ export function mapInferenceError(error: unknown, what: string): Error {
   if (!isAxiosError(error)) return error instanceof Error ? error : new Error(String(error));
   const response = error.response;
   if (!response) {
-    const reason = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' ? 'timed out' : error.code ?? error.message;
+    const reason =
+      error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT'
+        ? 'timed out'
+        : (error.code ?? error.message);
     return new BackendUnavailable('vllm', `${what} failed: ${reason}`);
   }
   const message = upstreamMessage(response.data) ?? `HTTP ${response.status}`;
@@ -43,6 +46,11 @@ export function mapInferenceError(error: unknown, what: string): Error {
   if (status === 400 || status === 413 || status === 422) {
     return new EmbeddingInputRejected(`${what} was refused by the model: ${message}`);
   }
-  const hint = status === 401 || status === 403 ? ' (check VLLM_API_KEY)' : status === 404 ? ' (check the model name and URL)' : '';
+  const hint =
+    status === 401 || status === 403
+      ? ' (check VLLM_API_KEY)'
+      : status === 404
+        ? ' (check the model name and URL)'
+        : '';
   return new BackendMisconfigured('vllm', `${what} failed with HTTP ${status}: ${message}${hint}`);
 }

@@ -16,14 +16,22 @@ const memory: Memory = {
 
 describe('memory record mapping', () => {
   it('round-trips a memory through flat metadata', () => {
-    const record = { id: memory.id, document: memory.content, metadata: toRecordMetadata(memory, 'u1') };
+    const record = {
+      id: memory.id,
+      document: memory.content,
+      metadata: toRecordMetadata(memory, 'u1'),
+    };
     expect(toMemory(record)).toEqual(memory);
     expect(record.metadata.userId).toBe('u1');
   });
 
   it('neutralises dropped tags and metadata keys, since Chroma merges metadata', () => {
     const before = toRecordMetadata(memory, 'u1');
-    const after = toRecordMetadata({ ...memory, tags: ['drinks'], metadata: { source: 'chat' } }, 'u1', before);
+    const after = toRecordMetadata(
+      { ...memory, tags: ['drinks'], metadata: { source: 'chat' } },
+      'u1',
+      before,
+    );
     expect(after['tag:morning']).toBe(false);
     expect(after['meta:confidence']).toBe(TOMBSTONE);
     const merged = { ...before, ...after };

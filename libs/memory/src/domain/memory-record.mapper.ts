@@ -13,7 +13,11 @@ const TAG = 'tag:';
 const META = 'meta:';
 export const TOMBSTONE = '\u0000';
 
-export function toRecordMetadata(memory: Memory, userId: string, previous: Metadata = {}): Metadata {
+export function toRecordMetadata(
+  memory: Memory,
+  userId: string,
+  previous: Metadata = {},
+): Metadata {
   const metadata: Metadata = {};
   for (const key of Object.keys(previous)) {
     if (key.startsWith(TAG)) metadata[key] = false;

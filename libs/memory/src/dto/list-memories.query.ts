@@ -5,7 +5,11 @@ import { MemoryLimits } from '../domain/memory-limits.js';
 import { MemoryFields } from './memory-fields.js';
 
 export class ListMemoriesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MemoryLimits.listLimitMax, default: MemoryLimits.listLimitDefault })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MemoryLimits.listLimitMax,
+    default: MemoryLimits.listLimitDefault,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -24,7 +28,9 @@ export class ListMemoriesQuery {
   @ApiPropertyOptional({ description: 'Only memories with this tag.' })
   @IsOptional()
   @IsString()
-  @Matches(MemoryLimits.tagPattern, { message: 'tag must be 1-64 letters, digits, spaces or _ . : -' })
+  @Matches(MemoryLimits.tagPattern, {
+    message: 'tag must be 1-64 letters, digits, spaces or _ . : -',
+  })
   tag?: string;
 
   @MemoryFields.sessionId() sessionId?: string;

@@ -46,7 +46,9 @@ export const MemoryFields = {
       ApiPropertyOptional({
         description: `Flat key/value pairs (string, number, boolean); at most ${MemoryLimits.metadataMaxKeys} keys.`,
         type: 'object',
-        additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+        additionalProperties: {
+          oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }],
+        },
         example: { source: 'chat', confidence: 0.9 },
       }),
       IsOptional(),
@@ -66,7 +68,8 @@ export const MemoryFields = {
       IsString({ each: true }),
       Matches(MemoryLimits.tagPattern, {
         each: true,
-        message: 'each tag must be 1-64 letters, digits, spaces or _ . : - (no leading or trailing space)',
+        message:
+          'each tag must be 1-64 letters, digits, spaces or _ . : - (no leading or trailing space)',
       }),
     ),
   sessionId: () =>

@@ -30,7 +30,8 @@ export class MemoryPageView {
 
 export class BatchItemResultView {
   @ApiProperty() index!: number;
-  @ApiProperty({ enum: [200, 201], description: '201 stored now, 200 already stored' }) status!: number;
+  @ApiProperty({ enum: [200, 201], description: '201 stored now, 200 already stored' })
+  status!: number;
   @ApiProperty({ type: MemoryView }) memory!: MemoryView;
 }
 

@@ -37,7 +37,10 @@ export class MemoryFilterDto {
 }
 
 export class SearchMemoriesDto {
-  @ApiProperty({ maxLength: MemoryLimits.queryMaxChars, example: 'what coffee does the user like?' })
+  @ApiProperty({
+    maxLength: MemoryLimits.queryMaxChars,
+    example: 'what coffee does the user like?',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(MemoryLimits.queryMaxChars)

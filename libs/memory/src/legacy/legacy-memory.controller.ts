@@ -31,7 +31,10 @@ export class LegacyMemoryController {
   constructor(private readonly memories: MemoryService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Seed route: store a memory; answers the memory itself', deprecated: true })
+  @ApiOperation({
+    summary: 'Seed route: store a memory; answers the memory itself',
+    deprecated: true,
+  })
   @ApiOkResponse({ type: MemoryView })
   async create(
     @CurrentCaller() caller: Caller,
@@ -44,9 +47,15 @@ export class LegacyMemoryController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Seed route: search; answers an array, nearest first', deprecated: true })
+  @ApiOperation({
+    summary: 'Seed route: search; answers an array, nearest first',
+    deprecated: true,
+  })
   @ApiOkResponse({ type: [ScoredMemoryView] })
-  search(@CurrentCaller() caller: Caller, @Query() query: LegacySearchQuery): Promise<ScoredMemory[]> {
+  search(
+    @CurrentCaller() caller: Caller,
+    @Query() query: LegacySearchQuery,
+  ): Promise<ScoredMemory[]> {
     return this.memories.search(caller, { query: query.query, limit: query.limit });
   }
 
@@ -64,7 +73,10 @@ export class LegacyMemoryController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Seed route: forget a memory', deprecated: true })
-  async remove(@CurrentCaller() caller: Caller, @Param('id', MemoryIdPipe) id: string): Promise<void> {
+  async remove(
+    @CurrentCaller() caller: Caller,
+    @Param('id', MemoryIdPipe) id: string,
+  ): Promise<void> {
     await this.memories.remove(caller, id);
   }
 }

@@ -9,7 +9,10 @@ import { MemoryLimits } from '../domain/memory-limits.js';
  * and ignored: the caller always comes from the request's authentication.
  */
 export class LegacyCreateMemoryDto extends CreateMemoryDto {
-  @ApiPropertyOptional({ description: 'Ignored; the caller identity decides the owner.', deprecated: true })
+  @ApiPropertyOptional({
+    description: 'Ignored; the caller identity decides the owner.',
+    deprecated: true,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(256)

@@ -20,7 +20,10 @@ async function probe(check: () => Promise<void>): Promise<ProbeResult> {
     await Promise.race([
       check(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)),
+          PROBE_TIMEOUT_MS,
+        );
       }),
     ]);
     return { ok: true, latencyMs: elapsed() };
@@ -50,6 +53,8 @@ export class BackendHealthIndicators {
     const indicator = this.indicators.check(key);
     if (this.embedderPort.kind === 'local') return indicator.up({ kind: 'local' });
     const { ok, ...details } = await probe(() => this.embedderPort.ping());
-    return ok ? indicator.up({ kind: 'remote', ...details }) : indicator.down({ kind: 'remote', ...details });
+    return ok
+      ? indicator.up({ kind: 'remote', ...details })
+      : indicator.down({ kind: 'remote', ...details });
   }
 }

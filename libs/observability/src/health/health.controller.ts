@@ -1,5 +1,10 @@
 import { Controller, Get, Res, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { BackendHealthIndicators } from './backend-health.indicators.js';
@@ -23,7 +28,10 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'A backend does not answer; the body says which' })
   async check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([() => this.backends.chroma(), () => this.backends.embedder()]);
+      return await this.health.check([
+        () => this.backends.chroma(),
+        () => this.backends.embedder(),
+      ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       res.status(503).setHeader('Retry-After', '5');

@@ -12,10 +12,7 @@ export function mapChromaError(error: unknown): unknown {
       return new BackendUnavailable('chroma', message);
     case 'ChromaUnauthorizedError':
     case 'ChromaForbiddenError':
-      return new BackendMisconfigured(
-        'chroma',
-        `${message} (check CHROMA_AUTH or CHROMA_TOKEN)`,
-      );
+      return new BackendMisconfigured('chroma', `${message} (check CHROMA_AUTH or CHROMA_TOKEN)`);
     default:
       if (/fetch failed|ECONNREFUSED|ECONNRESET|socket hang up/i.test(message)) {
         return new BackendUnavailable('chroma', message);

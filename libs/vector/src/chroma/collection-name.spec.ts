@@ -26,7 +26,10 @@ describe('collectionNameFor', () => {
     expect(names.size).toBe(4);
   });
 
-  it.each(['..weird..model..', '___', 'Ünïcödé/模型', 'a'.repeat(600)])('stays valid for model %j', (model) => {
-    expect(collectionNameFor({ ...scope, model })).toMatch(CHROMA_NAME);
-  });
+  it.each(['..weird..model..', '___', 'Ünïcödé/模型', 'a'.repeat(600)])(
+    'stays valid for model %j',
+    (model) => {
+      expect(collectionNameFor({ ...scope, model })).toMatch(CHROMA_NAME);
+    },
+  );
 });

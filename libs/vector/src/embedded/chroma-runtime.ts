@@ -100,12 +100,18 @@ async function provisionGlibc(
       'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main\n',
     );
     const apt = [
-      '-o', `Dir::Etc::SourceList=${sources}`,
-      '-o', 'Dir::Etc::SourceParts=/dev/null',
-      '-o', `Dir::State::Lists=${join(work, 'lists')}`,
-      '-o', `Dir::Cache::Archives=${join(work, 'archives')}`,
-      '-o', 'Debug::NoLocking=1',
-      '-o', 'APT::Sandbox::User=root',
+      '-o',
+      `Dir::Etc::SourceList=${sources}`,
+      '-o',
+      'Dir::Etc::SourceParts=/dev/null',
+      '-o',
+      `Dir::State::Lists=${join(work, 'lists')}`,
+      '-o',
+      `Dir::Cache::Archives=${join(work, 'archives')}`,
+      '-o',
+      'Debug::NoLocking=1',
+      '-o',
+      'APT::Sandbox::User=root',
     ];
     await run('apt-get', [...apt, '-qq', 'update'], { timeout: 300_000 });
     await run('apt-get', [...apt, '-qq', 'download', 'libc6'], {

@@ -48,8 +48,20 @@ export class EmbeddedChromaServer {
     const cli = locateChromaCli();
     await mkdir(options.dataDir, { recursive: true });
     const port = options.port || (await findFreePort(HOST));
-    const chromaArgs = [cli, 'run', '--path', options.dataDir, '--host', HOST, '--port', String(port)];
-    const [command, args] = withParentDeathSignal(runtime.command, [...runtime.args, ...chromaArgs]);
+    const chromaArgs = [
+      cli,
+      'run',
+      '--path',
+      options.dataDir,
+      '--host',
+      HOST,
+      '--port',
+      String(port),
+    ];
+    const [command, args] = withParentDeathSignal(runtime.command, [
+      ...runtime.args,
+      ...chromaArgs,
+    ]);
 
     const output: string[] = [];
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -59,7 +71,12 @@ export class EmbeddedChromaServer {
         output.splice(0, Math.max(0, output.length - OUTPUT_LINES_KEPT));
       });
     }
-    const server = new EmbeddedChromaServer(child, `http://${HOST}:${port}`, options.dataDir, output);
+    const server = new EmbeddedChromaServer(
+      child,
+      `http://${HOST}:${port}`,
+      options.dataDir,
+      output,
+    );
     try {
       await server.waitUntilReady(options.startupTimeoutMs ?? 60_000);
     } catch (error) {
