@@ -360,6 +360,14 @@ const cases: BadInput[] = [
     detail: /type/,
   },
   {
+    name: 'body larger than REQUEST_BODY_LIMIT',
+    method: 'post',
+    path: '/api/v1/memories',
+    body: { ...valid, content: 'x'.repeat(300_000) },
+    status: 413,
+    detail: /too large/i,
+  },
+  {
     name: 'unknown route',
     method: 'get',
     path: '/api/v1/nothing-here',
@@ -373,7 +381,7 @@ describe('bad input gets a clear 4xx problem, and nothing is written', () => {
   let existingId: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ REQUEST_BODY_LIMIT: '200kb' });
     existingId = (
       await t.http.post('/api/v1/memories').send({ content: 'Untouched', type: 'note' }).expect(201)
     ).body.id;
