@@ -40,7 +40,7 @@ describe('when ChromaDB is unreachable', () => {
     ['get', '/api/v1/memories', undefined],
     ['get', '/api/v1/memories/3f1e2d4c-5b6a-4789-9abc-def012345678', undefined],
   ] as const)('%s %s answers 503 with Retry-After', async (method, path, body) => {
-    const res = await (body ? t.http[method](path).send(body) : t.http[method](path));
+    const res = await (body ? t.api[method](path).send(body) : t.api[method](path));
     expectProblem(res, 503);
     expect(res.headers['retry-after']).toBe('5');
     expect(res.body.backend).toBe('chroma');
@@ -77,7 +77,7 @@ describe('when ChromaDB accepts connections but never answers', () => {
 
   it('answers 503 after CHROMA_TIMEOUT_MS instead of hanging', async () => {
     const started = Date.now();
-    const res = await t.http.post('/api/v1/memories').send(memory);
+    const res = await t.api.post('/api/v1/memories').send(memory);
     expectProblem(res, 503);
     expect(res.body.detail).toMatch(/timed out after 300 ms/);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -117,7 +117,7 @@ describe('when the vLLM server fails', () => {
       VLLM_API_KEY: 'sk-test',
       VLLM_TIMEOUT_MS: '400',
     });
-    await t.http.post('/api/v1/memories').send({ content: 'warm-up', type: 'note' }).expect(201);
+    await t.api.post('/api/v1/memories').send({ content: 'warm-up', type: 'note' }).expect(201);
   });
   afterEach(() => vllm.clearFaults());
   afterAll(async () => {
@@ -131,7 +131,7 @@ describe('when the vLLM server fails', () => {
 
   it('answers 503 with Retry-After on a 5xx', async () => {
     vllm.fail({ kind: 'status', status: 500 });
-    const res = await t.http.post('/api/v1/memories').send(memory);
+    const res = await t.api.post('/api/v1/memories').send(memory);
     expectProblem(res, 503);
     expect(res.body.backend).toBe('vllm');
     expect(res.headers['retry-after']).toBe('5');
@@ -139,7 +139,7 @@ describe('when the vLLM server fails', () => {
 
   it("passes vLLM's own Retry-After on a 429", async () => {
     vllm.fail({ kind: 'status', status: 429, retryAfter: 7 });
-    const res = await t.http.post('/api/v1/memories/search').send({ query: 'anything' });
+    const res = await t.api.post('/api/v1/memories/search').send({ query: 'anything' });
     expectProblem(res, 503);
     expect(res.headers['retry-after']).toBe('7');
   });
@@ -147,7 +147,7 @@ describe('when the vLLM server fails', () => {
   it('answers 503 when vLLM is slower than VLLM_TIMEOUT_MS', async () => {
     vllm.fail({ kind: 'slow', delayMs: 1500 });
     const started = Date.now();
-    const res = await t.http.post('/api/v1/memories').send(memory);
+    const res = await t.api.post('/api/v1/memories').send(memory);
     expectProblem(res, 503);
     expect(res.body.detail).toMatch(/timed out/);
     expect(Date.now() - started).toBeLessThan(1400);
@@ -155,11 +155,11 @@ describe('when the vLLM server fails', () => {
 
   it('answers 503 when vLLM drops the connection', async () => {
     vllm.fail({ kind: 'drop-connection' });
-    expectProblem(await t.http.post('/api/v1/memories').send(memory), 503);
+    expectProblem(await t.api.post('/api/v1/memories').send(memory), 503);
   });
 
   it("answers 422 with the model's reason when it refuses the input", async () => {
-    const res = await t.http
+    const res = await t.api
       .post('/api/v1/memories')
       .send({ content: 'long '.repeat(5000), type: 'note' });
     expectProblem(res, 422);
@@ -168,10 +168,10 @@ describe('when the vLLM server fails', () => {
 
   it('answers 502 when vLLM returns vectors of the wrong dimension, storing nothing', async () => {
     vllm.fail({ kind: 'wrong-dimension', dimension: 12 });
-    const res = await t.http.post('/api/v1/memories').send({ content: 'wrong size', type: 'note' });
+    const res = await t.api.post('/api/v1/memories').send({ content: 'wrong size', type: 'note' });
     expectProblem(res, 502);
     expect(res.body.detail).toMatch(/12-dimensional vector where 256 were expected/);
-    const page = await t.http.get('/api/v1/memories').expect(200);
+    const page = await t.api.get('/api/v1/memories').expect(200);
     expect(page.body.items.map((m: { content: string }) => m.content)).toEqual(['warm-up']);
   });
 
@@ -197,7 +197,7 @@ describe('with a wrong vLLM API key', () => {
   });
 
   it('answers 502 with a hint to check VLLM_API_KEY', async () => {
-    const res = await t.http.post('/api/v1/memories').send(memory);
+    const res = await t.api.post('/api/v1/memories').send(memory);
     expectProblem(res, 502);
     expect(res.body.detail).toMatch(/VLLM_API_KEY/);
   });

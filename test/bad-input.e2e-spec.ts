@@ -383,7 +383,7 @@ describe('bad input gets a clear 4xx problem, and nothing is written', () => {
   beforeAll(async () => {
     t = await createTestApp({ REQUEST_BODY_LIMIT: '200kb' });
     existingId = (
-      await t.http.post('/api/v1/memories').send({ content: 'Untouched', type: 'note' }).expect(201)
+      await t.api.post('/api/v1/memories').send({ content: 'Untouched', type: 'note' }).expect(201)
     ).body.id;
   });
   afterAll(() => t.close());
@@ -391,7 +391,7 @@ describe('bad input gets a clear 4xx problem, and nothing is written', () => {
   it('has at least 25 cases', () => expect(cases.length).toBeGreaterThanOrEqual(25));
 
   it.each(cases)('$name → $status', async ({ method, path, body, raw, query, status, detail }) => {
-    let req = t.http[method](typeof path === 'function' ? path(existingId) : path);
+    let req = t.api[method](typeof path === 'function' ? path(existingId) : path);
     if (query) req = req.query(query);
     if (raw !== undefined) req = req.set('Content-Type', 'application/json').send(raw);
     else if (body !== undefined) req = req.send(body as object);
@@ -410,7 +410,7 @@ describe('bad input gets a clear 4xx problem, and nothing is written', () => {
   });
 
   it('lists the offending fields of a validation error', async () => {
-    const res = await t.http
+    const res = await t.api
       .post('/api/v1/memories')
       .send({ content: '', type: '1', extra: true })
       .expect(400);
@@ -419,9 +419,9 @@ describe('bad input gets a clear 4xx problem, and nothing is written', () => {
   });
 
   it('wrote nothing for any of the rejected requests', async () => {
-    const page = await t.http.get('/api/v1/memories').query({ limit: 100 }).expect(200);
+    const page = await t.api.get('/api/v1/memories').query({ limit: 100 }).expect(200);
     expect(page.body.items.map((m: { content: string }) => m.content)).toEqual(['Untouched']);
-    const untouched = await t.http.get(`/api/v1/memories/${existingId}`).expect(200);
+    const untouched = await t.api.get(`/api/v1/memories/${existingId}`).expect(200);
     expect(untouched.body.createdAt).toBe(untouched.body.updatedAt);
   });
 });

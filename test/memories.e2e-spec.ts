@@ -36,7 +36,7 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
     await fake?.stop();
   });
 
-  const create = (body: object) => t.http.post('/api/v1/memories').send(body);
+  const create = (body: object) => t.api.post('/api/v1/memories').send(body);
 
   it('stores a memory and answers 201 with it', async () => {
     const res = await create({
@@ -56,7 +56,7 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
       embeddingModel: model,
     });
     expect(memory.createdAt).toBe(memory.updatedAt);
-    const fetched = await t.http.get(`/api/v1/memories/${memory.id}`).expect(200);
+    const fetched = await t.api.get(`/api/v1/memories/${memory.id}`).expect(200);
     expect(fetched.body).toEqual(memory);
   });
 
@@ -82,7 +82,7 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
       201,
     );
     await create({ content: 'The cat sleeps on the warm windowsill', type: 'fact' }).expect(201);
-    const res = await t.http
+    const res = await t.api
       .post('/api/v1/memories/search')
       .send({ query: 'capital of France', limit: 3 })
       .expect(200);
@@ -109,7 +109,7 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
       metadata: { mood: 'busy' },
     }).expect(201);
     const search = (filter: object, extra: object = {}) =>
-      t.http
+      t.api
         .post('/api/v1/memories/search')
         .send({ query: 'tea', limit: 10, filter, ...extra })
         .expect(200)
@@ -136,7 +136,7 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
         metadata: { room: 'A', floor: 2 },
       }).expect(201)
     ).body as MemoryBody;
-    const res = await t.http
+    const res = await t.api
       .patch(`/api/v1/memories/${created.id}`)
       .send({
         content: 'Meeting with Alice about the budget',
@@ -152,19 +152,19 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
       metadata: { room: 'B' },
     });
     expect(Date.parse(updated.updatedAt)).toBeGreaterThanOrEqual(Date.parse(created.updatedAt));
-    expect((await t.http.get(`/api/v1/memories/${created.id}`).expect(200)).body).toEqual(updated);
+    expect((await t.api.get(`/api/v1/memories/${created.id}`).expect(200)).body).toEqual(updated);
 
-    const found = await t.http
+    const found = await t.api
       .post('/api/v1/memories/search')
       .send({ query: 'Alice budget', limit: 1, filter: { type: 'event' } })
       .expect(200);
     expect(found.body.results[0].id).toBe(created.id);
-    const byOldTag = await t.http
+    const byOldTag = await t.api
       .post('/api/v1/memories/search')
       .send({ query: 'meeting', filter: { tags: ['bob'] } })
       .expect(200);
     expect(byOldTag.body.results).toEqual([]);
-    const byOldMeta = await t.http
+    const byOldMeta = await t.api
       .post('/api/v1/memories/search')
       .send({ query: 'meeting', filter: { metadata: { floor: 2 } } })
       .expect(200);
@@ -175,22 +175,22 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
     const a = (await create({ content: 'Alpha fact', type: 'fact' }).expect(201))
       .body as MemoryBody;
     const b = (await create({ content: 'Beta fact', type: 'fact' }).expect(201)).body as MemoryBody;
-    const res = await t.http
+    const res = await t.api
       .patch(`/api/v1/memories/${b.id}`)
       .send({ content: 'Alpha fact' })
       .expect(409);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.existingId).toBe(a.id);
-    expect((await t.http.get(`/api/v1/memories/${b.id}`)).body.content).toBe('Beta fact');
+    expect((await t.api.get(`/api/v1/memories/${b.id}`)).body.content).toBe('Beta fact');
   });
 
   it('deletes a memory: 204, then 404 everywhere', async () => {
     const m = (await create({ content: 'Forget me', type: 'note' }).expect(201)).body as MemoryBody;
-    await t.http.delete(`/api/v1/memories/${m.id}`).expect(204);
-    await t.http.get(`/api/v1/memories/${m.id}`).expect(404);
-    await t.http.delete(`/api/v1/memories/${m.id}`).expect(404);
-    await t.http.patch(`/api/v1/memories/${m.id}`).send({ content: 'x' }).expect(404);
-    const found = await t.http
+    await t.api.delete(`/api/v1/memories/${m.id}`).expect(204);
+    await t.api.get(`/api/v1/memories/${m.id}`).expect(404);
+    await t.api.delete(`/api/v1/memories/${m.id}`).expect(404);
+    await t.api.patch(`/api/v1/memories/${m.id}`).send({ content: 'x' }).expect(404);
+    const found = await t.api
       .post('/api/v1/memories/search')
       .send({ query: 'Forget me', limit: 100 })
       .expect(200);
@@ -198,7 +198,7 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
   });
 
   it('lists with a cursor and filters by type, tag and session', async () => {
-    const sessionId = '0b7d9c2e-1f3a-4c5d-8e9f-a0b1c2d3e4f5';
+    const sessionId = (await t.api.post('/api/v1/sessions').send({}).expect(201)).body.id as string;
     const contents = Array.from({ length: 7 }, (_, i) => `Listed item ${i}`);
     for (const [i, content] of contents.entries()) {
       await create({
@@ -212,7 +212,7 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res: { body: { items: MemoryBody[]; nextCursor: string | null } } = await t.http
+      const res: { body: { items: MemoryBody[]; nextCursor: string | null } } = await t.api
         .get('/api/v1/memories')
         .query({ type: 'listed', limit: 3, ...(cursor ? { cursor } : {}) })
         .expect(200);
@@ -223,7 +223,7 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
     expect(pages).toBe(3);
     expect(seen.sort()).toEqual([...contents].sort());
 
-    const odd = await t.http
+    const odd = await t.api
       .get('/api/v1/memories')
       .query({ type: 'listed', tag: 'odd' })
       .expect(200);
@@ -232,7 +232,7 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
       'Listed item 3',
       'Listed item 5',
     ]);
-    const inSession = await t.http.get('/api/v1/memories').query({ sessionId }).expect(200);
+    const inSession = await t.api.get('/api/v1/memories').query({ sessionId }).expect(200);
     expect((inSession.body.items as MemoryBody[]).map((m) => m.content).sort()).toEqual([
       'Listed item 0',
       'Listed item 1',
@@ -249,7 +249,7 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
     const embeddingCallsBefore =
       fake?.requests.filter((r) => r.path === '/v1/embeddings').length ?? 0;
 
-    const res = await t.http.post('/api/v1/memories/batch').send({ items }).expect(200);
+    const res = await t.api.post('/api/v1/memories/batch').send({ items }).expect(200);
     expect(res.body.created).toBe(39);
     expect(res.body.existing).toBe(2);
     const results = res.body.results as Array<{
@@ -272,7 +272,7 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
       for (const call of calls)
         expect((call.body as { input: string[] }).input.length).toBeLessThanOrEqual(16);
     }
-    const listed = await t.http
+    const listed = await t.api
       .get('/api/v1/memories')
       .query({ type: 'batch', limit: 100 })
       .expect(200);

@@ -12,7 +12,7 @@ interface Acknowledged {
 async function writeMemories(t: TestApp, prefix: string): Promise<Acknowledged[]> {
   const acked: Acknowledged[] = [];
   for (let i = 0; i < 20; i++) {
-    const res = await t.http
+    const res = await t.api
       .post('/api/v1/memories')
       .send({ content: `${prefix} single ${i}`, type: 'note', tags: ['restart'] });
     if (res.status === 201) acked.push({ id: res.body.id, content: res.body.content });
@@ -21,7 +21,7 @@ async function writeMemories(t: TestApp, prefix: string): Promise<Acknowledged[]
     content: `${prefix} batch ${i}`,
     type: 'note',
   }));
-  const batch = await t.http.post('/api/v1/memories/batch').send({ items });
+  const batch = await t.api.post('/api/v1/memories/batch').send({ items });
   if (batch.status === 200) {
     for (const r of batch.body.results) acked.push({ id: r.memory.id, content: r.memory.content });
   }
@@ -30,14 +30,14 @@ async function writeMemories(t: TestApp, prefix: string): Promise<Acknowledged[]
 
 async function expectAllPresent(t: TestApp, acked: Acknowledged[]): Promise<void> {
   for (const { id, content } of acked) {
-    const res = await t.http.get(`/api/v1/memories/${id}`);
+    const res = await t.api.get(`/api/v1/memories/${id}`);
     expect({ id, status: res.status, content: res.body.content }).toEqual({
       id,
       status: 200,
       content,
     });
   }
-  const found = await t.http
+  const found = await t.api
     .post('/api/v1/memories/search')
     .send({ query: acked[0]!.content, limit: 1 })
     .expect(200);
@@ -47,15 +47,21 @@ async function expectAllPresent(t: TestApp, acked: Acknowledged[]): Promise<void
 describe('every acknowledged write survives a restart', () => {
   it('of the app and of a Chroma server that was killed (SIGKILL)', async () => {
     const chromaDir = mkdtempSync(join(tmpdir(), 'ms-restart-'));
+    const dataDir = mkdtempSync(join(tmpdir(), 'ms-restart-state-'));
     let chroma = await startChroma(chromaDir);
-    let t = await createTestApp({ CHROMA_URL: chroma.url, CHROMA_DATABASE: 'default_database' });
+    const env = () => ({
+      CHROMA_URL: chroma.url,
+      CHROMA_DATABASE: 'default_database',
+      DATA_DIR: dataDir,
+    });
+    let t = await createTestApp(env());
     const acked = await writeMemories(t, 'killed');
     expect(acked).toHaveLength(120);
     await t.close();
     await chroma.kill();
 
     chroma = await startChroma(chromaDir);
-    t = await createTestApp({ CHROMA_URL: chroma.url, CHROMA_DATABASE: 'default_database' });
+    t = await createTestApp(env());
     try {
       await expectAllPresent(t, acked);
     } finally {

@@ -7,7 +7,7 @@ describe('seed document routes (/api/memories)', () => {
   afterAll(() => t.close());
 
   it('POST /api/memories stores and answers 201 with the memory itself; userId in the body is ignored', async () => {
-    const res = await t.http
+    const res = await t.api
       .post('/api/memories')
       .send({
         content: 'Test content',
@@ -23,19 +23,19 @@ describe('seed document routes (/api/memories)', () => {
     });
     expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
     // Visible through the versioned API of the same (local) caller.
-    await t.http.get(`/api/v1/memories/${res.body.id}`).expect(200);
+    await t.api.get(`/api/v1/memories/${res.body.id}`).expect(200);
   });
 
   it('GET /api/memories?query=&limit= answers an array, nearest first, with distance', async () => {
-    await t.http
+    await t.api
       .post('/api/memories')
       .send({ content: 'Another test memory', type: 'text' })
       .expect(201);
-    await t.http
+    await t.api
       .post('/api/memories')
       .send({ content: 'Quarterly revenue figures', type: 'text' })
       .expect(201);
-    const res = await t.http
+    const res = await t.api
       .get('/api/memories')
       .query({ query: 'test memory', limit: 2 })
       .expect(200);
@@ -49,16 +49,16 @@ describe('seed document routes (/api/memories)', () => {
   });
 
   it('PUT /api/memories/:id updates and DELETE /api/memories/:id answers 204', async () => {
-    const { body: created } = await t.http
+    const { body: created } = await t.api
       .post('/api/memories')
       .send({ content: 'Old words', type: 'text' })
       .expect(201);
-    const { body: updated } = await t.http
+    const { body: updated } = await t.api
       .put(`/api/memories/${created.id}`)
       .send({ content: 'New words' })
       .expect(200);
     expect(updated).toMatchObject({ id: created.id, content: 'New words' });
-    await t.http.delete(`/api/memories/${created.id}`).expect(204);
-    await t.http.get(`/api/v1/memories/${created.id}`).expect(404);
+    await t.api.delete(`/api/memories/${created.id}`).expect(204);
+    await t.api.get(`/api/v1/memories/${created.id}`).expect(404);
   });
 });

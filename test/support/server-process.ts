@@ -49,19 +49,25 @@ export class ServerProcess {
     return new ServerProcess(child, `http://127.0.0.1:${port}`);
   }
 
-  async waitForHealth(timeoutMs = 90_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.child.exitCode !== null)
-        throw new Error(`server exited early:\n${this.output.join('')}`);
-      const ok = await fetch(`${this.url}/health`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) return;
-      await sleep(200);
+  /** Until /health answers 200 (every backend up). */
+  waitForHealth(timeoutMs = 90_000): Promise<void> {
+    return this.waitFor('/health', timeoutMs);
+  }
+
+  /** Until the process serves HTTP, whatever its backends do. */
+  waitForLive(timeoutMs = 90_000): Promise<void> {
+    return this.waitFor('/health/live', timeoutMs);
+  }
+
+  /** SIGTERM, as Swarm stops a container; resolves when the process is gone. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const stopped = await Promise.race([this.exited.then(() => true), sleep(15_000, false)]);
+    if (!stopped) {
+      this.child.kill('SIGKILL');
+      await this.exited;
     }
-    throw new Error(`server not healthy in ${timeoutMs} ms:\n${this.output.join('')}`);
   }
 
   /** Direct children of the server (the embedded Chroma server). */
@@ -69,6 +75,22 @@ export class ServerProcess {
     const pid = this.child.pid!;
     const tasks = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
     return tasks.trim().split(/\s+/).filter(Boolean).map(Number);
+  }
+
+  private async waitFor(path: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) {
+        throw new Error(`server exited early:\n${this.output.join('')}`);
+      }
+      const ok = await fetch(`${this.url}${path}`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) return;
+      await sleep(100);
+    }
+    throw new Error(`server not answering ${path} in ${timeoutMs} ms:\n${this.output.join('')}`);
   }
 }
 

@@ -1,13 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ThrottlerModule } from '@nestjs/throttler';
 import {
+  AuthenticationGuard,
+  AuthModule,
+  CallerThrottlerGuard,
+  throttlerOptions,
+} from '@memory-system/auth';
+import {
+  AppConfig,
   CoreConfigModule,
-  LocalCallerGuard,
   LoggingModule,
   ProblemDetailsFilter,
 } from '@memory-system/core';
 import { MemoryModule } from '@memory-system/memory';
 import { HealthModule } from '@memory-system/observability';
+import { SessionModule } from '@memory-system/session';
 
 /** Wiring only. `env` overrides the process environment (tests start differently configured apps). */
 @Module({})
@@ -15,10 +24,21 @@ export class AppModule {
   static forRoot(env: Record<string, string | undefined> = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreConfigModule.forRoot(env), LoggingModule, MemoryModule, HealthModule],
+      imports: [
+        CoreConfigModule.forRoot(env),
+        LoggingModule,
+        ScheduleModule.forRoot(),
+        ThrottlerModule.forRootAsync({ inject: [AppConfig], useFactory: throttlerOptions }),
+        AuthModule,
+        MemoryModule,
+        SessionModule,
+        HealthModule,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: APP_GUARD, useClass: LocalCallerGuard },
+        // Order matters: the caller is known before requests are counted against them.
+        { provide: APP_GUARD, useExisting: AuthenticationGuard },
+        { provide: APP_GUARD, useClass: CallerThrottlerGuard },
       ],
     };
   }

@@ -1,16 +1,33 @@
 import { type INestApplication, RequestMethod, VersioningType } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Express, NextFunction, Request, Response } from 'express';
 import { json } from 'express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, createValidationPipe } from '@memory-system/core';
+
+/** A JSON API needs no scripts or frames; the /docs UI needs its own scripts and styles. */
+const apiHeaders = helmet({
+  contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+});
+const docsHeaders = helmet({ contentSecurityPolicy: false });
 
 /** Everything main.ts and the e2e tests apply alike to an app instance. */
 export function configureApp(app: INestApplication): INestApplication {
   const config = app.get(AppConfig);
+  const express = app.getHttpAdapter().getInstance() as Express;
   app.useLogger(app.get(Logger));
-  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable(
-    'x-powered-by',
+  express.disable('x-powered-by');
+  // Behind Swarm's ingress or a proxy, the client address (for per-address limits) is in X-Forwarded-For.
+  express.set('trust proxy', config.http.trustProxy);
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    (req.path.startsWith('/docs') ? docsHeaders : apiHeaders)(req, res, next),
   );
+  app.enableCors({
+    origin: config.http.allowedOrigins.includes('*') ? true : config.http.allowedOrigins,
+    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    maxAge: 600,
+  });
   app.use(json({ limit: config.http.bodyLimit }));
   app.setGlobalPrefix('api', {
     exclude: [
@@ -27,9 +44,14 @@ export function configureApp(app: INestApplication): INestApplication {
       new DocumentBuilder()
         .setTitle('memory-system')
         .setDescription(
-          'Long-term memory for LLM applications. Errors are RFC 9457 application/problem+json.',
+          'Long-term memory for LLM applications. Authenticate with a bearer access token from ' +
+            '/api/v1/auth/login or an API key (X-API-Key). Errors are RFC 9457 application/problem+json.',
         )
         .setVersion('1')
+        .addBearerAuth()
+        .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+        .addSecurityRequirements('bearer')
+        .addSecurityRequirements('api-key')
         .build(),
     );
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

@@ -1,6 +1,6 @@
 export { AppConfig, type NodeEnv } from './config/app-config.js';
 export { CoreConfigModule } from './config/core-config.module.js';
-export { ConfigurationError, loadConfig } from './config/load-config.js';
+export { ConfigurationError, durationMs, loadConfig } from './config/load-config.js';
 export { EnvironmentSchema, SECRET_VARIABLES } from './config/environment.schema.js';
 export * from './errors/domain-error.js';
 export {
@@ -9,7 +9,9 @@ export {
   type ProblemDocument,
 } from './errors/problem-details.filter.js';
 export { createValidationPipe } from './http/validation.js';
-export { type Caller, CurrentCaller, LOCAL_USER_ID, LocalCallerGuard } from './http/caller.js';
+export { type Caller, CurrentCaller, type Role } from './http/caller.js';
+export { type UserDataEraser, UserDataErasure } from './user-data-erasure.js';
 export { LoggingModule } from './logging/logging.module.js';
 export { KeyedMutex } from './keyed-mutex.js';
 export { decodeCursor, encodeCursor } from './cursor.js';
+export { IS_PUBLIC, Public, REQUIRED_ROLES, Roles } from './http/public.decorator.js';

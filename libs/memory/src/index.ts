@@ -3,3 +3,7 @@ export { MemoryService, type CreateOutcome } from './memory.service.js';
 export type * from './domain/memory.js';
 export { MemoryLimits } from './domain/memory-limits.js';
 export { contentHash } from './domain/content-hash.js';
+export { SessionRegistry } from './session-registry.port.js';
+export { IsFlatMetadata } from './dto/flat-metadata.validator.js';
+export { MemoryView, ScoredMemoryView } from './dto/memory.views.js';
+export { UuidOr404 } from './memory-id.pipe.js';

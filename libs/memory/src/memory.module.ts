@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { UserDataErasure } from '@memory-system/core';
 import { InferenceModule } from '@memory-system/inference';
 import { VectorModule } from '@memory-system/vector';
 import { LegacyMemoryController } from './legacy/legacy-memory.controller.js';
@@ -11,4 +12,13 @@ import { MemoryService } from './memory.service.js';
   providers: [MemoryService],
   exports: [MemoryService],
 })
-export class MemoryModule {}
+export class MemoryModule implements OnModuleInit {
+  constructor(
+    private readonly erasure: UserDataErasure,
+    private readonly memories: MemoryService,
+  ) {}
+
+  onModuleInit(): void {
+    this.erasure.register(this.memories);
+  }
+}

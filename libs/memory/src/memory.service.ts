@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   type Caller,
+  type UserDataEraser,
   decodeCursor,
   DuplicateMemory,
   encodeCursor,
@@ -22,6 +23,7 @@ import type {
 } from './domain/memory.js';
 import { toVectorFilter } from './domain/memory-filter.js';
 import { toMemory, toRecordMetadata } from './domain/memory-record.mapper.js';
+import { SessionRegistry } from './session-registry.port.js';
 
 export interface CreateOutcome {
   memory: Memory;
@@ -47,13 +49,15 @@ const isOffsetCursor = (v: unknown): v is OffsetCursor =>
  * every store call is scoped by it, so one user's data is never reachable from another's request.
  */
 @Injectable()
-export class MemoryService {
+export class MemoryService implements UserDataEraser {
+  readonly name = 'memories';
   /** Serialises "is it already there? then add" per user, so racing duplicates store once. */
   private readonly writes = new KeyedMutex();
 
   constructor(
     private readonly store: VectorStore,
     private readonly embedder: Embedder,
+    private readonly sessions: SessionRegistry,
   ) {}
 
   async create(caller: Caller, input: NewMemory): Promise<CreateOutcome> {
@@ -66,6 +70,9 @@ export class MemoryService {
    * and type exist already (stored before, or earlier in the same batch) return that memory.
    */
   async createMany(caller: Caller, inputs: NewMemory[]): Promise<CreateOutcome[]> {
+    // Every named session must be the caller's before anything is stored.
+    const sessionIds = inputs.flatMap((input) => (input.sessionId ? [input.sessionId] : []));
+    if (sessionIds.length) await this.sessions.assertOwned(caller, sessionIds);
     const scope = await this.scopeFor(caller);
     const hashes = inputs.map((input) => contentHash(input.type, input.content));
     const existing = await this.findByHashes(scope, hashes);
@@ -105,11 +112,17 @@ export class MemoryService {
       return new Map(toAdd.map(({ memory }) => [memory.contentHash, memory]));
     });
 
+    await this.sessions.recordMemories(caller, [...createdByHash.values()]);
     return hashes.map((hash, index) => {
       const created = createdByHash.get(hash);
       if (created && firstIndexOf.get(hash) === index) return { memory: created, created: true };
       return { memory: (existing.get(hash) ?? created)!, created: false };
     });
+  }
+
+  /** Forgets every memory of a user, in every embedding space (the user was deleted). */
+  async eraseUserData(userId: string): Promise<void> {
+    await this.store.deleteUserData(userId);
   }
 
   async get(caller: Caller, id: string): Promise<Memory> {

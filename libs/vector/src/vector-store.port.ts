@@ -65,6 +65,8 @@ export abstract class VectorStore {
     options: { limit: number; filter?: VectorFilter },
   ): Promise<QueryMatch[]>;
   abstract delete(scope: VectorScope, ids: string[]): Promise<void>;
+  /** Removes everything stored for a user, in every embedding space. */
+  abstract deleteUserData(userId: string): Promise<void>;
   /** Resolves when the backend answers; throws BackendUnavailable otherwise. */
   abstract heartbeat(): Promise<void>;
 }

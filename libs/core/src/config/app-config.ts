@@ -6,7 +6,15 @@ export type NodeEnv = 'development' | 'production' | 'test';
  */
 export abstract class AppConfig {
   abstract readonly env: NodeEnv;
-  abstract readonly http: { host: string; port: number; bodyLimit: string; swagger: boolean };
+  abstract readonly http: {
+    host: string;
+    port: number;
+    bodyLimit: string;
+    swagger: boolean;
+    /** Origins allowed by CORS; empty: no cross-origin access; ['*']: any. */
+    allowedOrigins: string[];
+    trustProxy: boolean | number;
+  };
   abstract readonly dataDir: string;
   abstract readonly log: { level: string; pretty: boolean };
   abstract readonly chroma: {
@@ -28,4 +36,15 @@ export abstract class AppConfig {
     maxBatch: number;
     localDimensions: number;
   };
+  abstract readonly redis: { url?: string; keyPrefix: string };
+  abstract readonly auth: {
+    /** Undefined only outside production: a persisted random secret is used then. */
+    jwtSecret?: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    adminUsername: string;
+    adminPassword?: string;
+  };
+  abstract readonly sessions: { ttlMs: number; maxContextItems: number };
+  abstract readonly throttle: { ttlMs: number; limit: number; loginLimit: number };
 }

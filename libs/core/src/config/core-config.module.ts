@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AppConfig } from './app-config.js';
 import { loadConfig } from './load-config.js';
+import { UserDataErasure } from '../user-data-erasure.js';
 
 /**
  * Validates the environment once, at start-up, and provides the typed `AppConfig` everywhere.
@@ -15,8 +16,8 @@ export class CoreConfigModule {
     return {
       module: CoreConfigModule,
       imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ app: config })] })],
-      providers: [{ provide: AppConfig, useValue: config }],
-      exports: [AppConfig, ConfigModule],
+      providers: [{ provide: AppConfig, useValue: config }, UserDataErasure],
+      exports: [AppConfig, ConfigModule, UserDataErasure],
     };
   }
 }

@@ -25,6 +25,10 @@ const toBool = () =>
     return value;
   });
 
+/** `90`, `90s`, `15m`, `12h`, `30d`: seconds unless a unit is given. */
+export const DURATION = /^\d+(ms|s|m|h|d)?$/;
+const DURATION_MESSAGE = '$property must be a duration such as 900, 90s, 15m, 12h or 30d';
+
 const urlOptions = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**
@@ -133,7 +137,73 @@ export class EnvironmentSchema {
   @toBool()
   @IsBoolean()
   SWAGGER_ENABLED = true;
+
+  @IsOptional()
+  @IsUrl({ ...urlOptions, protocols: ['redis', 'rediss'] })
+  REDIS_URL?: string;
+
+  @Matches(/^[\w.-]{1,32}$/)
+  REDIS_KEY_PREFIX = 'ms';
+
+  @IsOptional()
+  @IsString()
+  JWT_SECRET?: string;
+
+  @Matches(DURATION, { message: DURATION_MESSAGE })
+  JWT_ACCESS_TTL = '15m';
+
+  @Matches(DURATION, { message: DURATION_MESSAGE })
+  JWT_REFRESH_TTL = '30d';
+
+  @Matches(/^[A-Za-z0-9_.@-]{3,64}$/, {
+    message: 'ADMIN_USERNAME must be 3-64 letters, digits or _ . @ -',
+  })
+  ADMIN_USERNAME = 'admin';
+
+  @IsOptional()
+  @IsString()
+  ADMIN_PASSWORD?: string;
+
+  @Matches(DURATION, { message: DURATION_MESSAGE })
+  SESSION_TTL = '30m';
+
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  SESSION_MAX_CONTEXT_ITEMS = 100;
+
+  @Matches(DURATION, { message: DURATION_MESSAGE })
+  THROTTLE_TTL = '1m';
+
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  THROTTLE_LIMIT = 600;
+
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  LOGIN_THROTTLE_LIMIT = 10;
+
+  @IsOptional()
+  @IsString()
+  ALLOWED_ORIGINS?: string;
+
+  @Matches(/^(true|false|\d{1,2})$/, {
+    message: 'TRUST_PROXY must be true, false or a number of proxy hops',
+  })
+  TRUST_PROXY = 'false';
 }
 
 /** Variables that may instead be read from a file named by `<NAME>_FILE` (Docker secrets). */
-export const SECRET_VARIABLES = ['CHROMA_AUTH', 'CHROMA_TOKEN', 'VLLM_API_KEY'] as const;
+export const SECRET_VARIABLES = [
+  'CHROMA_AUTH',
+  'CHROMA_TOKEN',
+  'VLLM_API_KEY',
+  'JWT_SECRET',
+  'ADMIN_PASSWORD',
+  'REDIS_URL',
+] as const;

@@ -55,6 +55,50 @@ function chromaHeaders(schema: EnvironmentSchema): Record<string, string> {
   return headers;
 }
 
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `900` (seconds), `90s`, `15m`, `12h`, `30d` in milliseconds; the schema checked the form. */
+export function durationMs(value: string): number {
+  const [, amount, unit = 's'] = /^(\d+)(ms|s|m|h|d)?$/.exec(value)!;
+  return Number(amount) * UNIT_MS[unit]!;
+}
+
+/** Values that must never protect a production deployment. */
+const WEAK_SECRETS = [
+  'change-me',
+  'changeme',
+  'secret',
+  'password',
+  'jwt-secret',
+  'your-secret-key',
+  'admin',
+];
+const MIN_SECRET_BYTES = 32;
+const MIN_ADMIN_PASSWORD = 12;
+
+function isWeak(value: string): boolean {
+  const lower = value.toLowerCase();
+  return WEAK_SECRETS.some((weak) => lower.includes(weak)) || /^(.)\1*$/.test(value);
+}
+
+/** In production no default or guessable secret may work: refuse to start instead. */
+function productionProblems(schema: EnvironmentSchema): string[] {
+  const problems: string[] = [];
+  const secret = schema.JWT_SECRET;
+  if (!secret) problems.push('JWT_SECRET: required in production (or JWT_SECRET_FILE)');
+  else if (Buffer.byteLength(secret) < MIN_SECRET_BYTES)
+    problems.push(`JWT_SECRET: must be at least ${MIN_SECRET_BYTES} bytes in production`);
+  else if (isWeak(secret)) problems.push('JWT_SECRET: is a default or guessable value');
+  const password = schema.ADMIN_PASSWORD;
+  if (!password) problems.push('ADMIN_PASSWORD: required in production (or ADMIN_PASSWORD_FILE)');
+  else if (password.length < MIN_ADMIN_PASSWORD)
+    problems.push(
+      `ADMIN_PASSWORD: must be at least ${MIN_ADMIN_PASSWORD} characters in production`,
+    );
+  else if (isWeak(password)) problems.push('ADMIN_PASSWORD: is a default or guessable value');
+  return problems;
+}
+
 /** Reads, validates and structures the configuration; throws one error naming every bad variable. */
 export function loadConfig(raw: RawEnv = process.env): AppConfig {
   const problems: string[] = [];
@@ -69,6 +113,7 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
   if (schema.CHROMA_AUTH && schema.CHROMA_TOKEN) {
     problems.push('CHROMA_AUTH and CHROMA_TOKEN are both set; a Chroma proxy takes one of them');
   }
+  if (schema.NODE_ENV === 'production') problems.push(...productionProblems(schema));
   if (problems.length > 0) throw new ConfigurationError(problems);
 
   const dataDir = resolve(schema.DATA_DIR);
@@ -80,6 +125,13 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       port: schema.PORT,
       bodyLimit: schema.REQUEST_BODY_LIMIT,
       swagger: schema.SWAGGER_ENABLED,
+      allowedOrigins: (schema.ALLOWED_ORIGINS ?? '')
+        .split(',')
+        .map((origin) => origin.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
+      trustProxy: /^\d+$/.test(schema.TRUST_PROXY)
+        ? Number(schema.TRUST_PROXY)
+        : schema.TRUST_PROXY === 'true',
     },
     dataDir,
     log: {
@@ -97,6 +149,23 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       runtimeDir: resolve(
         schema.CHROMA_RUNTIME_DIR ?? join(cacheHome, 'memory-system', 'chroma-runtime'),
       ),
+    },
+    redis: { url: schema.REDIS_URL, keyPrefix: schema.REDIS_KEY_PREFIX },
+    auth: {
+      jwtSecret: schema.JWT_SECRET,
+      accessTtlSeconds: durationMs(schema.JWT_ACCESS_TTL) / 1000,
+      refreshTtlSeconds: durationMs(schema.JWT_REFRESH_TTL) / 1000,
+      adminUsername: schema.ADMIN_USERNAME,
+      adminPassword: schema.ADMIN_PASSWORD,
+    },
+    sessions: {
+      ttlMs: durationMs(schema.SESSION_TTL),
+      maxContextItems: schema.SESSION_MAX_CONTEXT_ITEMS,
+    },
+    throttle: {
+      ttlMs: durationMs(schema.THROTTLE_TTL),
+      limit: schema.THROTTLE_LIMIT,
+      loginLimit: schema.LOGIN_THROTTLE_LIMIT,
     },
     embedding: {
       url: (schema.VLLM_EMBEDDING_URL ?? schema.VLLM_URL)?.replace(/\/+$/, ''),

@@ -95,3 +95,47 @@ export class FeatureUnavailable extends DomainError {
   readonly title = 'Feature unavailable';
   readonly code = 'feature-unavailable';
 }
+
+/** No valid credentials came with the request. */
+export class Unauthenticated extends DomainError {
+  readonly status = 401;
+  readonly title = 'Unauthenticated';
+  readonly code = 'unauthenticated';
+}
+
+/** The caller is known but may not do this. */
+export class Forbidden extends DomainError {
+  readonly status = 403;
+  readonly title = 'Forbidden';
+  readonly code = 'forbidden';
+}
+
+/** Something the caller named does not exist for them (its existence is never revealed). */
+export class NotFound extends DomainError {
+  readonly status = 404;
+  readonly code: string;
+  constructor(
+    readonly title: string,
+    detail: string,
+  ) {
+    super(detail);
+    this.code = title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  }
+}
+
+export class Conflict extends DomainError {
+  readonly status = 409;
+  readonly title = 'Conflict';
+  readonly code = 'conflict';
+}
+
+export class TooManyRequests extends DomainError {
+  readonly status = 429;
+  readonly title = 'Too many requests';
+  readonly code = 'too-many-requests';
+  override readonly retryAfterSeconds: number;
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(detail);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}

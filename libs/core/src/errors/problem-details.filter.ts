@@ -96,6 +96,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     };
     if (res.headersSent) return;
     if (mapped.retryAfter !== undefined) res.setHeader('Retry-After', String(mapped.retryAfter));
+    if (mapped.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="memory-system"');
     res.status(mapped.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 }

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
+import { Public } from '@memory-system/core';
 import { BackendHealthIndicators } from './backend-health.indicators.js';
 
 /**
@@ -14,6 +15,7 @@ import { BackendHealthIndicators } from './backend-health.indicators.js';
  * answer too (route traffic to it only if so). Terminus' own body is kept for both.
  */
 @ApiTags('health')
+@Public()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(

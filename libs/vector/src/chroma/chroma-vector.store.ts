@@ -13,7 +13,7 @@ import {
 } from '../vector-store.port.js';
 import { ChromaEndpoint } from './chroma-endpoint.js';
 import { mapChromaError, withTimeout } from './chroma-errors.js';
-import { collectionNameFor } from './collection-name.js';
+import { collectionNameFor, collectionPrefixFor } from './collection-name.js';
 import { checkChromaApiVersion } from './chroma-version-check.js';
 
 function clientFor(endpoint: ChromaEndpoint, config: AppConfig): ChromaClient {
@@ -118,6 +118,33 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
   async delete(scope: VectorScope, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.call(scope, 'delete', (c) => c.delete({ ids }));
+  }
+
+  async deleteUserData(userId: string): Promise<void> {
+    const prefix = collectionPrefixFor(userId);
+    const page = 100;
+    const doomed: string[] = [];
+    try {
+      for (let offset = 0; ; offset += page) {
+        const collections = await withTimeout(
+          this.client.listCollections({ limit: page, offset }),
+          this.config.chroma.timeoutMs,
+          'listing collections',
+        );
+        doomed.push(...collections.map((c) => c.name).filter((name) => name.startsWith(prefix)));
+        if (collections.length < page) break;
+      }
+      for (const name of doomed) {
+        this.collections.delete(name);
+        await withTimeout(
+          this.client.deleteCollection({ name }),
+          this.config.chroma.timeoutMs,
+          'deleting a collection',
+        );
+      }
+    } catch (error) {
+      throw mapChromaError(error);
+    }
   }
 
   async heartbeat(): Promise<void> {

@@ -16,7 +16,11 @@ function slug(model: string): string {
  * slugs collide apart. Always 3-512 characters of [a-z0-9._-], starting and ending alphanumeric.
  */
 export function collectionNameFor(scope: VectorScope): string {
-  const user = createHash('sha256').update(scope.userId).digest('hex').slice(0, 20);
   const model = createHash('sha256').update(scope.model).digest('hex').slice(0, 6);
-  return `mem-${user}-${slug(scope.model)}-${model}-${scope.dimension}`;
+  return `${collectionPrefixFor(scope.userId)}${slug(scope.model)}-${model}-${scope.dimension}`;
+}
+
+/** Every collection of one user starts with this. */
+export function collectionPrefixFor(userId: string): string {
+  return `mem-${createHash('sha256').update(userId).digest('hex').slice(0, 20)}-`;
 }

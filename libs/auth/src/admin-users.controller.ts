@@ -1,0 +1,93 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  type Caller,
+  Conflict,
+  CurrentCaller,
+  decodeCursor,
+  encodeCursor,
+  Roles,
+} from '@memory-system/core';
+import {
+  CreateUserDto,
+  ListUsersQuery,
+  UpdateUserDto,
+  UserPageView,
+  UserView,
+} from './dto/auth.dto.js';
+import { TokenService } from './tokens/token.service.js';
+import { toPublicUser } from './users/user.js';
+import { UsersService } from './users/users.service.js';
+
+type AfterCursor = { a: string };
+const isAfterCursor = (v: unknown): v is AfterCursor =>
+  typeof v === 'object' && v !== null && typeof (v as AfterCursor).a === 'string';
+
+@ApiTags('admin: users')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller({ path: 'admin/users', version: '1' })
+export class AdminUsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: UserView })
+  async create(@Body() body: CreateUserDto): Promise<UserView> {
+    return toPublicUser(await this.users.create(body.username, body.password, body.role));
+  }
+
+  @Get()
+  @ApiOkResponse({ type: UserPageView })
+  async list(@Query() query: ListUsersQuery): Promise<UserPageView> {
+    const limit = query.limit;
+    const after = query.cursor ? decodeCursor(query.cursor, isAfterCursor).a : undefined;
+    const users = await this.users.list({ limit: limit + 1, after });
+    const items = users.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map(toPublicUser),
+      nextCursor: users.length > limit && last ? encodeCursor({ a: last.id }) : null,
+    };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: UserView })
+  async get(@Param('id') id: string): Promise<UserView> {
+    return toPublicUser(await this.users.get(id));
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: UserView })
+  async update(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Body() body: UpdateUserDto,
+  ): Promise<UserView> {
+    if (id === caller.userId && (body.disabled || body.role === 'user')) {
+      throw new Conflict('An admin cannot disable or demote their own account.');
+    }
+    const user = await this.users.update(id, body);
+    // A disabled account or a new password ends every session that came from a login.
+    if (body.disabled || body.password) await this.tokens.revokeAllFor(id);
+    return toPublicUser(user);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description: 'The user and all their memories, sessions and keys are gone',
+  })
+  async remove(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
+    if (id === caller.userId) throw new Conflict('An admin cannot delete their own account.');
+    await this.users.delete(id);
+  }
+}

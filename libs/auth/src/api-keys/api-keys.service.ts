@@ -1,0 +1,121 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { type Caller, NotFound, type UserDataEraser } from '@memory-system/core';
+import { StateStore } from '@memory-system/state';
+
+const API_KEYS = 'api-keys';
+const KEY_PATTERN = /^msk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
+
+interface StoredApiKey {
+  userId: string;
+  name: string;
+  secretHash: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  /** The key's visible start, to tell keys apart; never enough to use it. */
+  prefix: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface CreatedApiKey extends ApiKeyView {
+  /** Shown once, at creation; only its hash is stored. */
+  key: string;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+const notFound = (id: string) =>
+  new NotFound('API key not found', `No API key with id ${JSON.stringify(id)}.`);
+
+/**
+ * API keys for service clients (a chat UI, an agent): `msk_<id>_<secret>`. The id finds the
+ * record; the secret is checked against its stored sha256 in constant time. Keys are random
+ * 256-bit values, so a fast hash is safe here (unlike passwords).
+ */
+@Injectable()
+export class ApiKeysService implements UserDataEraser {
+  readonly name = 'API keys';
+  /** Writing lastUsedAt on every request would turn reads into writes: once a minute is enough. */
+  private static readonly LAST_USED_RESOLUTION_MS = 60_000;
+
+  constructor(private readonly store: StateStore) {}
+
+  async create(caller: Caller, name: string, expiresInDays?: number): Promise<CreatedApiKey> {
+    const id = randomUUID().replace(/-/g, '');
+    const secret = randomBytes(32).toString('base64url');
+    const now = new Date();
+    const record: StoredApiKey = {
+      userId: caller.userId,
+      name,
+      secretHash: sha256(secret).toString('hex'),
+      createdAt: now.toISOString(),
+      expiresAt: expiresInDays
+        ? new Date(now.getTime() + expiresInDays * 86_400_000).toISOString()
+        : null,
+      lastUsedAt: null,
+    };
+    const ttlMs = expiresInDays ? expiresInDays * 86_400_000 : undefined;
+    await this.store.put(API_KEYS, id, record, { owner: caller.userId, ttlMs });
+    return { ...view(id, record), key: `msk_${id}_${secret}` };
+  }
+
+  async list(caller: Caller): Promise<ApiKeyView[]> {
+    const entries = await this.store.listByOwner<StoredApiKey>(API_KEYS, caller.userId);
+    return entries.map((entry) => view(entry.id, entry.value));
+  }
+
+  async revoke(caller: Caller, id: string): Promise<void> {
+    const record = await this.store.get<StoredApiKey>(API_KEYS, id);
+    if (!record || record.userId !== caller.userId) throw notFound(id);
+    await this.store.delete(API_KEYS, id);
+  }
+
+  /** The owner of a valid, unexpired key; undefined for anything else. */
+  async authenticate(key: string): Promise<string | undefined> {
+    const match = KEY_PATTERN.exec(key);
+    if (!match) return undefined;
+    const [, id, secret] = match as unknown as [string, string, string];
+    const record = await this.store.get<StoredApiKey>(API_KEYS, id);
+    if (!record) return undefined;
+    if (!timingSafeEqual(sha256(secret), Buffer.from(record.secretHash, 'hex'))) return undefined;
+    await this.touch(id, record);
+    return record.userId;
+  }
+
+  async eraseUserData(userId: string): Promise<void> {
+    for (const entry of await this.store.listByOwner(API_KEYS, userId))
+      await this.store.delete(API_KEYS, entry.id);
+  }
+
+  private async touch(id: string, record: StoredApiKey): Promise<void> {
+    const last = record.lastUsedAt ? Date.parse(record.lastUsedAt) : 0;
+    if (Date.now() - last < ApiKeysService.LAST_USED_RESOLUTION_MS) return;
+    const ttlMs = record.expiresAt
+      ? Math.max(1, Date.parse(record.expiresAt) - Date.now())
+      : undefined;
+    await this.store.put(
+      API_KEYS,
+      id,
+      { ...record, lastUsedAt: new Date().toISOString() },
+      { owner: record.userId, ttlMs },
+    );
+  }
+}
+
+function view(id: string, record: StoredApiKey): ApiKeyView {
+  return {
+    id,
+    name: record.name,
+    prefix: `msk_${id.slice(0, 8)}`,
+    createdAt: record.createdAt,
+    expiresAt: record.expiresAt,
+    lastUsedAt: record.lastUsedAt,
+  };
+}

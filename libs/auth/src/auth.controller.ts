@@ -1,0 +1,101 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import { type Caller, CurrentCaller, Public, Unauthenticated } from '@memory-system/core';
+import { ApiKeysService } from './api-keys/api-keys.service.js';
+import {
+  ApiKeyViewDto,
+  CreateApiKeyDto,
+  CreatedApiKeyView,
+  LoginDto,
+  RefreshDto,
+  TokenPairView,
+  UserView,
+} from './dto/auth.dto.js';
+import { LoginThrottle } from './throttling.js';
+import { TokenService } from './tokens/token.service.js';
+import { toPublicUser } from './users/user.js';
+import { UsersService } from './users/users.service.js';
+
+@ApiTags('auth')
+@Controller({ path: 'auth', version: '1' })
+export class AuthController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  @Public()
+  @LoginThrottle()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange a username and password for an access and a refresh token' })
+  @ApiOkResponse({ type: TokenPairView })
+  async login(@Body() body: LoginDto): Promise<TokenPairView> {
+    const user = await this.users.findByUsername(body.username);
+    const valid = await this.users.verifyPassword(user, body.password);
+    if (!valid || !user) throw new Unauthenticated('The username or password is wrong.');
+    if (user.disabled) throw new Unauthenticated('The account is disabled.');
+    return this.tokens.issue(user);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange a refresh token (once) for a new pair' })
+  @ApiOkResponse({ type: TokenPairView })
+  refresh(@Body() body: RefreshDto): Promise<TokenPairView> {
+    return this.tokens.rotate(body.refreshToken, (id) => this.users.findById(id));
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a refresh token and every token rotated from the same login' })
+  @ApiNoContentResponse()
+  async logout(@Body() body: RefreshDto): Promise<void> {
+    await this.tokens.revoke(body.refreshToken);
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiSecurity('api-key')
+  @ApiOkResponse({ type: UserView })
+  async me(@CurrentCaller() caller: Caller): Promise<UserView> {
+    return toPublicUser(await this.users.get(caller.userId));
+  }
+
+  @Post('api-keys')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Create an API key for a service client; the key is shown once' })
+  @ApiCreatedResponse({ type: CreatedApiKeyView })
+  createApiKey(
+    @CurrentCaller() caller: Caller,
+    @Body() body: CreateApiKeyDto,
+  ): Promise<CreatedApiKeyView> {
+    return this.apiKeys.create(caller, body.name, body.expiresInDays);
+  }
+
+  @Get('api-keys')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: [ApiKeyViewDto] })
+  listApiKeys(@CurrentCaller() caller: Caller): Promise<ApiKeyViewDto[]> {
+    return this.apiKeys.list(caller);
+  }
+
+  @Delete('api-keys/:id')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiNoContentResponse()
+  async revokeApiKey(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
+    await this.apiKeys.revoke(caller, id);
+  }
+}

@@ -1,0 +1,145 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import type { Role } from '@memory-system/core';
+
+export const PASSWORD_MIN = 8;
+const USERNAME = /^[A-Za-z0-9_.@-]{3,64}$/;
+const USERNAME_MESSAGE = 'username must be 3-64 letters, digits or _ . @ -';
+
+export class LoginDto {
+  @ApiProperty({ example: 'admin' })
+  @IsString()
+  @MaxLength(64)
+  username!: string;
+
+  @ApiProperty({ example: 'correct horse battery staple' })
+  @IsString()
+  @MaxLength(1024)
+  password!: string;
+}
+
+export class RefreshDto {
+  @ApiProperty({ description: 'The refresh token from login or the last refresh.' })
+  @IsString()
+  @MaxLength(256)
+  refreshToken!: string;
+}
+
+export class TokenPairView {
+  @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
+  @ApiProperty() accessToken!: string;
+  @ApiProperty({ description: 'Seconds until the access token expires' }) expiresIn!: number;
+  @ApiProperty({ description: 'Works once; each refresh returns a new one' }) refreshToken!: string;
+  @ApiProperty() refreshExpiresIn!: number;
+}
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: 'open-webui', description: 'What the key is for.' })
+  @IsString()
+  @Matches(/^[\w .:-]{1,64}$/, { message: 'name must be 1-64 letters, digits, spaces or _ . : -' })
+  name!: string;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 3650,
+    description: 'Omit for a key that does not expire.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  expiresInDays?: number;
+}
+
+export class ApiKeyViewDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() prefix!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) expiresAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt!: string | null;
+}
+
+export class CreatedApiKeyView extends ApiKeyViewDto {
+  @ApiProperty({ description: 'Shown this once: store it now.' }) key!: string;
+}
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'alice' })
+  @IsString()
+  @Matches(USERNAME, { message: USERNAME_MESSAGE })
+  username!: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN })
+  @IsString()
+  @MinLength(PASSWORD_MIN)
+  @MaxLength(1024)
+  password!: string;
+
+  @ApiPropertyOptional({ enum: ['admin', 'user'], default: 'user' })
+  @IsOptional()
+  @IsIn(['admin', 'user'])
+  role: Role = 'user';
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional({
+    description: 'A disabled user cannot log in; their tokens and keys stop working.',
+  })
+  @IsOptional()
+  @IsIn([true, false])
+  disabled?: boolean;
+
+  @ApiPropertyOptional({ enum: ['admin', 'user'] })
+  @IsOptional()
+  @IsIn(['admin', 'user'])
+  role?: Role;
+
+  @ApiPropertyOptional({ minLength: PASSWORD_MIN })
+  @IsOptional()
+  @IsString()
+  @MinLength(PASSWORD_MIN)
+  @MaxLength(1024)
+  password?: string;
+}
+
+export class UserView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() username!: string;
+  @ApiProperty({ enum: ['admin', 'user'] }) role!: Role;
+  @ApiProperty() disabled!: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class UserPageView {
+  @ApiProperty({ type: [UserView] }) items!: UserView[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class ListUsersQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 50;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  cursor?: string;
+}

@@ -1,0 +1,48 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import {
+  type Caller,
+  Forbidden,
+  IS_PUBLIC,
+  REQUIRED_ROLES,
+  type Role,
+  Unauthenticated,
+} from '@memory-system/core';
+
+/**
+ * Global guard: every route needs a bearer JWT or an API key (passport strategies 'jwt' and
+ * 'api-key') unless it is @Public(); @Roles() then narrows who may call it. The verified caller
+ * lands on `req.caller`, where @CurrentCaller() reads it.
+ */
+@Injectable()
+export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) implements CanActivate {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    await super.canActivate(context);
+    const req = context.switchToHttp().getRequest<{ user?: Caller; caller?: Caller }>();
+    req.caller = req.user;
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
+    if (roles && !roles.includes(req.caller!.role)) {
+      throw new Forbidden(`This needs the ${roles.join(' or ')} role.`);
+    }
+    return true;
+  }
+
+  override handleRequest<T>(error: unknown, user: T | false): T {
+    if (error instanceof Error && !(error instanceof Unauthenticated)) throw error;
+    if (!user) {
+      throw new Unauthenticated(
+        error instanceof Unauthenticated
+          ? error.message
+          : 'Send a bearer access token or an API key (Authorization: Bearer … or X-API-Key).',
+      );
+    }
+    return user;
+  }
+}

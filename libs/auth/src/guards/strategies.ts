@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { Strategy as CustomStrategy } from 'passport-custom';
+import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
+import { type Caller, Unauthenticated } from '@memory-system/core';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { ACCESS_TOKEN_ISSUER } from '../tokens/token.service.js';
+import { JwtSecret } from '../tokens/jwt-secret.js';
+import { UsersService } from '../users/users.service.js';
+
+async function activeCaller(
+  users: UsersService,
+  userId: string,
+  via: Caller['via'],
+): Promise<Caller> {
+  const user = await users.findById(userId);
+  // A disabled or deleted user's tokens and keys stop working at once.
+  if (!user || user.disabled) throw new Unauthenticated('The account is disabled or deleted.');
+  return { userId: user.id, role: user.role, via };
+}
+
+/** `Authorization: Bearer <access JWT>`, HS256 only (so `alg: none` and RS/HS confusion fail). */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
+  constructor(
+    secret: JwtSecret,
+    private readonly users: UsersService,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: secret.value,
+      algorithms: ['HS256'],
+      issuer: ACCESS_TOKEN_ISSUER,
+      ignoreExpiration: false,
+    });
+  }
+
+  validate(claims: { sub?: unknown; typ?: unknown }): Promise<Caller> {
+    if (claims.typ !== 'access' || typeof claims.sub !== 'string') {
+      throw new Unauthenticated('Not an access token.');
+    }
+    return activeCaller(this.users, claims.sub, 'jwt');
+  }
+}
+
+/** `X-API-Key: msk_…`, or the same key as `Authorization: Bearer msk_…`. */
+@Injectable()
+export class ApiKeyStrategy extends PassportStrategy(CustomStrategy, 'api-key') {
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly users: UsersService,
+  ) {
+    super();
+  }
+
+  async validate(req: Request): Promise<Caller | false> {
+    const header = req.headers['x-api-key'];
+    const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
+    const key = typeof header === 'string' ? header : bearer;
+    if (!key?.startsWith('msk_')) return false;
+    const userId = await this.keys.authenticate(key);
+    if (!userId) throw new Unauthenticated('The API key is invalid, revoked or expired.');
+    return activeCaller(this.users, userId, 'api-key');
+  }
+}

@@ -1,0 +1,5 @@
+export { AuthModule } from './auth.module.js';
+export { AuthenticationGuard } from './guards/authentication.guard.js';
+export { CallerThrottlerGuard, LoginThrottle, throttlerOptions } from './throttling.js';
+export { UsersService } from './users/users.service.js';
+export type { PublicUser, User } from './users/user.js';

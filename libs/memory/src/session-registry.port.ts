@@ -1,0 +1,13 @@
+import type { Caller } from '@memory-system/core';
+import type { Memory } from './domain/memory.js';
+
+/**
+ * What the memory service needs of sessions: that a named session is the caller's and alive
+ * (checked before anything is stored), and to hear about memories created in it. SessionModule
+ * provides it; the port keeps memory from depending on session (which depends on memory).
+ */
+export abstract class SessionRegistry {
+  /** Throws a 404 problem when any of the sessions is not the caller's live session. */
+  abstract assertOwned(caller: Caller, sessionIds: string[]): Promise<void>;
+  abstract recordMemories(caller: Caller, memories: Memory[]): Promise<void>;
+}

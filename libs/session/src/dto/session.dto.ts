@@ -1,0 +1,112 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsFlatMetadata, MemoryLimits, MemoryView, ScoredMemoryView } from '@memory-system/memory';
+import type { ContextRole } from '../session.js';
+
+export const CONTEXT_ITEM_MAX_CHARS = 16_384;
+export const CONTEXT_APPEND_MAX = 100;
+
+export class CreateSessionDto {
+  @ApiPropertyOptional({ maxLength: 200, example: 'Planning the trip to Lisbon' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  title?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { client: 'open-webui' },
+  })
+  @IsOptional()
+  @IsFlatMetadata()
+  metadata?: Record<string, string | number | boolean>;
+}
+
+export class ContextItemDto {
+  @ApiProperty({ enum: ['system', 'user', 'assistant', 'tool'] })
+  @IsIn(['system', 'user', 'assistant', 'tool'])
+  role!: Exclude<ContextRole, 'memory'>;
+
+  @ApiProperty({ maxLength: CONTEXT_ITEM_MAX_CHARS })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(CONTEXT_ITEM_MAX_CHARS)
+  content!: string;
+}
+
+export class AppendContextDto {
+  @ApiProperty({ type: [ContextItemDto], minItems: 1, maxItems: CONTEXT_APPEND_MAX })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(CONTEXT_APPEND_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => ContextItemDto)
+  items!: ContextItemDto[];
+}
+
+export class SessionContextQuery {
+  @ApiPropertyOptional({
+    description:
+      'Find the memories closest to this; without it, the memories stored in the session.',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MemoryLimits.queryMaxChars)
+  query?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MemoryLimits.searchLimitMax, default: 10 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MemoryLimits.searchLimitMax)
+  limit: number = 10;
+}
+
+export class ContextItemView {
+  @ApiProperty({ enum: ['system', 'user', 'assistant', 'tool', 'memory'] }) role!: ContextRole;
+  @ApiProperty() content!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiPropertyOptional({ format: 'uuid' }) memoryId?: string;
+}
+
+export class SessionView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ nullable: true, type: String }) title!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) lastActivityAt!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({ type: [ContextItemView] }) context!: ContextItemView[];
+}
+
+export class SessionListView {
+  @ApiProperty({ type: [SessionView] }) items!: SessionView[];
+}
+
+export class SessionContextView {
+  @ApiProperty({ type: SessionView }) session!: SessionView;
+  @ApiProperty({ type: [ContextItemView] }) context!: ContextItemView[];
+  @ApiProperty({
+    type: [ScoredMemoryView],
+    description:
+      'With a query: the closest memories (with score). Without: the memories stored in this session.',
+  })
+  memories!: Array<MemoryView | ScoredMemoryView>;
+}

@@ -1,0 +1,22 @@
+export type ContextRole = 'system' | 'user' | 'assistant' | 'tool' | 'memory';
+
+export interface ContextItem {
+  role: ContextRole;
+  content: string;
+  createdAt: string;
+  /** Set when the item records a memory stored in the session. */
+  memoryId?: string;
+}
+
+export interface Session {
+  id: string;
+  userId: string;
+  title: string | null;
+  metadata: Record<string, string | number | boolean>;
+  createdAt: string;
+  lastActivityAt: string;
+  /** When the session expires unless it is used again (SESSION_TTL of inactivity). */
+  expiresAt: string;
+  /** The newest SESSION_MAX_CONTEXT_ITEMS items, oldest first. */
+  context: ContextItem[];
+}

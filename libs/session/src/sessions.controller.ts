@@ -1,0 +1,90 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { type Caller, CurrentCaller } from '@memory-system/core';
+import { MemoryService, UuidOr404 } from '@memory-system/memory';
+import {
+  AppendContextDto,
+  CreateSessionDto,
+  SessionContextQuery,
+  SessionContextView,
+  SessionListView,
+  SessionView,
+} from './dto/session.dto.js';
+import type { Session } from './session.js';
+import { sessionNotFound, SessionsService } from './sessions.service.js';
+
+const SessionId = () => Param('id', new UuidOr404(sessionNotFound));
+
+@ApiTags('sessions')
+@ApiBearerAuth()
+@Controller({ path: 'sessions', version: '1' })
+export class SessionsController {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly memories: MemoryService,
+  ) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: SessionView })
+  create(@CurrentCaller() caller: Caller, @Body() body: CreateSessionDto): Promise<Session> {
+    return this.sessions.create(caller, body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The caller's live sessions, most recently used first" })
+  @ApiOkResponse({ type: SessionListView })
+  async list(@CurrentCaller() caller: Caller): Promise<{ items: Session[] }> {
+    return { items: await this.sessions.list(caller) };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: SessionView })
+  get(@CurrentCaller() caller: Caller, @SessionId() id: string): Promise<Session> {
+    return this.sessions.get(caller, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async remove(@CurrentCaller() caller: Caller, @SessionId() id: string): Promise<void> {
+    await this.sessions.remove(caller, id);
+  }
+
+  @Post(':id/context')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Append items to the context window (it keeps the newest SESSION_MAX_CONTEXT_ITEMS)',
+  })
+  @ApiOkResponse({ type: SessionView })
+  append(
+    @CurrentCaller() caller: Caller,
+    @SessionId() id: string,
+    @Body() body: AppendContextDto,
+  ): Promise<Session> {
+    return this.sessions.appendContext(caller, id, body.items);
+  }
+
+  @Get(':id/context')
+  @ApiOperation({
+    summary: "The session's context with the memories most relevant to a query (or stored in it)",
+  })
+  @ApiOkResponse({ type: SessionContextView })
+  async context(
+    @CurrentCaller() caller: Caller,
+    @SessionId() id: string,
+    @Query() query: SessionContextQuery,
+  ): Promise<SessionContextView> {
+    const session = await this.sessions.get(caller, id);
+    const memories = query.query
+      ? await this.memories.search(caller, { query: query.query, limit: query.limit })
+      : (await this.memories.list(caller, { sessionId: id, limit: query.limit })).items;
+    return { session, context: session.context, memories };
+  }
+}

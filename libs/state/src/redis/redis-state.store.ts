@@ -1,0 +1,166 @@
+import { Redis } from 'ioredis';
+import type { Entry, PutOptions } from '../state-store.port.js';
+import { StateStore } from '../state-store.port.js';
+
+/**
+ * State in Redis, for several replicas. Each entry is a string key `<prefix>:<ns>:<id>` holding
+ * `{owner, value}`, with Redis' own expiry; `<prefix>:<ns>:~owner:<owner>` sets and a
+ * `<prefix>:<ns>:~ids` sorted set index owners and id order. Index members whose entry expired are
+ * skipped on read and pruned.
+ */
+export class RedisStateStore extends StateStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'ms',
+  ) {
+    super();
+  }
+
+  static connect(url: string, prefix?: string): RedisStateStore {
+    const redis = new Redis(url, {
+      lazyConnect: false,
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+    });
+    return new RedisStateStore(redis, prefix);
+  }
+
+  async get<T>(namespace: string, id: string): Promise<T | undefined> {
+    const raw = await this.redis.get(this.key(namespace, id));
+    return raw === null ? undefined : (JSON.parse(raw) as { value: T }).value;
+  }
+
+  async put<T>(namespace: string, id: string, value: T, options: PutOptions = {}): Promise<void> {
+    const previous = await this.redis.get(this.key(namespace, id));
+    const oldOwner =
+      previous === null ? undefined : (JSON.parse(previous) as { owner?: string }).owner;
+    const body = JSON.stringify({ owner: options.owner, value });
+    const tx = this.redis.multi();
+    if (options.ttlMs === undefined) tx.set(this.key(namespace, id), body);
+    else tx.set(this.key(namespace, id), body, 'PX', Math.max(1, options.ttlMs));
+    this.index(tx, namespace, id, options.owner);
+    if (oldOwner && oldOwner !== options.owner) tx.srem(this.ownerKey(namespace, oldOwner), id);
+    await tx.exec();
+  }
+
+  async insert<T>(
+    namespace: string,
+    id: string,
+    value: T,
+    options: PutOptions = {},
+  ): Promise<boolean> {
+    const body = JSON.stringify({ owner: options.owner, value });
+    const set =
+      options.ttlMs === undefined
+        ? await this.redis.set(this.key(namespace, id), body, 'NX')
+        : await this.redis.set(
+            this.key(namespace, id),
+            body,
+            'PX',
+            Math.max(1, options.ttlMs),
+            'NX',
+          );
+    if (set !== 'OK') return false;
+    const tx = this.redis.multi();
+    this.index(tx, namespace, id, options.owner);
+    await tx.exec();
+    return true;
+  }
+
+  async take<T>(namespace: string, id: string): Promise<T | undefined> {
+    const raw = await this.redis.getdel(this.key(namespace, id));
+    if (raw === null) return undefined;
+    const { owner, value } = JSON.parse(raw) as { owner?: string; value: T };
+    await this.unindex(namespace, id, owner);
+    return value;
+  }
+
+  async delete(namespace: string, id: string): Promise<boolean> {
+    const raw = await this.redis.getdel(this.key(namespace, id));
+    if (raw === null) return false;
+    await this.unindex(namespace, id, (JSON.parse(raw) as { owner?: string }).owner);
+    return true;
+  }
+
+  async listByOwner<T>(namespace: string, owner: string): Promise<Entry<T>[]> {
+    const ids = (await this.redis.smembers(this.ownerKey(namespace, owner))).sort();
+    const entries = await this.read<T>(namespace, ids);
+    const gone = ids.filter((id) => !entries.some((e) => e.id === id));
+    if (gone.length) await this.redis.srem(this.ownerKey(namespace, owner), ...gone);
+    return entries;
+  }
+
+  async list<T>(namespace: string, page: { limit: number; after?: string }): Promise<Entry<T>[]> {
+    const entries: Entry<T>[] = [];
+    let after = page.after;
+    // Keep reading past index members whose entries expired until the page is full.
+    while (entries.length < page.limit) {
+      const min = after === undefined ? '-' : `(${after}`;
+      const ids = await this.redis.zrangebylex(
+        this.idsKey(namespace),
+        min,
+        '+',
+        'LIMIT',
+        0,
+        page.limit,
+      );
+      if (ids.length === 0) break;
+      const found = await this.read<T>(namespace, ids);
+      const gone = ids.filter((id) => !found.some((e) => e.id === id));
+      if (gone.length) await this.redis.zrem(this.idsKey(namespace), ...gone);
+      entries.push(...found.slice(0, page.limit - entries.length));
+      after = ids[ids.length - 1];
+      if (ids.length < page.limit) break;
+    }
+    return entries;
+  }
+
+  async sweepExpired(): Promise<number> {
+    return 0; // Redis expires keys itself; stale index members are pruned on read.
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private async read<T>(namespace: string, ids: string[]): Promise<Entry<T>[]> {
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(ids.map((id) => this.key(namespace, id)));
+    return ids.flatMap((id, i) => {
+      const raw = raws[i];
+      return raw == null ? [] : [{ id, value: (JSON.parse(raw) as { value: T }).value }];
+    });
+  }
+
+  private index(
+    tx: ReturnType<Redis['multi']>,
+    namespace: string,
+    id: string,
+    owner?: string,
+  ): void {
+    tx.zadd(this.idsKey(namespace), 0, id);
+    if (owner) tx.sadd(this.ownerKey(namespace, owner), id);
+  }
+
+  private async unindex(namespace: string, id: string, owner?: string): Promise<void> {
+    const tx = this.redis.multi().zrem(this.idsKey(namespace), id);
+    if (owner) tx.srem(this.ownerKey(namespace, owner), id);
+    await tx.exec();
+  }
+
+  private key(namespace: string, id: string): string {
+    return `${this.prefix}:${namespace}:${id}`;
+  }
+
+  private idsKey(namespace: string): string {
+    return `${this.prefix}:${namespace}:~ids`;
+  }
+
+  private ownerKey(namespace: string, owner: string): string {
+    return `${this.prefix}:${namespace}:~owner:${owner}`;
+  }
+}

@@ -1,0 +1,139 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Entry, PutOptions } from '../state-store.port.js';
+import { StateStore } from '../state-store.port.js';
+
+interface Row {
+  id: string;
+  value: string;
+}
+
+/**
+ * The embedded default: one SQLite file in DATA_DIR, in WAL mode with synchronous=FULL, so a
+ * write that returned survives a crash. Expired rows are invisible at once and swept later.
+ */
+export class SqliteStateStore extends StateStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(readonly file: string) {
+    super();
+    mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS state (
+        namespace  TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        owner      TEXT,
+        value      TEXT NOT NULL,
+        expires_at INTEGER,
+        PRIMARY KEY (namespace, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS state_owner ON state (namespace, owner) WHERE owner IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS state_expiry ON state (expires_at) WHERE expires_at IS NOT NULL;
+    `);
+    const live = '(expires_at IS NULL OR expires_at > @now)';
+    this.statements = {
+      get: this.db.prepare<{ namespace: string; id: string; now: number }, Row>(
+        `SELECT id, value FROM state WHERE namespace = @namespace AND id = @id AND ${live}`,
+      ),
+      put: this.db.prepare(
+        `INSERT INTO state (namespace, id, owner, value, expires_at) VALUES (@namespace, @id, @owner, @value, @expiresAt)
+         ON CONFLICT (namespace, id) DO UPDATE SET owner = excluded.owner, value = excluded.value, expires_at = excluded.expires_at`,
+      ),
+      // An expired row counts as absent, so insert may take its place.
+      insert: this.db.prepare(
+        `INSERT INTO state (namespace, id, owner, value, expires_at) VALUES (@namespace, @id, @owner, @value, @expiresAt)
+         ON CONFLICT (namespace, id) DO UPDATE SET owner = excluded.owner, value = excluded.value, expires_at = excluded.expires_at
+         WHERE state.expires_at IS NOT NULL AND state.expires_at <= @now`,
+      ),
+      take: this.db.prepare<
+        { namespace: string; id: string; now: number },
+        { value: string; expires_at: number | null }
+      >(`DELETE FROM state WHERE namespace = @namespace AND id = @id RETURNING value, expires_at`),
+      delete: this.db.prepare(
+        `DELETE FROM state WHERE namespace = @namespace AND id = @id AND ${live}`,
+      ),
+      byOwner: this.db.prepare<{ namespace: string; owner: string; now: number }, Row>(
+        `SELECT id, value FROM state WHERE namespace = @namespace AND owner = @owner AND ${live} ORDER BY id`,
+      ),
+      list: this.db.prepare<{ namespace: string; after: string; limit: number; now: number }, Row>(
+        `SELECT id, value FROM state WHERE namespace = @namespace AND id > @after AND ${live} ORDER BY id LIMIT @limit`,
+      ),
+      sweep: this.db.prepare(
+        `DELETE FROM state WHERE expires_at IS NOT NULL AND expires_at <= @now`,
+      ),
+    };
+  }
+
+  async get<T>(namespace: string, id: string): Promise<T | undefined> {
+    const row = this.statements.get.get({ namespace, id, now: Date.now() });
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  async put<T>(namespace: string, id: string, value: T, options: PutOptions = {}): Promise<void> {
+    this.statements.put.run(this.row(namespace, id, value, options));
+  }
+
+  async insert<T>(
+    namespace: string,
+    id: string,
+    value: T,
+    options: PutOptions = {},
+  ): Promise<boolean> {
+    return (
+      this.statements.insert.run({ ...this.row(namespace, id, value, options), now: Date.now() })
+        .changes > 0
+    );
+  }
+
+  async take<T>(namespace: string, id: string): Promise<T | undefined> {
+    const row = this.statements.take.get({ namespace, id, now: Date.now() });
+    if (!row || (row.expires_at !== null && row.expires_at <= Date.now())) return undefined;
+    return JSON.parse(row.value) as T;
+  }
+
+  async delete(namespace: string, id: string): Promise<boolean> {
+    return this.statements.delete.run({ namespace, id, now: Date.now() }).changes > 0;
+  }
+
+  async listByOwner<T>(namespace: string, owner: string): Promise<Entry<T>[]> {
+    return this.statements.byOwner.all({ namespace, owner, now: Date.now() }).map(toEntry<T>);
+  }
+
+  async list<T>(namespace: string, page: { limit: number; after?: string }): Promise<Entry<T>[]> {
+    return this.statements.list
+      .all({ namespace, after: page.after ?? '', limit: page.limit, now: Date.now() })
+      .map(toEntry<T>);
+  }
+
+  async sweepExpired(): Promise<number> {
+    return this.statements.sweep.run({ now: Date.now() }).changes;
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private row<T>(namespace: string, id: string, value: T, options: PutOptions) {
+    return {
+      namespace,
+      id,
+      owner: options.owner ?? null,
+      value: JSON.stringify(value),
+      expiresAt: options.ttlMs === undefined ? null : Date.now() + options.ttlMs,
+    };
+  }
+}
+
+function toEntry<T>(row: Row): Entry<T> {
+  return { id: row.id, value: JSON.parse(row.value) as T };
+}

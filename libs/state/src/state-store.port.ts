@@ -1,0 +1,41 @@
+/** One stored document and its key. */
+export interface Entry<T> {
+  id: string;
+  value: T;
+}
+
+export interface PutOptions {
+  /** Groups entries for `listByOwner` (a user's sessions, a refresh-token family, ...). */
+  owner?: string;
+  /** The entry disappears after this long (reads treat it as absent at once). */
+  ttlMs?: number;
+}
+
+/**
+ * Durable state shared by every replica: users, API keys, refresh tokens, sessions, locks.
+ * Documents are JSON values in namespaces. Adapters: an embedded SQLite file (the default) and
+ * Redis (several replicas). Both pass the same contract suite.
+ */
+export abstract class StateStore {
+  abstract get<T>(namespace: string, id: string): Promise<T | undefined>;
+  /** Creates or replaces. */
+  abstract put<T>(namespace: string, id: string, value: T, options?: PutOptions): Promise<void>;
+  /** Creates only if absent, atomically; false when the id was taken. */
+  abstract insert<T>(
+    namespace: string,
+    id: string,
+    value: T,
+    options?: PutOptions,
+  ): Promise<boolean>;
+  /** Reads and removes in one atomic step; undefined when absent (or someone else took it first). */
+  abstract take<T>(namespace: string, id: string): Promise<T | undefined>;
+  /** True when something was removed. */
+  abstract delete(namespace: string, id: string): Promise<boolean>;
+  abstract listByOwner<T>(namespace: string, owner: string): Promise<Entry<T>[]>;
+  /** A page of a namespace in id order, after `after` when given. */
+  abstract list<T>(namespace: string, page: { limit: number; after?: string }): Promise<Entry<T>[]>;
+  /** Removes expired entries (Redis does it by itself); returns how many went. */
+  abstract sweepExpired(): Promise<number>;
+  /** Resolves when the store answers. */
+  abstract ping(): Promise<void>;
+}
