@@ -88,4 +88,16 @@ describe('the service process (npm start)', () => {
     expect(output).toMatch(/LOG_LEVEL: /);
     expect(output).toMatch(/CHROMA_URL: /);
   });
+
+  it('refuses to start in production without real secrets', async () => {
+    const server = await ServerProcess.start({
+      DATA_DIR: dataDir(),
+      NODE_ENV: 'production',
+      JWT_SECRET: 'change-me',
+    });
+    expect(await server.exited).toBe(1);
+    const output = server.output.join('');
+    expect(output).toMatch(/JWT_SECRET: must be at least 32 bytes/);
+    expect(output).toMatch(/ADMIN_PASSWORD: required in production/);
+  });
 });

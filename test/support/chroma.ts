@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AdminClient } from 'chromadb';
+import { AdminClient, ChromaClient } from 'chromadb';
 import { EmbeddedChromaServer } from '@memory-system/vector';
 
 /** The jest global set-up starts one real Chroma server and leaves its URL here. */
@@ -35,4 +35,11 @@ export async function createChromaDatabase(url: string): Promise<string> {
     tenant: 'default_tenant',
   });
   return name;
+}
+
+/** Names of the collections in a database (to prove what the service created or removed). */
+export async function collectionNames(url: string, database: string): Promise<string[]> {
+  const { hostname, port } = new URL(url);
+  const client = new ChromaClient({ host: hostname, port: Number(port), ssl: false, database });
+  return (await client.listCollections({ limit: 1000 })).map((c) => c.name);
 }

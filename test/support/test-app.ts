@@ -13,6 +13,8 @@ type Agent = ReturnType<typeof request.agent>;
 export interface TestApp {
   /** The service's base URL. */
   url: string;
+  /** Where its Chroma data is (undefined in embedded mode). */
+  chroma?: { url: string; database: string };
   server: ServerProcess;
   /** No credentials. */
   http: ReturnType<typeof request>;
@@ -92,6 +94,9 @@ export async function createTestApp(
 
   return {
     url,
+    chroma: chroma.CHROMA_URL
+      ? { url: chroma.CHROMA_URL, database: chroma.CHROMA_DATABASE! }
+      : undefined,
     server,
     http: request(url),
     admin,

@@ -21,7 +21,11 @@ describe('loadConfig', () => {
       port: 3000,
       bodyLimit: '10mb',
       swagger: true,
+      allowedOrigins: [],
+      trustProxy: false,
     });
+    expect(config.sessions).toEqual({ ttlMs: 30 * 60_000, maxContextItems: 100 });
+    expect(config.auth).toMatchObject({ accessTtlSeconds: 900, adminUsername: 'admin' });
     expect(config.chroma.url).toBeUndefined();
     expect(config.embedding.url).toBeUndefined();
     expect(config.embedding.maxBatch).toBe(64);
@@ -91,5 +95,74 @@ describe('loadConfig', () => {
       loadConfig({ VLLM_URL: 'http://llm:8000', VLLM_EMBEDDING_URL: 'http://embed:8001/' })
         .embedding.url,
     ).toBe('http://embed:8001');
+  });
+
+  describe('in production', () => {
+    const strong = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'k3Jq9vX2mPz8Lw4Rt6Yb1Nc5Hd7Gf0Sa',
+      ADMIN_PASSWORD: 'Vt8#qL2m!xR9zP4k',
+    };
+
+    it('starts with a strong JWT secret and admin password', () => {
+      expect(loadConfig(strong).auth.jwtSecret).toBe(strong.JWT_SECRET);
+    });
+
+    it.each([
+      ['no JWT_SECRET', { JWT_SECRET: '' }, /^JWT_SECRET: required in production/],
+      [
+        'a short JWT_SECRET',
+        { JWT_SECRET: 'short-secret' },
+        /^JWT_SECRET: must be at least 32 bytes/,
+      ],
+      [
+        'a default JWT_SECRET',
+        { JWT_SECRET: 'change-me-change-me-change-me-change-me' },
+        /^JWT_SECRET: is a default/,
+      ],
+      [
+        'a repeated-character JWT_SECRET',
+        { JWT_SECRET: 'a'.repeat(40) },
+        /^JWT_SECRET: is a default/,
+      ],
+      ['no ADMIN_PASSWORD', { ADMIN_PASSWORD: '' }, /^ADMIN_PASSWORD: required in production/],
+      [
+        'a short ADMIN_PASSWORD',
+        { ADMIN_PASSWORD: 'Sh0rt!' },
+        /^ADMIN_PASSWORD: must be at least 12/,
+      ],
+      [
+        'a default ADMIN_PASSWORD',
+        { ADMIN_PASSWORD: 'admin-admin-admin' },
+        /^ADMIN_PASSWORD: is a default/,
+      ],
+    ])('refuses to start with %s', (_name, change, message) => {
+      const problems = problemsOf({ ...strong, ...change });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(message);
+    });
+
+    it('accepts the secrets from *_FILE', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+      writeFileSync(join(dir, 'jwt'), `${strong.JWT_SECRET}\n`);
+      writeFileSync(join(dir, 'admin'), strong.ADMIN_PASSWORD);
+      const config = loadConfig({
+        NODE_ENV: 'production',
+        JWT_SECRET_FILE: join(dir, 'jwt'),
+        ADMIN_PASSWORD_FILE: join(dir, 'admin'),
+      });
+      expect(config.auth).toMatchObject({
+        jwtSecret: strong.JWT_SECRET,
+        adminPassword: strong.ADMIN_PASSWORD,
+      });
+    });
+  });
+
+  it('reads durations with units', () => {
+    const config = loadConfig({ SESSION_TTL: '90s', JWT_ACCESS_TTL: '900', JWT_REFRESH_TTL: '7d' });
+    expect(config.sessions.ttlMs).toBe(90_000);
+    expect(config.auth.accessTtlSeconds).toBe(900);
+    expect(config.auth.refreshTtlSeconds).toBe(7 * 86_400);
+    expect(problemsOf({ SESSION_TTL: '30 minutes' })[0]).toMatch(/^SESSION_TTL: /);
   });
 });

@@ -1,0 +1,127 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RedisStateStore, SqliteStateStore, type StateStore } from '@memory-system/state';
+import { RedisServer } from './support/redis.js';
+
+interface Adapter {
+  name: string;
+  open: () => Promise<StateStore & { close(): unknown }>;
+  /** Closes and reopens the store, restarting its server where it has one. */
+  restart: (store: StateStore & { close(): unknown }) => Promise<StateStore & { close(): unknown }>;
+  teardown: () => Promise<void>;
+}
+
+function sqliteAdapter(): Adapter {
+  const file = join(mkdtempSync(join(tmpdir(), 'ms-state-')), 'state.db');
+  return {
+    name: 'SqliteStateStore',
+    open: async () => new SqliteStateStore(file),
+    restart: async (store) => {
+      store.close();
+      return new SqliteStateStore(file);
+    },
+    teardown: async () => undefined,
+  };
+}
+
+function redisAdapter(): Adapter {
+  let server: RedisServer;
+  return {
+    name: 'RedisStateStore (real redis-server)',
+    open: async () => {
+      server ??= await RedisServer.start();
+      return RedisStateStore.connect(server.url, `t${Date.now()}`);
+    },
+    restart: async (store) => {
+      const prefix = (store as unknown as { prefix: string }).prefix;
+      await store.close();
+      await server.restart();
+      return RedisStateStore.connect(server.url, prefix);
+    },
+    teardown: async () => server?.stop(),
+  };
+}
+
+/** One contract, two adapters: everything above the port relies on exactly this behaviour. */
+describe.each([sqliteAdapter(), redisAdapter()])('$name', (adapter) => {
+  let store: StateStore & { close(): unknown };
+  beforeAll(async () => (store = await adapter.open()));
+  afterAll(async () => {
+    await store.close();
+    await adapter.teardown();
+  });
+
+  it('puts, gets, replaces and deletes JSON documents', async () => {
+    await store.put('docs', 'a', { n: 1, tags: ['x'] });
+    expect(await store.get('docs', 'a')).toEqual({ n: 1, tags: ['x'] });
+    await store.put('docs', 'a', { n: 2 });
+    expect(await store.get('docs', 'a')).toEqual({ n: 2 });
+    expect(await store.get('other', 'a')).toBeUndefined();
+    expect(await store.delete('docs', 'a')).toBe(true);
+    expect(await store.delete('docs', 'a')).toBe(false);
+    expect(await store.get('docs', 'a')).toBeUndefined();
+  });
+
+  it('inserts only when absent, even when racing', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => store.insert('claims', 'name', { by: i })),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.insert('claims', 'name', { by: 99 })).toBe(false);
+  });
+
+  it('takes a document exactly once, even when racing', async () => {
+    await store.put('once', 't', { v: 1 });
+    const taken = await Promise.all(Array.from({ length: 10 }, () => store.take('once', 't')));
+    expect(taken.filter((v) => v !== undefined)).toEqual([{ v: 1 }]);
+    expect(await store.get('once', 't')).toBeUndefined();
+  });
+
+  it('lists by owner, and follows an owner change and a delete', async () => {
+    await store.put('sessions', 's1', { n: 1 }, { owner: 'alice' });
+    await store.put('sessions', 's2', { n: 2 }, { owner: 'alice' });
+    await store.put('sessions', 's3', { n: 3 }, { owner: 'bob' });
+    expect((await store.listByOwner('sessions', 'alice')).map((e) => e.id)).toEqual(['s1', 's2']);
+    await store.put('sessions', 's2', { n: 2 }, { owner: 'bob' });
+    await store.delete('sessions', 's1');
+    expect(await store.listByOwner('sessions', 'alice')).toEqual([]);
+    expect((await store.listByOwner('sessions', 'bob')).map((e) => e.id)).toEqual(['s2', 's3']);
+  });
+
+  it('pages through a namespace in id order', async () => {
+    for (let i = 0; i < 25; i++)
+      await store.put('paged', `id-${String(i).padStart(2, '0')}`, { i });
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await store.list<{ i: number }>('paged', { limit: 10, after });
+      seen.push(...page.map((e) => e.id));
+      if (page.length < 10) break;
+      after = page[page.length - 1]!.id;
+    }
+    expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => `id-${String(i).padStart(2, '0')}`));
+  });
+
+  it('hides expired entries at once, everywhere, and lets insert reuse their id', async () => {
+    await store.put('ttl', 'short', { v: 1 }, { owner: 'o', ttlMs: 150 });
+    await store.put('ttl', 'long', { v: 2 }, { owner: 'o', ttlMs: 60_000 });
+    expect(await store.get('ttl', 'short')).toEqual({ v: 1 });
+    await sleep(300);
+    expect(await store.get('ttl', 'short')).toBeUndefined();
+    expect((await store.listByOwner('ttl', 'o')).map((e) => e.id)).toEqual(['long']);
+    expect((await store.list('ttl', { limit: 10 })).map((e) => e.id)).toEqual(['long']);
+    expect(await store.take('ttl', 'short')).toBeUndefined();
+    await store.sweepExpired();
+    expect(await store.insert('ttl', 'short', { v: 3 })).toBe(true);
+  });
+
+  it('keeps every write across a restart', async () => {
+    await store.put('durable', 'u1', { name: 'alice' }, { owner: 'x' });
+    await store.put('durable', 'u2', { name: 'bob' }, { owner: 'x', ttlMs: 60_000 });
+    store = await adapter.restart(store);
+    expect(await store.get('durable', 'u1')).toEqual({ name: 'alice' });
+    expect((await store.listByOwner('durable', 'x')).map((e) => e.id)).toEqual(['u1', 'u2']);
+  });
+});
