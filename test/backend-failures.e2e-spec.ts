@@ -107,15 +107,23 @@ describe('a Chroma server too old for the v2 API', () => {
   });
 });
 
+let unique = 0;
+/** A memory whose embedding is not cached yet, so the request really reaches vLLM. */
+const fresh = () => ({ content: `Something new to remember ${++unique}`, type: 'note' });
+
 describe('when the vLLM server fails', () => {
   let t: TestApp;
   let vllm: FakeVllmServer;
   beforeAll(async () => {
     vllm = await new FakeVllmServer({ apiKey: 'sk-test' }).start();
+    // One attempt and no breaker here, to see each failure as it is; retries and the breaker
+    // have their own suite (resilience.e2e-spec.ts).
     t = await createTestApp({
       VLLM_URL: vllm.url,
       VLLM_API_KEY: 'sk-test',
       VLLM_TIMEOUT_MS: '400',
+      VLLM_RETRIES: '0',
+      VLLM_BREAKER_THRESHOLD: '1000',
     });
     await t.api.post('/api/v1/memories').send({ content: 'warm-up', type: 'note' }).expect(201);
   });
@@ -131,7 +139,7 @@ describe('when the vLLM server fails', () => {
 
   it('answers 503 with Retry-After on a 5xx', async () => {
     vllm.fail({ kind: 'status', status: 500 });
-    const res = await t.api.post('/api/v1/memories').send(memory);
+    const res = await t.api.post('/api/v1/memories').send(fresh());
     expectProblem(res, 503);
     expect(res.body.backend).toBe('vllm');
     expect(res.headers['retry-after']).toBe('5');
@@ -139,7 +147,7 @@ describe('when the vLLM server fails', () => {
 
   it("passes vLLM's own Retry-After on a 429", async () => {
     vllm.fail({ kind: 'status', status: 429, retryAfter: 7 });
-    const res = await t.api.post('/api/v1/memories/search').send({ query: 'anything' });
+    const res = await t.api.post('/api/v1/memories/search').send({ query: `anything ${++unique}` });
     expectProblem(res, 503);
     expect(res.headers['retry-after']).toBe('7');
   });
@@ -147,7 +155,7 @@ describe('when the vLLM server fails', () => {
   it('answers 503 when vLLM is slower than VLLM_TIMEOUT_MS', async () => {
     vllm.fail({ kind: 'slow', delayMs: 1500 });
     const started = Date.now();
-    const res = await t.api.post('/api/v1/memories').send(memory);
+    const res = await t.api.post('/api/v1/memories').send(fresh());
     expectProblem(res, 503);
     expect(res.body.detail).toMatch(/timed out/);
     expect(Date.now() - started).toBeLessThan(1400);
@@ -155,7 +163,7 @@ describe('when the vLLM server fails', () => {
 
   it('answers 503 when vLLM drops the connection', async () => {
     vllm.fail({ kind: 'drop-connection' });
-    expectProblem(await t.api.post('/api/v1/memories').send(memory), 503);
+    expectProblem(await t.api.post('/api/v1/memories').send(fresh()), 503);
   });
 
   it("answers 422 with the model's reason when it refuses the input", async () => {

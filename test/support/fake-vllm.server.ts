@@ -40,6 +40,8 @@ export class FakeVllmServer {
     body: unknown;
     authorization?: string;
   }> = [];
+  /** The messages of every chat request, for assertions on prompts. */
+  readonly chatPrompts: Array<Array<{ role: string; content: string }>> = [];
   private faults: Fault[] = [];
   private server?: Server;
   private readonly maxInputChars = 20_000;
@@ -123,6 +125,7 @@ export class FakeVllmServer {
       const dimension = fault?.kind === 'wrong-dimension' ? fault.dimension : this.dimension;
       return this.embeddings(body, res, dimension);
     }
+    if (req.method === 'POST' && path === '/v1/chat/completions') return this.chat(body, res);
     if (req.method === 'GET' && path === '/health') return send(res, 200, {});
     return send(res, 404, { detail: 'Not Found' });
   }
@@ -142,6 +145,64 @@ export class FakeVllmServer {
           permission: [],
         },
       ],
+    });
+  }
+
+  /**
+   * A deterministic "model": it answers with how many memories it was shown and the words they
+   * share, so tests can check what reached it. Like vLLM, it refuses prompts over its context.
+   */
+  private chat(body: unknown, res: ServerResponse): void {
+    const request = body as {
+      model?: unknown;
+      messages?: Array<{ role: string; content: string }>;
+      max_tokens?: number;
+    };
+    if (request?.model !== this.model) {
+      return sendError(
+        res,
+        404,
+        `The model \`${String(request?.model)}\` does not exist.`,
+        'model',
+      );
+    }
+    if (!Array.isArray(request.messages) || request.messages.length === 0) {
+      return sendError(res, 400, 'messages must be a non-empty list', 'messages');
+    }
+    const prompt = request.messages.map((m) => m.content).join('\n');
+    if (prompt.length > this.maxInputChars) {
+      return sendError(
+        res,
+        400,
+        `This model's maximum context length is 512 tokens. However, your messages resulted in ${Math.ceil(prompt.length / 4)} input tokens.`,
+      );
+    }
+    const user = request.messages
+      .filter((m) => m.role === 'user')
+      .map((m) => m.content)
+      .join('\n');
+    const memories = user.split('\n').filter((line) => /^\[\d+\]/.test(line));
+    const content = `Insight over ${memories.length} memories: ${memories.map((m) => m.replace(/^\[\d+\] \([^)]*\) /, '')).join(' | ')}`;
+    this.chatPrompts.push(request.messages);
+    send(res, 200, {
+      id: `chatcmpl-${Date.now()}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: this.model,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content, tool_calls: [] },
+          logprobs: null,
+          finish_reason: 'stop',
+          stop_reason: null,
+        },
+      ],
+      usage: {
+        prompt_tokens: Math.ceil(prompt.length / 4),
+        total_tokens: Math.ceil(prompt.length / 4) + 20,
+        completion_tokens: 20,
+      },
     });
   }
 

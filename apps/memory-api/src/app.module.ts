@@ -9,13 +9,14 @@ import {
   throttlerOptions,
 } from '@memory-system/auth';
 import {
+  AppCacheModule,
   AppConfig,
   CoreConfigModule,
   LoggingModule,
   ProblemDetailsFilter,
 } from '@memory-system/core';
 import { MemoryModule } from '@memory-system/memory';
-import { HealthModule } from '@memory-system/observability';
+import { HealthModule, MetricsModule } from '@memory-system/observability';
 import { SessionModule } from '@memory-system/session';
 
 /** Wiring only. `env` overrides the process environment (tests start differently configured apps). */
@@ -27,6 +28,8 @@ export class AppModule {
       imports: [
         CoreConfigModule.forRoot(env),
         LoggingModule,
+        AppCacheModule,
+        MetricsModule,
         ScheduleModule.forRoot(),
         ThrottlerModule.forRootAsync({ inject: [AppConfig], useFactory: throttlerOptions }),
         AuthModule,

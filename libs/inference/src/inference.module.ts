@@ -1,37 +1,71 @@
-import { HttpModule } from '@nestjs/axios';
+import { HttpModule, HttpService } from '@nestjs/axios';
 import { Module } from '@nestjs/common';
-import { AppConfig } from '@memory-system/core';
+import { AppConfig, Metrics } from '@memory-system/core';
+import { ChatModel } from './chat/chat-model.port.js';
+import { NoChatModel, OpenAiCompatibleChatModel } from './chat/openai-compatible.chat-model.js';
+import { CachingEmbedder } from './embedding-cache/caching.embedder.js';
+import { EmbeddingCache } from './embedding-cache/embedding-cache.js';
 import { Embedder } from './embedder.port.js';
 import { LocalEmbedder } from './local/local.embedder.js';
-import { OpenAiCompatibleClient } from './openai/openai-compatible.client.js';
+import { OpenAiCompatibleClient, type ServerSettings } from './openai/openai-compatible.client.js';
 import { OpenAiCompatibleEmbedder } from './openai/openai-compatible.embedder.js';
+import { BackendPolicy } from './resilience/backend-policy.js';
 
-/** The embedder is the remote one when VLLM_URL (or VLLM_EMBEDDING_URL) is set, else local. */
+function client(http: HttpService, config: AppConfig, metrics: Metrics, server: ServerSettings) {
+  return new OpenAiCompatibleClient(
+    http,
+    server,
+    new BackendPolicy(server.name, config.resilience, metrics),
+    metrics,
+  );
+}
+
+/**
+ * The embedder is remote (cached) when VLLM_URL or VLLM_EMBEDDING_URL is set, else the local one.
+ * The chat model is remote when VLLM_URL or VLLM_CHAT_URL is set, else absent (insights: 503).
+ */
 @Module({
   imports: [
-    HttpModule.registerAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        timeout: config.embedding.timeoutMs,
-        headers: config.embedding.apiKey
-          ? { Authorization: `Bearer ${config.embedding.apiKey}` }
-          : {},
-        maxContentLength: 256 * 1024 * 1024,
-        maxBodyLength: 256 * 1024 * 1024,
-      }),
-    }),
+    HttpModule.register({ maxContentLength: 256 * 1024 * 1024, maxBodyLength: 256 * 1024 * 1024 }),
   ],
   providers: [
-    OpenAiCompatibleClient,
+    EmbeddingCache,
     {
       provide: Embedder,
-      inject: [AppConfig, OpenAiCompatibleClient],
-      useFactory: (config: AppConfig, client: OpenAiCompatibleClient): Embedder =>
-        config.embedding.url
-          ? new OpenAiCompatibleEmbedder(client, config)
-          : new LocalEmbedder(config.embedding.localDimensions),
+      inject: [AppConfig, HttpService, Metrics, EmbeddingCache],
+      useFactory: (
+        config: AppConfig,
+        http: HttpService,
+        metrics: Metrics,
+        cache: EmbeddingCache,
+      ): Embedder => {
+        const { url, apiKey, timeoutMs, model, maxBatch, localDimensions } = config.embedding;
+        if (!url) return new LocalEmbedder(localDimensions);
+        const remote = client(http, config, metrics, {
+          name: 'vllm-embeddings',
+          baseUrl: url,
+          apiKey,
+          timeoutMs,
+        });
+        return new CachingEmbedder(
+          new OpenAiCompatibleEmbedder(remote, { model, maxBatch }),
+          cache,
+        );
+      },
+    },
+    {
+      provide: ChatModel,
+      inject: [AppConfig, HttpService, Metrics],
+      useFactory: (config: AppConfig, http: HttpService, metrics: Metrics): ChatModel => {
+        const { url, apiKey, timeoutMs, model } = config.chat;
+        if (!url) return new NoChatModel();
+        return new OpenAiCompatibleChatModel(
+          client(http, config, metrics, { name: 'vllm-chat', baseUrl: url, apiKey, timeoutMs }),
+          model,
+        );
+      },
     },
   ],
-  exports: [Embedder],
+  exports: [Embedder, ChatModel],
 })
 export class InferenceModule {}

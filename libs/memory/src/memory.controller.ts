@@ -18,10 +18,16 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { type Caller, CurrentCaller } from '@memory-system/core';
+import { type Caller, CurrentCaller, InvalidRequest } from '@memory-system/core';
 import type { Memory, MemoryPage, ScoredMemory } from './domain/memory.js';
 import { BatchCreateMemoriesDto } from './dto/batch-create-memories.dto.js';
-import { CreateMemoryDto } from './dto/create-memory.dto.js';
+import {
+  CreateMemoryRequestDto,
+  InsightsRequestDto,
+  InsightView,
+  MemoryWithInsightView,
+} from './dto/insights.dto.js';
+import { InsightsService } from './insights/insights.service.js';
 import { ListMemoriesQuery } from './dto/list-memories.query.js';
 import {
   BatchResultView,
@@ -37,22 +43,47 @@ import { MemoryService } from './memory.service.js';
 @ApiTags('memories')
 @Controller({ path: 'memories', version: '1' })
 export class MemoryController {
-  constructor(private readonly memories: MemoryService) {}
+  constructor(
+    private readonly memories: MemoryService,
+    private readonly insights: InsightsService,
+  ) {}
 
   @Post()
   @ApiOperation({
     summary: 'Store a memory (the same content and type again returns the stored one, 200)',
   })
-  @ApiCreatedResponse({ type: MemoryView, description: 'Stored' })
-  @ApiOkResponse({ type: MemoryView, description: 'Already stored: the existing memory' })
+  @ApiCreatedResponse({ type: MemoryWithInsightView, description: 'Stored' })
+  @ApiOkResponse({
+    type: MemoryWithInsightView,
+    description: 'Already stored: the existing memory',
+  })
   async create(
     @CurrentCaller() caller: Caller,
-    @Body() body: CreateMemoryDto,
+    @Body() { withInsights, ...body }: CreateMemoryRequestDto,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<Memory> {
+  ): Promise<MemoryWithInsightView> {
     const { memory, created } = await this.memories.create(caller, body);
     res.status(created ? 201 : 200);
-    return memory;
+    if (!withInsights) return memory;
+    return { ...memory, insight: await this.insights.forNewMemory(caller, memory) };
+  }
+
+  @Post('insights')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Ask the LLM for insights over the memories closest to a query, or named ones',
+  })
+  @ApiOkResponse({ type: InsightView })
+  async insight(
+    @CurrentCaller() caller: Caller,
+    @Body() body: InsightsRequestDto,
+  ): Promise<InsightView> {
+    if ((body.query === undefined) === (body.memoryIds === undefined)) {
+      throw new InvalidRequest('Give either query or memoryIds, not both and not neither.', [
+        { field: 'query', messages: ['give either query or memoryIds'] },
+      ]);
+    }
+    return this.insights.generate(caller, body);
   }
 
   @Post('batch')

@@ -4,12 +4,14 @@ import { InferenceModule } from '@memory-system/inference';
 import { VectorModule } from '@memory-system/vector';
 import { LegacyMemoryController } from './legacy/legacy-memory.controller.js';
 import { MemoryController } from './memory.controller.js';
+import { InsightsService } from './insights/insights.service.js';
 import { MemoryService } from './memory.service.js';
+import { SearchCache } from './search/search-cache.js';
 
 @Module({
   imports: [VectorModule, InferenceModule],
   controllers: [MemoryController, LegacyMemoryController],
-  providers: [MemoryService],
+  providers: [MemoryService, SearchCache, InsightsService],
   exports: [MemoryService],
 })
 export class MemoryModule implements OnModuleInit {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   type Caller,
+  Metrics,
   type UserDataEraser,
   decodeCursor,
   DuplicateMemory,
@@ -24,6 +25,7 @@ import type {
 import { toVectorFilter } from './domain/memory-filter.js';
 import { toMemory, toRecordMetadata } from './domain/memory-record.mapper.js';
 import { SessionRegistry } from './session-registry.port.js';
+import { SearchCache } from './search/search-cache.js';
 
 export interface CreateOutcome {
   memory: Memory;
@@ -58,18 +60,26 @@ export class MemoryService implements UserDataEraser {
     private readonly store: VectorStore,
     private readonly embedder: Embedder,
     private readonly sessions: SessionRegistry,
+    private readonly searchCache: SearchCache,
+    private readonly metrics: Metrics,
   ) {}
 
   async create(caller: Caller, input: NewMemory): Promise<CreateOutcome> {
-    const [outcome] = await this.createMany(caller, [input]);
-    return outcome!;
+    return this.metrics.countOperation('create', async () => {
+      const [outcome] = await this.storeMany(caller, [input]);
+      return outcome!;
+    });
   }
 
   /**
    * Stores many memories with one embedding call and one store call per chunk. Items whose content
    * and type exist already (stored before, or earlier in the same batch) return that memory.
    */
-  async createMany(caller: Caller, inputs: NewMemory[]): Promise<CreateOutcome[]> {
+  createMany(caller: Caller, inputs: NewMemory[]): Promise<CreateOutcome[]> {
+    return this.metrics.countOperation('create_batch', () => this.storeMany(caller, inputs));
+  }
+
+  private async storeMany(caller: Caller, inputs: NewMemory[]): Promise<CreateOutcome[]> {
     // Every named session must be the caller's before anything is stored.
     const sessionIds = inputs.flatMap((input) => (input.sessionId ? [input.sessionId] : []));
     if (sessionIds.length) await this.sessions.assertOwned(caller, sessionIds);
@@ -112,6 +122,7 @@ export class MemoryService implements UserDataEraser {
       return new Map(toAdd.map(({ memory }) => [memory.contentHash, memory]));
     });
 
+    if (createdByHash.size > 0) await this.searchCache.invalidate(caller.userId);
     await this.sessions.recordMemories(caller, [...createdByHash.values()]);
     return hashes.map((hash, index) => {
       const created = createdByHash.get(hash);
@@ -123,17 +134,24 @@ export class MemoryService implements UserDataEraser {
   /** Forgets every memory of a user, in every embedding space (the user was deleted). */
   async eraseUserData(userId: string): Promise<void> {
     await this.store.deleteUserData(userId);
+    await this.searchCache.invalidate(userId);
   }
 
-  async get(caller: Caller, id: string): Promise<Memory> {
-    const scope = await this.scopeFor(caller);
-    const [record] = await this.store.get(scope, [id]);
-    if (!record) throw new MemoryNotFound(id);
-    return toMemory(record);
+  get(caller: Caller, id: string): Promise<Memory> {
+    return this.metrics.countOperation('get', async () => {
+      const scope = await this.scopeFor(caller);
+      const [record] = await this.store.get(scope, [id]);
+      if (!record) throw new MemoryNotFound(id);
+      return toMemory(record);
+    });
   }
 
   /** Applies the patch; a content change is re-embedded, everything else keeps its vector. */
-  async update(caller: Caller, id: string, patch: MemoryPatch): Promise<Memory> {
+  update(caller: Caller, id: string, patch: MemoryPatch): Promise<Memory> {
+    return this.metrics.countOperation('update', () => this.applyPatch(caller, id, patch));
+  }
+
+  private async applyPatch(caller: Caller, id: string, patch: MemoryPatch): Promise<Memory> {
     const scope = await this.scopeFor(caller);
     return this.writes.run(caller.userId, async () => {
       const [record] = await this.store.get(scope, [id], { embeddings: true });
@@ -165,18 +183,26 @@ export class MemoryService implements UserDataEraser {
           metadata: toRecordMetadata(updated, caller.userId, record.metadata),
         },
       ]);
+      await this.searchCache.invalidate(caller.userId);
       return updated;
     });
   }
 
-  async remove(caller: Caller, id: string): Promise<void> {
-    const scope = await this.scopeFor(caller);
-    const [record] = await this.store.get(scope, [id]);
-    if (!record) throw new MemoryNotFound(id);
-    await this.store.delete(scope, [id]);
+  remove(caller: Caller, id: string): Promise<void> {
+    return this.metrics.countOperation('delete', async () => {
+      const scope = await this.scopeFor(caller);
+      const [record] = await this.store.get(scope, [id]);
+      if (!record) throw new MemoryNotFound(id);
+      await this.store.delete(scope, [id]);
+      await this.searchCache.invalidate(caller.userId);
+    });
   }
 
-  async list(caller: Caller, query: ListQuery): Promise<MemoryPage> {
+  list(caller: Caller, query: ListQuery): Promise<MemoryPage> {
+    return this.metrics.countOperation('list', () => this.page(caller, query));
+  }
+
+  private async page(caller: Caller, query: ListQuery): Promise<MemoryPage> {
     const scope = await this.scopeFor(caller);
     const offset = query.cursor ? decodeCursor(query.cursor, isOffsetCursor).o : 0;
     const filter = toVectorFilter({
@@ -191,8 +217,16 @@ export class MemoryService implements UserDataEraser {
     return { items, nextCursor: more ? encodeCursor({ o: offset + query.limit }) : null };
   }
 
-  async search(caller: Caller, search: MemorySearch): Promise<ScoredMemory[]> {
-    const scope = await this.scopeFor(caller);
+  search(caller: Caller, search: MemorySearch): Promise<ScoredMemory[]> {
+    return this.metrics.countOperation('search', async () => {
+      const scope = await this.scopeFor(caller);
+      return this.searchCache.getOrSearch(caller.userId, scope.model, search, () =>
+        this.nearest(scope, search),
+      );
+    });
+  }
+
+  private async nearest(scope: VectorScope, search: MemorySearch): Promise<ScoredMemory[]> {
     const [embedding] = await this.embedder.embed([search.query]);
     const matches = await this.store.query(scope, embedding!, {
       limit: search.limit,

@@ -36,6 +36,24 @@ export abstract class AppConfig {
     maxBatch: number;
     localDimensions: number;
   };
+  abstract readonly chat: {
+    /** Undefined: no LLM, insights answer 503. */
+    url?: string;
+    apiKey?: string;
+    model?: string;
+    timeoutMs: number;
+    maxInputChars: number;
+    maxTokens: number;
+  };
+  /** Retries and circuit breaker for every call to the inference servers. */
+  abstract readonly resilience: {
+    retries: number;
+    retryBaseMs: number;
+    breakerThreshold: number;
+    breakerCooldownMs: number;
+  };
+  abstract readonly cache: { searchTtlMs: number; embeddingTtlMs: number; maxItems: number };
+  abstract readonly metrics: { token?: string };
   abstract readonly redis: { url?: string; keyPrefix: string };
   abstract readonly auth: {
     /** Undefined only outside production: a persisted random secret is used then. */

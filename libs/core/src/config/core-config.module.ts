@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AppConfig } from './app-config.js';
 import { loadConfig } from './load-config.js';
+import { Metrics } from '../metrics/metrics.js';
 import { UserDataErasure } from '../user-data-erasure.js';
 
 /**
@@ -16,8 +17,8 @@ export class CoreConfigModule {
     return {
       module: CoreConfigModule,
       imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ app: config })] })],
-      providers: [{ provide: AppConfig, useValue: config }, UserDataErasure],
-      exports: [AppConfig, ConfigModule, UserDataErasure],
+      providers: [{ provide: AppConfig, useValue: config }, UserDataErasure, Metrics],
+      exports: [AppConfig, ConfigModule, UserDataErasure, Metrics],
     };
   }
 }

@@ -134,6 +134,64 @@ export class EnvironmentSchema {
   @Max(4096)
   LOCAL_EMBEDDING_DIMENSIONS = 384;
 
+  @IsOptional()
+  @IsUrl(urlOptions)
+  VLLM_CHAT_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  VLLM_CHAT_MODEL?: string;
+
+  @toInt()
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  VLLM_RETRIES = 2;
+
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  VLLM_RETRY_BASE_MS = 200;
+
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  VLLM_BREAKER_THRESHOLD = 5;
+
+  @Matches(DURATION, { message: DURATION_MESSAGE })
+  VLLM_BREAKER_COOLDOWN = '30s';
+
+  @toInt()
+  @IsInt()
+  @Min(500)
+  @Max(1_000_000)
+  INSIGHTS_MAX_INPUT_CHARS = 12_000;
+
+  @toInt()
+  @IsInt()
+  @Min(16)
+  @Max(32_768)
+  INSIGHTS_MAX_TOKENS = 512;
+
+  @Matches(DURATION, { message: DURATION_MESSAGE })
+  CACHE_SEARCH_TTL = '60s';
+
+  @Matches(DURATION, { message: DURATION_MESSAGE })
+  CACHE_EMBEDDING_TTL = '24h';
+
+  @toInt()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  CACHE_MAX_ITEMS = 10_000;
+
+  @IsOptional()
+  @IsString()
+  METRICS_TOKEN?: string;
+
   @toBool()
   @IsBoolean()
   SWAGGER_ENABLED = true;
@@ -206,4 +264,5 @@ export const SECRET_VARIABLES = [
   'JWT_SECRET',
   'ADMIN_PASSWORD',
   'REDIS_URL',
+  'METRICS_TOKEN',
 ] as const;

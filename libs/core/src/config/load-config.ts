@@ -167,6 +167,26 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       limit: schema.THROTTLE_LIMIT,
       loginLimit: schema.LOGIN_THROTTLE_LIMIT,
     },
+    chat: {
+      url: (schema.VLLM_CHAT_URL ?? schema.VLLM_URL)?.replace(/\/+$/, ''),
+      apiKey: schema.VLLM_API_KEY,
+      model: schema.VLLM_CHAT_MODEL,
+      timeoutMs: schema.VLLM_TIMEOUT_MS,
+      maxInputChars: schema.INSIGHTS_MAX_INPUT_CHARS,
+      maxTokens: schema.INSIGHTS_MAX_TOKENS,
+    },
+    resilience: {
+      retries: schema.VLLM_RETRIES,
+      retryBaseMs: schema.VLLM_RETRY_BASE_MS,
+      breakerThreshold: schema.VLLM_BREAKER_THRESHOLD,
+      breakerCooldownMs: durationMs(schema.VLLM_BREAKER_COOLDOWN),
+    },
+    cache: {
+      searchTtlMs: durationMs(schema.CACHE_SEARCH_TTL),
+      embeddingTtlMs: durationMs(schema.CACHE_EMBEDDING_TTL),
+      maxItems: schema.CACHE_MAX_ITEMS,
+    },
+    metrics: { token: schema.METRICS_TOKEN },
     embedding: {
       url: (schema.VLLM_EMBEDDING_URL ?? schema.VLLM_URL)?.replace(/\/+$/, ''),
       apiKey: schema.VLLM_API_KEY,

@@ -82,11 +82,11 @@ export class BackendMisconfigured extends DomainError {
   }
 }
 
-/** The embedding model refused the input itself (for example, longer than its context). */
-export class EmbeddingInputRejected extends DomainError {
+/** The model refused the input itself (for example, longer than its context). */
+export class InputRejected extends DomainError {
   readonly status = 422;
-  readonly title = 'Input rejected by the embedding model';
-  readonly code = 'embedding-input-rejected';
+  readonly title = 'Input rejected by the model';
+  readonly code = 'input-rejected';
 }
 
 /** A feature that needs a backend the deployment does not have configured. */

@@ -1,7 +1,7 @@
-import { HttpService } from '@nestjs/axios';
-import { Injectable } from '@nestjs/common';
-import { BackendMisconfigured } from '@memory-system/core';
+import type { HttpService } from '@nestjs/axios';
+import { BackendMisconfigured, type Metrics } from '@memory-system/core';
 import { firstValueFrom } from 'rxjs';
+import type { BackendPolicy } from '../resilience/backend-policy.js';
 import { mapInferenceError } from './openai-errors.js';
 
 export interface ModelCard {
@@ -16,40 +16,119 @@ export interface EmbeddingsResponse {
   model?: string;
 }
 
-/** The OpenAI-compatible HTTP API that vLLM (and Ollama, llama.cpp, TEI, OpenAI) serves. */
-@Injectable()
-export class OpenAiCompatibleClient {
-  constructor(private readonly http: HttpService) {}
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
 
-  async listModels(baseUrl: string, timeoutMs?: number): Promise<ModelCard[]> {
-    const body = await this.request<{ data?: ModelCard[] }>('listing models', {
+export interface ChatCompletionResponse {
+  model?: string;
+  choices: Array<{ message?: { content?: string | null }; finish_reason?: string | null }>;
+}
+
+export interface ServerSettings {
+  /** For logs and metrics: 'vllm-embeddings' or 'vllm-chat'. */
+  name: string;
+  baseUrl: string;
+  apiKey?: string;
+  timeoutMs: number;
+}
+
+const HEALTH_TIMEOUT_MS = 2000;
+
+/**
+ * One OpenAI-compatible server (vLLM, and also Ollama, llama.cpp, TEI, OpenAI). Every call goes
+ * through the server's resilience policy (retries, circuit breaker) and is timed into metrics.
+ */
+export class OpenAiCompatibleClient {
+  constructor(
+    private readonly http: HttpService,
+    readonly server: ServerSettings,
+    private readonly policy: BackendPolicy,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async listModels(): Promise<ModelCard[]> {
+    const body = await this.call<{ data?: ModelCard[] }>('models', 'listing models', {
       method: 'GET',
-      url: `${baseUrl}/v1/models`,
-      timeout: timeoutMs,
+      path: '/v1/models',
     });
-    if (!Array.isArray(body.data)) {
-      throw new BackendMisconfigured('vllm', `${baseUrl}/v1/models did not return a model list`);
-    }
-    return body.data;
+    return this.modelList(body);
   }
 
-  createEmbeddings(baseUrl: string, model: string, input: string[]): Promise<EmbeddingsResponse> {
-    return this.request<EmbeddingsResponse>('embedding', {
+  /** A direct probe for /health: no retries, no breaker, a short deadline. */
+  async probe(): Promise<void> {
+    const body = await this.send<{ data?: ModelCard[] }>('listing models', {
+      method: 'GET',
+      path: '/v1/models',
+      timeout: HEALTH_TIMEOUT_MS,
+    });
+    this.modelList(body);
+  }
+
+  createEmbeddings(model: string, input: string[]): Promise<EmbeddingsResponse> {
+    return this.call('embeddings', 'embedding', {
       method: 'POST',
-      url: `${baseUrl}/v1/embeddings`,
+      path: '/v1/embeddings',
       data: { model, input, encoding_format: 'float' },
     });
   }
 
-  private async request<T>(
-    what: string,
-    config: { method: string; url: string; data?: unknown; timeout?: number },
-  ): Promise<T> {
+  createChatCompletion(
+    model: string,
+    messages: ChatMessage[],
+    options: { maxTokens: number; temperature: number },
+  ): Promise<ChatCompletionResponse> {
+    return this.call('chat', 'generating an insight', {
+      method: 'POST',
+      path: '/v1/chat/completions',
+      data: {
+        model,
+        messages,
+        max_tokens: options.maxTokens,
+        temperature: options.temperature,
+        stream: false,
+      },
+    });
+  }
+
+  private call<T>(operation: string, what: string, request: Request): Promise<T> {
+    return this.metrics.timeBackend('vllm', operation, () =>
+      this.policy.execute(() => this.send<T>(what, request)),
+    );
+  }
+
+  private async send<T>(what: string, request: Request): Promise<T> {
     try {
-      const response = await firstValueFrom(this.http.request<T>(config));
+      const response = await firstValueFrom(
+        this.http.request<T>({
+          method: request.method,
+          url: `${this.server.baseUrl}${request.path}`,
+          data: request.data,
+          timeout: request.timeout ?? this.server.timeoutMs,
+          headers: this.server.apiKey ? { Authorization: `Bearer ${this.server.apiKey}` } : {},
+        }),
+      );
       return response.data;
     } catch (error) {
       throw mapInferenceError(error, what);
     }
   }
+
+  private modelList(body: { data?: ModelCard[] }): ModelCard[] {
+    if (!Array.isArray(body?.data)) {
+      throw new BackendMisconfigured(
+        'vllm',
+        `${this.server.baseUrl}/v1/models did not return a model list`,
+      );
+    }
+    return body.data;
+  }
+}
+
+interface Request {
+  method: 'GET' | 'POST';
+  path: string;
+  data?: unknown;
+  timeout?: number;
 }

@@ -1,24 +1,16 @@
-import { Injectable } from '@nestjs/common';
-import { AppConfig, BackendMisconfigured } from '@memory-system/core';
+import { BackendMisconfigured } from '@memory-system/core';
 import type { Embedder, EmbeddingSpace } from '../embedder.port.js';
-import { OpenAiCompatibleClient } from './openai-compatible.client.js';
-
-const HEALTH_TIMEOUT_MS = 2000;
+import type { OpenAiCompatibleClient } from './openai-compatible.client.js';
 
 /** Embeds through an OpenAI-compatible `/v1/embeddings` endpoint (vLLM in production). */
-@Injectable()
 export class OpenAiCompatibleEmbedder implements Embedder {
   readonly kind = 'remote' as const;
-  private readonly baseUrl: string;
   private resolvedSpace?: Promise<EmbeddingSpace>;
 
   constructor(
     private readonly client: OpenAiCompatibleClient,
-    private readonly config: AppConfig,
-  ) {
-    if (!config.embedding.url) throw new Error('OpenAiCompatibleEmbedder needs VLLM_URL');
-    this.baseUrl = config.embedding.url;
-  }
+    private readonly settings: { model?: string; maxBatch: number },
+  ) {}
 
   /** The configured model (or the server's first), and its dimension from one probe embedding. */
   space(): Promise<EmbeddingSpace> {
@@ -35,50 +27,53 @@ export class OpenAiCompatibleEmbedder implements Embedder {
     return this.embedWith(model, texts, dimension);
   }
 
-  async ping(): Promise<void> {
-    await this.client.listModels(this.baseUrl, HEALTH_TIMEOUT_MS);
+  ping(): Promise<void> {
+    return this.client.probe();
   }
 
   private async resolveSpace(): Promise<EmbeddingSpace> {
-    const model = this.config.embedding.model ?? (await this.firstModel());
+    const model = this.settings.model ?? (await firstModel(this.client));
     const [probe] = await this.embedWith(model, ['dimension probe']);
     return { model, dimension: probe!.length };
   }
 
-  private async firstModel(): Promise<string> {
-    const [first] = await this.client.listModels(this.baseUrl);
-    if (!first) {
-      throw new BackendMisconfigured('vllm', `${this.baseUrl}/v1/models lists no model`);
-    }
-    return first.id;
-  }
-
-  /** Sends at most VLLM_MAX_BATCH inputs per request; checks every vector has the same size. */
+  /**
+   * Sends at most VLLM_MAX_BATCH inputs per request. Every vector must have the dimension of the
+   * space (the collection's): a model that changed size under the same name is refused, not stored.
+   */
   private async embedWith(model: string, texts: string[], dimension?: number): Promise<number[][]> {
     const vectors: number[][] = [];
-    for (let start = 0; start < texts.length; start += this.config.embedding.maxBatch) {
-      const chunk = texts.slice(start, start + this.config.embedding.maxBatch);
-      const response = await this.client.createEmbeddings(this.baseUrl, model, chunk);
-      vectors.push(...this.inOrder(response.data, chunk.length));
+    for (let start = 0; start < texts.length; start += this.settings.maxBatch) {
+      const chunk = texts.slice(start, start + this.settings.maxBatch);
+      const response = await this.client.createEmbeddings(model, chunk);
+      vectors.push(...inOrder(response.data, chunk.length));
     }
     const expected = dimension ?? vectors[0]?.length;
     const wrong = vectors.find((v) => v.length !== expected || v.length === 0);
     if (wrong) {
       throw new BackendMisconfigured(
         'vllm',
-        `model ${model} returned a ${wrong.length}-dimensional vector where ${expected} were expected`,
+        `model ${model} returned a ${wrong.length}-dimensional vector where ${expected} were expected ` +
+          '(the collection holds vectors of that size); check VLLM_EMBEDDING_MODEL',
       );
     }
     return vectors;
   }
+}
 
-  private inOrder(data: Array<{ index: number; embedding: number[] }>, count: number): number[][] {
-    if (!Array.isArray(data) || data.length !== count) {
-      throw new BackendMisconfigured(
-        'vllm',
-        `asked for ${count} embeddings, got ${Array.isArray(data) ? data.length : 'none'}`,
-      );
-    }
-    return [...data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
+export async function firstModel(client: OpenAiCompatibleClient): Promise<string> {
+  const [first] = await client.listModels();
+  if (!first)
+    throw new BackendMisconfigured('vllm', `${client.server.baseUrl}/v1/models lists no model`);
+  return first.id;
+}
+
+function inOrder(data: Array<{ index: number; embedding: number[] }>, count: number): number[][] {
+  if (!Array.isArray(data) || data.length !== count) {
+    throw new BackendMisconfigured(
+      'vllm',
+      `asked for ${count} embeddings, got ${Array.isArray(data) ? data.length : 'none'}`,
+    );
   }
+  return [...data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
 }

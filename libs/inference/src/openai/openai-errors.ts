@@ -1,9 +1,6 @@
-import {
-  BackendMisconfigured,
-  BackendUnavailable,
-  EmbeddingInputRejected,
-} from '@memory-system/core';
+import { BackendMisconfigured, BackendUnavailable, InputRejected } from '@memory-system/core';
 import { isAxiosError } from 'axios';
+import { TransientBackendError } from '../resilience/backend-policy.js';
 
 /** vLLM answers `{error: {message, type, code}}`; older servers `{message, type}` at the top. */
 export function upstreamMessage(data: unknown): string | undefined {
@@ -28,23 +25,23 @@ export function mapInferenceError(error: unknown, what: string): Error {
   if (!isAxiosError(error)) return error instanceof Error ? error : new Error(String(error));
   const response = error.response;
   if (!response) {
-    const reason =
-      error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT'
-        ? 'timed out'
-        : (error.code ?? error.message);
-    return new BackendUnavailable('vllm', `${what} failed: ${reason}`);
+    // A timeout is not retried: the server is up but slow, and another try would only add load.
+    if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') {
+      return new BackendUnavailable('vllm', `${what} failed: timed out`);
+    }
+    return new TransientBackendError('vllm', `${what} failed: ${error.code ?? error.message}`);
   }
   const message = upstreamMessage(response.data) ?? `HTTP ${response.status}`;
   const status = response.status;
   if (status === 429 || status >= 500) {
-    return new BackendUnavailable(
+    return new TransientBackendError(
       'vllm',
       `${what} failed with HTTP ${status}: ${message}`,
       retryAfter(response.headers?.['retry-after']) ?? 5,
     );
   }
   if (status === 400 || status === 413 || status === 422) {
-    return new EmbeddingInputRejected(`${what} was refused by the model: ${message}`);
+    return new InputRejected(`${what} was refused by the model: ${message}`);
   }
   const hint =
     status === 401 || status === 403

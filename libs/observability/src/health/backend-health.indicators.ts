@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { Embedder } from '@memory-system/inference';
+import { ChatModel, Embedder } from '@memory-system/inference';
+import { StateStore } from '@memory-system/state';
 import { VectorStore } from '@memory-system/vector';
 
 const PROBE_TIMEOUT_MS = 3000;
@@ -40,7 +41,25 @@ export class BackendHealthIndicators {
     private readonly indicators: HealthIndicatorService,
     private readonly store: VectorStore,
     private readonly embedderPort: Embedder,
+    private readonly chatModel: ChatModel,
+    private readonly state: StateStore,
   ) {}
+
+  async stateStore(key = 'state') {
+    const indicator = this.indicators.check(key);
+    const { ok, ...details } = await probe(() => this.state.ping());
+    return ok ? indicator.up(details) : indicator.down(details);
+  }
+
+  /** Only a configured chat model is probed; without one, insights are off, not down. */
+  async chat(key = 'chat') {
+    const indicator = this.indicators.check(key);
+    if (!this.chatModel.available) return indicator.up({ configured: false });
+    const { ok, ...details } = await probe(() => this.chatModel.ping());
+    return ok
+      ? indicator.up({ configured: true, ...details })
+      : indicator.down({ configured: true, ...details });
+  }
 
   async chroma(key = 'chroma') {
     const indicator = this.indicators.check(key);

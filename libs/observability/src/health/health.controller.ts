@@ -5,14 +5,23 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  type HealthCheckResult,
+  HealthCheckService,
+  type HealthIndicatorFunction,
+} from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '@memory-system/core';
 import { BackendHealthIndicators } from './backend-health.indicators.js';
 
 /**
- * `/health/live`: the process answers (restart it if not). `/health`: the backends it needs
- * answer too (route traffic to it only if so). Terminus' own body is kept for both.
+ * Three answers for three questions (Terminus' own body for each):
+ * - `/health/live`: does the process answer? The Swarm HEALTHCHECK: restart the container if not.
+ * - `/health/ready`: can it serve? ChromaDB and the state store answer. A vLLM outage is not part
+ *   of it: memories can still be listed, read and deleted, and embedding calls answer 503 alone.
+ * - `/health`: is everything up, vLLM included? For dashboards and alerts, not for restarts: a
+ *   vLLM outage must never make Swarm restart healthy memory containers in a loop.
  */
 @ApiTags('health')
 @Public()

@@ -13,11 +13,19 @@ export function mapChromaError(error: unknown): unknown {
     case 'ChromaUnauthorizedError':
     case 'ChromaForbiddenError':
       return new BackendMisconfigured('chroma', `${message} (check CHROMA_AUTH or CHROMA_TOKEN)`);
-    default:
+    default: {
+      const dimensions = /expecting embedding with dimension of (\d+), got (\d+)/.exec(message);
+      if (dimensions) {
+        return new BackendMisconfigured(
+          'chroma',
+          `the embedding has ${dimensions[2]} dimensions but the collection holds ${dimensions[1]}-dimensional vectors`,
+        );
+      }
       if (/fetch failed|ECONNREFUSED|ECONNRESET|socket hang up/i.test(message)) {
         return new BackendUnavailable('chroma', message);
       }
       return error;
+    }
   }
 }
 

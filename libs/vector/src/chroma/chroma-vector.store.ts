@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ChromaClient, type Collection } from 'chromadb';
-import { AppConfig, BackendUnavailable } from '@memory-system/core';
+import { AppConfig, BackendUnavailable, Metrics } from '@memory-system/core';
 import {
   type Metadata,
   type PageRequest,
@@ -39,6 +39,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
   constructor(
     private readonly endpoint: ChromaEndpoint,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     super();
     this.client = clientFor(endpoint, config);
@@ -162,8 +163,10 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
   ): Promise<T> {
     const name = collectionNameFor(scope);
     try {
-      const collection = await this.collection(name, scope);
-      return await withTimeout(work(collection), this.config.chroma.timeoutMs, operation);
+      return await this.metrics.timeBackend('chroma', operation, async () => {
+        const collection = await this.collection(name, scope);
+        return withTimeout(work(collection), this.config.chroma.timeoutMs, operation);
+      });
     } catch (error) {
       const mapped = mapChromaError(error);
       if (mapped instanceof BackendUnavailable) this.collections.delete(name);

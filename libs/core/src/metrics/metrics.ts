@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, register } from 'prom-client';
+
+const PREFIX = 'memory_system_';
+const LATENCY_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+];
+
+/** Reuses a metric already in the default registry (several app instances in one process). */
+function metric<T>(name: string, create: () => T): T {
+  return (register.getSingleMetric(PREFIX + name) as T | undefined) ?? create();
+}
+
+export type Outcome = 'success' | 'error';
+export type BreakerState = 'closed' | 'half_open' | 'open';
+const BREAKER_VALUES: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
+
+/**
+ * Every metric the service exports, in one place, named by Prometheus conventions (base units,
+ * `_total` counters, `_seconds` durations). The default registry is what /metrics serves.
+ */
+@Injectable()
+export class Metrics {
+  readonly httpRequestDuration = metric(
+    'http_request_duration_seconds',
+    () =>
+      new Histogram({
+        name: `${PREFIX}http_request_duration_seconds`,
+        help: 'HTTP requests by route template, method and status code',
+        labelNames: ['method', 'route', 'status_code'],
+        buckets: LATENCY_BUCKETS,
+      }),
+  );
+
+  readonly memoryOperations = metric(
+    'memory_operations_total',
+    () =>
+      new Counter({
+        name: `${PREFIX}memory_operations_total`,
+        help: 'Memory operations by kind and outcome',
+        labelNames: ['operation', 'outcome'],
+      }),
+  );
+
+  readonly backendRequestDuration = metric(
+    'backend_request_duration_seconds',
+    () =>
+      new Histogram({
+        name: `${PREFIX}backend_request_duration_seconds`,
+        help: 'Calls to ChromaDB and the inference server by operation and outcome',
+        labelNames: ['backend', 'operation', 'outcome'],
+        buckets: LATENCY_BUCKETS,
+      }),
+  );
+
+  readonly cacheRequests = metric(
+    'cache_requests_total',
+    () =>
+      new Counter({
+        name: `${PREFIX}cache_requests_total`,
+        help: 'Cache lookups by cache and result (hit or miss)',
+        labelNames: ['cache', 'result'],
+      }),
+  );
+
+  readonly circuitBreakerState = metric(
+    'circuit_breaker_state',
+    () =>
+      new Gauge({
+        name: `${PREFIX}circuit_breaker_state`,
+        help: 'Circuit breaker state per backend: 0 closed, 1 half-open, 2 open',
+        labelNames: ['backend'],
+      }),
+  );
+
+  /** Times `work` into backend_request_duration_seconds, success or not. */
+  async timeBackend<T>(backend: string, operation: string, work: () => Promise<T>): Promise<T> {
+    const end = this.backendRequestDuration.startTimer({ backend, operation });
+    try {
+      const result = await work();
+      end({ outcome: 'success' });
+      return result;
+    } catch (error) {
+      end({ outcome: 'error' });
+      throw error;
+    }
+  }
+
+  /** Counts `work` into memory_operations_total. */
+  async countOperation<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    try {
+      const result = await work();
+      this.memoryOperations.inc({ operation, outcome: 'success' });
+      return result;
+    } catch (error) {
+      this.memoryOperations.inc({ operation, outcome: 'error' });
+      throw error;
+    }
+  }
+
+  setBreakerState(backend: string, state: BreakerState): void {
+    this.circuitBreakerState.set({ backend }, BREAKER_VALUES[state]);
+  }
+}
