@@ -34,20 +34,31 @@ export class HealthController {
 
   @Get()
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: ChromaDB heartbeat and, when remote, the embedding server' })
+  @ApiOperation({
+    summary:
+      'Every backend: ChromaDB, the state store, and the embedding and chat servers when remote',
+  })
   @ApiOkResponse({ description: 'Every backend answers' })
   @ApiServiceUnavailableResponse({ description: 'A backend does not answer; the body says which' })
-  async check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
-    try {
-      return await this.health.check([
-        () => this.backends.chroma(),
-        () => this.backends.embedder(),
-      ]);
-    } catch (error) {
-      if (!(error instanceof ServiceUnavailableException)) throw error;
-      res.status(503).setHeader('Retry-After', '5');
-      return error.getResponse() as HealthCheckResult;
-    }
+  check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    return this.run(res, [
+      () => this.backends.chroma(),
+      () => this.backends.stateStore(),
+      () => this.backends.embedder(),
+      () => this.backends.chat(),
+    ]);
+  }
+
+  @Get('ready')
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiOperation({
+    summary:
+      'Readiness: what every request needs (ChromaDB, the state store); vLLM is not part of it',
+  })
+  @ApiOkResponse({ description: 'Ready to serve' })
+  @ApiServiceUnavailableResponse({ description: 'ChromaDB or the state store does not answer' })
+  ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    return this.run(res, [() => this.backends.chroma(), () => this.backends.stateStore()]);
   }
 
   @Get('live')
@@ -55,5 +66,15 @@ export class HealthController {
   @ApiOkResponse({ description: 'Alive' })
   live(): { status: 'ok'; uptimeSeconds: number } {
     return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
+  }
+
+  private async run(res: Response, checks: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      res.status(503).setHeader('Retry-After', '5');
+      return error.getResponse() as HealthCheckResult;
+    }
   }
 }
