@@ -15,6 +15,7 @@ import {
   LoggingModule,
   ProblemDetailsFilter,
 } from '@memory-system/core';
+import { BackupModule } from '@memory-system/backup';
 import { MemoryModule } from '@memory-system/memory';
 import { HealthModule, MetricsModule } from '@memory-system/observability';
 import { SessionModule } from '@memory-system/session';
@@ -35,6 +36,7 @@ export class AppModule {
         AuthModule,
         MemoryModule,
         SessionModule,
+        BackupModule,
         HealthModule,
       ],
       providers: [

@@ -38,4 +38,21 @@ export abstract class StateStore {
   abstract sweepExpired(): Promise<number>;
   /** Resolves when the store answers. */
   abstract ping(): Promise<void>;
+
+  /** Every live entry, read a page at a time (backups). */
+  abstract exportEntries(): AsyncIterable<StateEntry>;
+  /** Writes an exported entry back as it was, expiry included (restores). */
+  abstract importEntry(entry: StateEntry): Promise<void>;
+  /** Removes every entry except those in the namespaces kept (restores that replace). */
+  abstract clear(keepNamespaces: string[]): Promise<void>;
+}
+
+/** An entry as backups carry it. */
+export interface StateEntry {
+  namespace: string;
+  id: string;
+  owner?: string;
+  value: unknown;
+  /** Epoch milliseconds; absent for entries that do not expire. */
+  expiresAt?: number;
 }

@@ -39,6 +39,21 @@ export interface PageRequest {
   offset: number;
 }
 
+/** A collection as backups describe it. */
+export interface CollectionInfo {
+  name: string;
+  model: string;
+  dimension: number;
+  count: number;
+}
+
+export interface ArchivedRecord {
+  id: string;
+  document: string;
+  metadata: Metadata;
+  embedding: number[];
+}
+
 export abstract class VectorStore {
   /** Adds records; ids must be new. */
   abstract add(scope: VectorScope, records: VectorRecord[]): Promise<void>;
@@ -69,4 +84,16 @@ export abstract class VectorStore {
   abstract deleteUserData(userId: string): Promise<void>;
   /** Resolves when the backend answers; throws BackendUnavailable otherwise. */
   abstract heartbeat(): Promise<void>;
+
+  // Whole-store operations, for backups and restores only (never reachable from a user request).
+  /** Every memory collection, with its embedding space and record count. */
+  abstract listCollections(): Promise<CollectionInfo[]>;
+  /** One page of a collection's records, embeddings included, in a stable order. */
+  abstract readCollection(name: string, page: PageRequest): Promise<ArchivedRecord[]>;
+  /** Upserts records into a collection, creating it (cosine space) if needed. */
+  abstract writeCollection(
+    info: Omit<CollectionInfo, 'count'>,
+    records: ArchivedRecord[],
+  ): Promise<void>;
+  abstract dropCollection(name: string): Promise<void>;
 }

@@ -12,7 +12,7 @@ async function connectToChroma(config: AppConfig): Promise<ChromaEndpoint> {
     logger.log(`Using the Chroma server at ${config.chroma.url}`);
     return new ChromaEndpoint(config.chroma.url, config.chroma.headers);
   }
-  const server = await EmbeddedChromaServer.start({
+  const server = await EmbeddedChromaServer.attachOrStart({
     dataDir: chromaDataDir(config.dataDir),
     runtimeDir: config.chroma.runtimeDir,
     startupTimeoutMs: config.chroma.startupTimeoutMs,

@@ -54,6 +54,15 @@ export abstract class AppConfig {
   };
   abstract readonly cache: { searchTtlMs: number; embeddingTtlMs: number; maxItems: number };
   abstract readonly metrics: { token?: string };
+  abstract readonly backup: {
+    enabled: boolean;
+    cron: string;
+    timeZone: string;
+    dir: string;
+    retentionDays: number;
+    keepMin: number;
+    postCommand?: string;
+  };
   abstract readonly redis: { url?: string; keyPrefix: string };
   abstract readonly auth: {
     /** Undefined only outside production: a persisted random secret is used then. */

@@ -194,6 +194,40 @@ export class EnvironmentSchema {
 
   @toBool()
   @IsBoolean()
+  BACKUP_ENABLED = false;
+
+  @IsString()
+  BACKUP_CRON = '0 3 * * *';
+
+  @IsString()
+  @Matches(/^[A-Za-z_+\-/0-9]{1,64}$/, {
+    message: 'BACKUP_TZ must be an IANA time zone such as UTC or Europe/Berlin',
+  })
+  BACKUP_TZ = 'UTC';
+
+  @IsString()
+  @MaxLength(4096)
+  BACKUP_DIR = './backups';
+
+  @toInt()
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  BACKUP_RETENTION_DAYS = 30;
+
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  BACKUP_KEEP_MIN = 3;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  BACKUP_POST_COMMAND?: string;
+
+  @toBool()
+  @IsBoolean()
   SWAGGER_ENABLED = true;
 
   @IsOptional()

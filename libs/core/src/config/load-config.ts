@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
+import { validateCronExpression } from 'cron';
 import { validateSync, type ValidationError } from 'class-validator';
 import { AppConfig } from './app-config.js';
 import { EnvironmentSchema, SECRET_VARIABLES } from './environment.schema.js';
@@ -99,6 +100,20 @@ function productionProblems(schema: EnvironmentSchema): string[] {
   return problems;
 }
 
+/** A cron expression (5 or 6 fields) and a time zone the scheduler understands. */
+function scheduleProblems(schema: EnvironmentSchema): string[] {
+  const problems: string[] = [];
+  const cron = validateCronExpression(schema.BACKUP_CRON);
+  if (!cron.valid)
+    problems.push(`BACKUP_CRON: not a cron expression (${cron.error?.message ?? 'invalid'})`);
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: schema.BACKUP_TZ });
+  } catch {
+    problems.push(`BACKUP_TZ: unknown time zone ${JSON.stringify(schema.BACKUP_TZ)}`);
+  }
+  return problems;
+}
+
 /** Reads, validates and structures the configuration; throws one error naming every bad variable. */
 export function loadConfig(raw: RawEnv = process.env): AppConfig {
   const problems: string[] = [];
@@ -114,6 +129,7 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
     problems.push('CHROMA_AUTH and CHROMA_TOKEN are both set; a Chroma proxy takes one of them');
   }
   if (schema.NODE_ENV === 'production') problems.push(...productionProblems(schema));
+  problems.push(...scheduleProblems(schema));
   if (problems.length > 0) throw new ConfigurationError(problems);
 
   const dataDir = resolve(schema.DATA_DIR);
@@ -187,6 +203,15 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       maxItems: schema.CACHE_MAX_ITEMS,
     },
     metrics: { token: schema.METRICS_TOKEN },
+    backup: {
+      enabled: schema.BACKUP_ENABLED,
+      cron: schema.BACKUP_CRON,
+      timeZone: schema.BACKUP_TZ,
+      dir: resolve(schema.BACKUP_DIR),
+      retentionDays: schema.BACKUP_RETENTION_DAYS,
+      keepMin: schema.BACKUP_KEEP_MIN,
+      postCommand: schema.BACKUP_POST_COMMAND,
+    },
     embedding: {
       url: (schema.VLLM_EMBEDDING_URL ?? schema.VLLM_URL)?.replace(/\/+$/, ''),
       apiKey: schema.VLLM_API_KEY,

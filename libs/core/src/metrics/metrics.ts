@@ -73,6 +73,48 @@ export class Metrics {
       }),
   );
 
+  readonly backupLastSuccess = metric(
+    'backup_last_success_timestamp_seconds',
+    () =>
+      new Gauge({
+        name: `${PREFIX}backup_last_success_timestamp_seconds`,
+        help: 'When the last successful backup finished (Unix time)',
+      }),
+  );
+
+  readonly backupDuration = metric(
+    'backup_duration_seconds',
+    () =>
+      new Gauge({
+        name: `${PREFIX}backup_duration_seconds`,
+        help: 'How long the last successful backup took',
+      }),
+  );
+
+  readonly backupSize = metric(
+    'backup_size_bytes',
+    () =>
+      new Gauge({
+        name: `${PREFIX}backup_size_bytes`,
+        help: 'Size of the last successful backup archive',
+      }),
+  );
+
+  readonly backupRecords = metric(
+    'backup_records',
+    () =>
+      new Gauge({
+        name: `${PREFIX}backup_records`,
+        help: 'Chroma records and state entries in the last successful backup',
+        labelNames: ['kind'],
+      }),
+  );
+
+  readonly backupFailures = metric(
+    'backup_failures_total',
+    () => new Counter({ name: `${PREFIX}backup_failures_total`, help: 'Backups that failed' }),
+  );
+
   /** Times `work` into backend_request_duration_seconds, success or not. */
   async timeBackend<T>(backend: string, operation: string, work: () => Promise<T>): Promise<T> {
     const end = this.backendRequestDuration.startTimer({ backend, operation });

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Entry, PutOptions } from '../state-store.port.js';
+import type { Entry, PutOptions, StateEntry } from '../state-store.port.js';
 import { StateStore } from '../state-store.port.js';
 
 /**
@@ -121,6 +121,51 @@ export class RedisStateStore extends StateStore {
 
   async ping(): Promise<void> {
     await this.redis.ping();
+  }
+
+  async *exportEntries(): AsyncIterable<StateEntry> {
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      const entryKeys = keys.filter((key) => !key.includes(':~')).sort();
+      if (entryKeys.length === 0) continue;
+      const tx = this.redis.multi();
+      for (const key of entryKeys) tx.get(key).pttl(key);
+      const replies = (await tx.exec()) ?? [];
+      for (const [i, key] of entryKeys.entries()) {
+        const raw = replies[i * 2]?.[1] as string | null;
+        const ttl = replies[i * 2 + 1]?.[1] as number;
+        if (raw === null || raw === undefined) continue; // expired meanwhile
+        const rest = key.slice(this.prefix.length + 1);
+        const split = rest.indexOf(':');
+        const { owner, value } = JSON.parse(raw) as { owner?: string; value: unknown };
+        yield {
+          namespace: rest.slice(0, split),
+          id: rest.slice(split + 1),
+          ...(owner ? { owner } : {}),
+          value,
+          ...(ttl > 0 ? { expiresAt: Date.now() + ttl } : {}),
+        };
+      }
+    } while (cursor !== '0');
+  }
+
+  async importEntry(entry: StateEntry): Promise<void> {
+    const ttlMs = entry.expiresAt === undefined ? undefined : entry.expiresAt - Date.now();
+    if (ttlMs !== undefined && ttlMs <= 0) return;
+    await this.put(entry.namespace, entry.id, entry.value, { owner: entry.owner, ttlMs });
+  }
+
+  async clear(keepNamespaces: string[]): Promise<void> {
+    const keep = keepNamespaces.map((ns) => `${this.prefix}:${ns}:`);
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      const doomed = keys.filter((key) => !keep.some((k) => key.startsWith(k)));
+      if (doomed.length) await this.redis.del(...doomed);
+    } while (cursor !== '0');
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Entry, PutOptions } from '../state-store.port.js';
+import type { Entry, PutOptions, StateEntry } from '../state-store.port.js';
 import { StateStore } from '../state-store.port.js';
+
+const EXPORT_PAGE = 500;
 
 interface Row {
   id: string;
@@ -67,6 +69,22 @@ export class SqliteStateStore extends StateStore {
       sweep: this.db.prepare(
         `DELETE FROM state WHERE expires_at IS NOT NULL AND expires_at <= @now`,
       ),
+      exportPage: this.db.prepare<
+        { namespace: string; id: string; now: number; limit: number },
+        {
+          namespace: string;
+          id: string;
+          owner: string | null;
+          value: string;
+          expires_at: number | null;
+        }
+      >(
+        `SELECT namespace, id, owner, value, expires_at FROM state
+         WHERE (namespace, id) > (@namespace, @id) AND ${live} ORDER BY namespace, id LIMIT @limit`,
+      ),
+      clear: this.db.prepare(
+        `DELETE FROM state WHERE namespace NOT IN (SELECT value FROM json_each(@keep))`,
+      ),
     };
   }
 
@@ -117,6 +135,42 @@ export class SqliteStateStore extends StateStore {
 
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
+  }
+
+  async *exportEntries(): AsyncIterable<StateEntry> {
+    let after = { namespace: '', id: '' };
+    for (;;) {
+      const rows = this.statements.exportPage.all({
+        ...after,
+        now: Date.now(),
+        limit: EXPORT_PAGE,
+      });
+      for (const row of rows) {
+        yield {
+          namespace: row.namespace,
+          id: row.id,
+          ...(row.owner === null ? {} : { owner: row.owner }),
+          value: JSON.parse(row.value) as unknown,
+          ...(row.expires_at === null ? {} : { expiresAt: row.expires_at }),
+        };
+      }
+      if (rows.length < EXPORT_PAGE) return;
+      after = rows[rows.length - 1]!;
+    }
+  }
+
+  async importEntry(entry: StateEntry): Promise<void> {
+    this.statements.put.run({
+      namespace: entry.namespace,
+      id: entry.id,
+      owner: entry.owner ?? null,
+      value: JSON.stringify(entry.value),
+      expiresAt: entry.expiresAt ?? null,
+    });
+  }
+
+  async clear(keepNamespaces: string[]): Promise<void> {
+    this.statements.clear.run({ keep: JSON.stringify(keepNamespaces) });
   }
 
   close(): void {

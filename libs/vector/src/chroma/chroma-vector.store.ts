@@ -2,6 +2,8 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ChromaClient, type Collection } from 'chromadb';
 import { AppConfig, BackendUnavailable, Metrics } from '@memory-system/core';
 import {
+  type ArchivedRecord,
+  type CollectionInfo,
   type Metadata,
   type PageRequest,
   type QueryMatch,
@@ -13,7 +15,7 @@ import {
 } from '../vector-store.port.js';
 import { ChromaEndpoint } from './chroma-endpoint.js';
 import { mapChromaError, withTimeout } from './chroma-errors.js';
-import { collectionNameFor, collectionPrefixFor } from './collection-name.js';
+import { COLLECTION_PREFIX, collectionNameFor, collectionPrefixFor } from './collection-name.js';
 import { checkChromaApiVersion } from './chroma-version-check.js';
 
 function clientFor(endpoint: ChromaEndpoint, config: AppConfig): ChromaClient {
@@ -123,29 +125,58 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
 
   async deleteUserData(userId: string): Promise<void> {
     const prefix = collectionPrefixFor(userId);
-    const page = 100;
-    const doomed: string[] = [];
-    try {
-      for (let offset = 0; ; offset += page) {
-        const collections = await withTimeout(
-          this.client.listCollections({ limit: page, offset }),
-          this.config.chroma.timeoutMs,
-          'listing collections',
-        );
-        doomed.push(...collections.map((c) => c.name).filter((name) => name.startsWith(prefix)));
-        if (collections.length < page) break;
-      }
-      for (const name of doomed) {
-        this.collections.delete(name);
-        await withTimeout(
-          this.client.deleteCollection({ name }),
-          this.config.chroma.timeoutMs,
-          'deleting a collection',
-        );
-      }
-    } catch (error) {
-      throw mapChromaError(error);
+    for (const { name } of await this.memoryCollections()) {
+      if (name.startsWith(prefix)) await this.dropCollection(name);
     }
+  }
+
+  async listCollections(): Promise<CollectionInfo[]> {
+    const infos: CollectionInfo[] = [];
+    for (const collection of await this.memoryCollections()) {
+      const name = collection.name;
+      const metadata = (collection.metadata ?? {}) as Record<string, unknown>;
+      infos.push({
+        name,
+        model: String(metadata.model ?? ''),
+        dimension: Number(metadata.dimension ?? 0),
+        count: await this.guard('counting', () => collection.count()),
+      });
+    }
+    return infos;
+  }
+
+  async readCollection(name: string, page: PageRequest): Promise<ArchivedRecord[]> {
+    const collection = await this.guard('opening a collection', () =>
+      this.client.getCollection({ name }),
+    );
+    const result = await this.guard('reading a collection', () =>
+      collection.get({
+        limit: page.limit,
+        offset: page.offset,
+        include: ['documents', 'metadatas', 'embeddings'],
+      }),
+    );
+    return rows(result.ids, result.documents, result.metadatas).map((row, i) => ({
+      ...row,
+      embedding: Array.from(result.embeddings[i] ?? []),
+    }));
+  }
+
+  async writeCollection(
+    info: Omit<CollectionInfo, 'count'>,
+    records: ArchivedRecord[],
+  ): Promise<void> {
+    if (records.length === 0) return;
+    this.collections.delete(info.name);
+    const collection = await this.guard('opening a collection', () =>
+      this.open(info.name, info.model, info.dimension),
+    );
+    await this.guard('restoring records', () => collection.upsert(columns(records)));
+  }
+
+  async dropCollection(name: string): Promise<void> {
+    this.collections.delete(name);
+    await this.guard('deleting a collection', () => this.client.deleteCollection({ name }));
   }
 
   async heartbeat(): Promise<void> {
@@ -162,11 +193,21 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
     work: (collection: Collection) => Promise<T>,
   ): Promise<T> {
     const name = collectionNameFor(scope);
-    try {
-      return await this.metrics.timeBackend('chroma', operation, async () => {
+    const attempt = () =>
+      this.metrics.timeBackend('chroma', operation, async () => {
         const collection = await this.collection(name, scope);
         return withTimeout(work(collection), this.config.chroma.timeoutMs, operation);
       });
+    try {
+      try {
+        return await attempt();
+      } catch (error) {
+        // The collection was dropped and made again (a restore, maybe by another replica):
+        // the cached handle points at the old one. Open it afresh, once.
+        if ((error as Error).name !== 'ChromaNotFoundError') throw error;
+        this.collections.delete(name);
+        return await attempt();
+      }
     } catch (error) {
       const mapped = mapChromaError(error);
       if (mapped instanceof BackendUnavailable) this.collections.delete(name);
@@ -178,12 +219,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
     let handle = this.collections.get(name);
     if (!handle) {
       handle = withTimeout(
-        this.client.getOrCreateCollection({
-          name,
-          embeddingFunction: null,
-          configuration: { hnsw: { space: 'cosine' } },
-          metadata: { model: scope.model, dimension: scope.dimension },
-        }),
+        this.open(name, scope.model, scope.dimension),
         this.config.chroma.timeoutMs,
         'opening the collection',
       );
@@ -191,6 +227,37 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
       this.collections.set(name, handle);
     }
     return handle;
+  }
+
+  private open(name: string, model: string, dimension: number): Promise<Collection> {
+    return this.client.getOrCreateCollection({
+      name,
+      embeddingFunction: null,
+      configuration: { hnsw: { space: 'cosine' } },
+      metadata: { model, dimension },
+    });
+  }
+
+  /** Every memory collection, listed a page at a time. */
+  private async memoryCollections(): Promise<Collection[]> {
+    const found: Collection[] = [];
+    const page = 100;
+    for (let offset = 0; ; offset += page) {
+      const collections = await this.guard('listing collections', () =>
+        this.client.listCollections({ limit: page, offset }),
+      );
+      found.push(...collections.filter((c) => c.name.startsWith(COLLECTION_PREFIX)));
+      if (collections.length < page) return found;
+    }
+  }
+
+  /** A timeout and domain errors for one whole-store call. */
+  private async guard<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await withTimeout(work(), this.config.chroma.timeoutMs, what);
+    } catch (error) {
+      throw mapChromaError(error);
+    }
   }
 }
 

@@ -20,7 +20,10 @@ export function collectionNameFor(scope: VectorScope): string {
   return `${collectionPrefixFor(scope.userId)}${slug(scope.model)}-${model}-${scope.dimension}`;
 }
 
+/** Every memory collection starts with this; other collections in the database are not ours. */
+export const COLLECTION_PREFIX = 'mem-';
+
 /** Every collection of one user starts with this. */
 export function collectionPrefixFor(userId: string): string {
-  return `mem-${createHash('sha256').update(userId).digest('hex').slice(0, 20)}-`;
+  return `${COLLECTION_PREFIX}${createHash('sha256').update(userId).digest('hex').slice(0, 20)}-`;
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { locateChromaCli, resolveChromaRuntime } from './chroma-runtime.js';
@@ -83,12 +83,32 @@ export class EmbeddedChromaServer {
       await server.stop();
       throw error;
     }
+    await writeFile(
+      serverFile(options.dataDir),
+      JSON.stringify({ url: server.url, pid: child.pid, owner: process.pid }),
+    );
     log(`Embedded Chroma ready at ${server.url} (data in ${options.dataDir}, pid ${child.pid})`);
     return server;
   }
 
+  /**
+   * The Chroma server already running on this data folder (the service's, when the admin CLI
+   * runs beside it), or a new one. Two servers on one folder would corrupt it.
+   */
+  static async attachOrStart(options: EmbeddedChromaOptions): Promise<ChromaServerHandle> {
+    const running = await readServerFile(options.dataDir);
+    if (running && isAlive(running.pid) && (await answers(running.url))) {
+      options.log?.(
+        `Using the embedded Chroma already running at ${running.url} (pid ${running.pid})`,
+      );
+      return { url: running.url, stop: async () => undefined };
+    }
+    return EmbeddedChromaServer.start(options);
+  }
+
   /** Chroma ignores SIGTERM; its write-ahead log makes SIGKILL after a short grace safe. */
   async stop(): Promise<void> {
+    await rm(serverFile(this.dataDir), { force: true });
     if (this.exited || this.child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.kill('SIGTERM');
@@ -129,6 +149,39 @@ export class EmbeddedChromaServer {
       `The embedded Chroma server did not answer within ${timeoutMs} ms (CHROMA_STARTUP_TIMEOUT_MS):\n` +
         this.output.join('\n'),
     );
+  }
+}
+
+/** What connects to a Chroma server the app may or may not own. */
+export interface ChromaServerHandle {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+const serverFile = (dataDir: string) => join(dataDir, '.memory-system-server.json');
+
+async function readServerFile(dataDir: string): Promise<{ url: string; pid: number } | undefined> {
+  try {
+    return JSON.parse(await readFile(serverFile(dataDir), 'utf8')) as { url: string; pid: number };
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/api/v2/heartbeat`, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    return false;
   }
 }
 

@@ -1,0 +1,79 @@
+import { Body, Controller, Delete, Get, HttpCode, Logger, Param, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
+import { Roles } from '@memory-system/core';
+import { BackupScheduler } from './backup.scheduler.js';
+import { BackupService, type Progress, type RestoreMode } from './backup.service.js';
+
+export class RestoreDto {
+  @ApiProperty({
+    enum: ['replace', 'merge'],
+    description: 'replace: empty first; merge: write over what is there',
+  })
+  @IsIn(['replace', 'merge'])
+  mode!: RestoreMode;
+}
+
+/** Logs a long job's progress at most every few seconds. */
+function loggedProgress(logger: Logger, what: string): Progress {
+  let last = 0;
+  return ({ phase, done, total }) => {
+    if (Date.now() - last < 2000) return;
+    last = Date.now();
+    logger.log(`${what}: ${phase} ${done}${total ? `/${total}` : ''}`);
+  };
+}
+
+@ApiTags('admin: backups')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller({ path: 'admin/backups', version: '1' })
+export class AdminBackupsController {
+  private readonly logger = new Logger('Backups');
+
+  constructor(
+    private readonly backups: BackupService,
+    private readonly scheduler: BackupScheduler,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Back up now (the same job as the nightly one); 409 while one runs' })
+  @ApiCreatedResponse({ description: 'The archive and its manifest' })
+  create() {
+    return this.backups.backup('api', loggedProgress(this.logger, 'backup'));
+  }
+
+  @Get()
+  @ApiOkResponse({ description: 'Archives in BACKUP_DIR, newest first' })
+  async list() {
+    return { items: await this.backups.list(), schedule: this.scheduler.describe() };
+  }
+
+  @Get(':name')
+  @ApiOperation({ summary: 'One archive, verified: its manifest after every checksum was checked' })
+  get(@Param('name') name: string) {
+    return this.backups.get(name);
+  }
+
+  @Post(':name/restore')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Verify, then restore; a corrupt or foreign archive changes nothing' })
+  restore(@Param('name') name: string, @Body() body: RestoreDto) {
+    return this.backups.restore({ name }, body.mode, loggedProgress(this.logger, 'restore'));
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async remove(@Param('name') name: string): Promise<void> {
+    await this.backups.delete(name);
+  }
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { StateModule } from '@memory-system/state';
+import { VectorModule } from '@memory-system/vector';
+import { AdminBackupsController } from './admin-backups.controller.js';
+import { BackupLock } from './backup-lock.js';
+import { BackupScheduler } from './backup.scheduler.js';
+import { BackupService } from './backup.service.js';
+
+@Module({
+  imports: [VectorModule, StateModule],
+  controllers: [AdminBackupsController],
+  providers: [BackupService, BackupLock, BackupScheduler],
+  exports: [BackupService],
+})
+export class BackupModule {}
+
+/** The same service without HTTP or schedule, for the CLI. */
+@Module({
+  imports: [VectorModule, StateModule],
+  providers: [BackupService, BackupLock],
+  exports: [BackupService],
+})
+export class BackupCoreModule {}

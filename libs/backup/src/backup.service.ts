@@ -1,0 +1,357 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, join, resolve as resolvePath } from 'node:path';
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
+import { AppConfig, Metrics, NotFound } from '@memory-system/core';
+import { type StateEntry, StateStore } from '@memory-system/state';
+import { type ArchivedRecord, type CollectionInfo, VectorStore } from '@memory-system/vector';
+import {
+  CHROMA_FILE,
+  fileDigest,
+  FORMAT,
+  FORMAT_VERSION,
+  type Manifest,
+  MANIFEST_FILE,
+  pack,
+  readNdjson,
+  removeQuietly,
+  STATE_FILE,
+  unpackAndVerify,
+  writeNdjson,
+} from './backup-archive.js';
+import { BackupLock, LOCKS } from './backup-lock.js';
+
+export type Progress = (event: { phase: string; done: number; total?: number }) => void;
+export type RestoreMode = 'replace' | 'merge';
+
+/** Which archive: one in BACKUP_DIR by name (the API), or any file (the CLI, run by an operator). */
+export type BackupRef = { name: string } | { file: string };
+
+export interface BackupInfo {
+  name: string;
+  file: string;
+  bytes: number;
+  createdAt: string;
+}
+
+const NAME = /^memory-system-\d{8}T\d{9}Z$/;
+const PAGE = 500;
+const noProgress: Progress = () => undefined;
+const appVersion = (() => {
+  try {
+    return (
+      JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version: string }
+    ).version;
+  } catch {
+    return 'unknown';
+  }
+})();
+
+export const backupNotFound = (name: string) =>
+  new NotFound('Backup not found', `No backup named ${JSON.stringify(name)}.`);
+
+function nameFor(date: Date): string {
+  const iso = date.toISOString(); // 2026-11-25T03:00:00.123Z
+  return `memory-system-${iso.replace(/[-:]/g, '').replace('.', '')}`;
+}
+
+/**
+ * Backups and restores of everything the service keeps: every Chroma record (ids, documents,
+ * metadata, embeddings) and the state store (users, API keys, sessions, tokens). The API, the CLI
+ * and the nightly job all come through here.
+ */
+@Injectable()
+export class BackupService {
+  private readonly logger = new Logger(BackupService.name);
+
+  constructor(
+    private readonly vectors: VectorStore,
+    private readonly state: StateStore,
+    private readonly lock: BackupLock,
+    private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+  ) {}
+
+  /** Writes a new archive (under a temporary name, renamed when whole), then applies retention. */
+  async backup(
+    trigger: string,
+    progress: Progress = noProgress,
+  ): Promise<BackupInfo & { manifest: Manifest }> {
+    const started = Date.now();
+    try {
+      const result = await this.lock.hold('backup', () => this.writeBackup(progress));
+      const seconds = (Date.now() - started) / 1000;
+      this.metrics.backupLastSuccess.set(Date.now() / 1000);
+      this.metrics.backupDuration.set(seconds);
+      this.metrics.backupSize.set(result.bytes);
+      this.metrics.backupRecords.set(
+        { kind: 'chroma' },
+        result.manifest.collections.reduce((n, c) => n + c.records, 0),
+      );
+      this.metrics.backupRecords.set({ kind: 'state' }, result.manifest.state.entries);
+      this.logger.log(
+        `Backup ${result.name} (${trigger}) written: ${result.bytes} bytes in ${seconds.toFixed(1)} s`,
+      );
+      await this.applyRetention();
+      await this.runPostCommand(result);
+      return result;
+    } catch (error) {
+      this.metrics.backupFailures.inc();
+      this.logger.error(`Backup (${trigger}) failed: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+
+  async list(): Promise<BackupInfo[]> {
+    await mkdir(this.config.backup.dir, { recursive: true });
+    const names = (await readdir(this.config.backup.dir))
+      .filter((file) => file.endsWith('.tar') && NAME.test(file.slice(0, -4)))
+      .map((file) => file.slice(0, -4))
+      .sort()
+      .reverse();
+    return Promise.all(names.map((name) => this.info(name)));
+  }
+
+  /** The archive's manifest, after checking every checksum. */
+  async verify(ref: BackupRef, progress: Progress = noProgress): Promise<Manifest> {
+    const file = this.resolve(ref);
+    const dir = this.workDir('verify');
+    try {
+      progress({ phase: 'verify', done: 0 });
+      return await unpackAndVerify(file, dir);
+    } finally {
+      await removeQuietly(dir);
+    }
+  }
+
+  async get(name: string): Promise<BackupInfo & { manifest: Manifest }> {
+    const info = await this.info(this.checkName(name));
+    return { ...info, manifest: await this.verify({ name }) };
+  }
+
+  async delete(name: string): Promise<void> {
+    await unlink(this.fileOf(this.checkName(name))).catch(() => {
+      throw backupNotFound(name);
+    });
+  }
+
+  /**
+   * Checks the whole archive first; only a sound one is restored. `replace` empties Chroma's
+   * memory collections and the state store first; `merge` writes over what is there.
+   */
+  async restore(ref: BackupRef, mode: RestoreMode, progress: Progress = noProgress) {
+    const file = this.resolve(ref);
+    const dir = this.workDir('restore');
+    try {
+      const manifest = await unpackAndVerify(file, dir);
+      return await this.lock.hold('restore', async () => {
+        if (mode === 'replace') {
+          for (const collection of await this.vectors.listCollections())
+            await this.vectors.dropCollection(collection.name);
+          await this.state.clear([LOCKS]);
+        }
+        const records = await this.restoreRecords(dir, manifest, progress);
+        let entries = 0;
+        for await (const entry of readNdjson<StateEntry>(join(dir, STATE_FILE))) {
+          await this.state.importEntry(entry);
+          progress({ phase: 'state', done: ++entries, total: manifest.state.entries });
+        }
+        // Cached searches and embeddings may describe what was there before.
+        await this.cache.clear();
+        this.logger.log(
+          `Restored ${basename(file)} (${mode}): ${records} records, ${entries} state entries`,
+        );
+        return {
+          name: basename(file).replace(/\.tar$/, ''),
+          mode,
+          records,
+          entries,
+          collections: manifest.collections.length,
+        };
+      });
+    } finally {
+      await removeQuietly(dir);
+    }
+  }
+
+  private async writeBackup(progress: Progress): Promise<BackupInfo & { manifest: Manifest }> {
+    const dir = this.config.backup.dir;
+    await mkdir(dir, { recursive: true });
+    await this.removeLeftovers();
+    const name = nameFor(new Date());
+    const work = join(dir, `.partial-${name}`);
+    await mkdir(work, { recursive: true });
+    try {
+      const collections = await this.vectors.listCollections();
+      const total = collections.reduce((n, c) => n + c.count, 0);
+      const counted = new Map<string, number>();
+      await writeNdjson(
+        join(work, CHROMA_FILE),
+        this.exportRecords(collections, total, counted, progress),
+      );
+      const entries = await writeNdjson(join(work, STATE_FILE), this.exportState(progress));
+      const manifest: Manifest = {
+        format: FORMAT,
+        formatVersion: FORMAT_VERSION,
+        appVersion,
+        createdAt: new Date().toISOString(),
+        collections: collections.map((c) => ({
+          name: c.name,
+          model: c.model,
+          dimension: c.dimension,
+          records: counted.get(c.name) ?? 0,
+        })),
+        state: { entries },
+        files: {
+          [CHROMA_FILE]: await fileDigest(join(work, CHROMA_FILE)),
+          [STATE_FILE]: await fileDigest(join(work, STATE_FILE)),
+        },
+      };
+      await writeFile(join(work, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+      const partial = join(dir, `.${name}.tar.partial`);
+      await pack(work, partial);
+      // Only a whole archive ever carries the final name.
+      await rename(partial, this.fileOf(name));
+      return { ...(await this.info(name)), manifest };
+    } finally {
+      await removeQuietly(work);
+    }
+  }
+
+  private async *exportRecords(
+    collections: CollectionInfo[],
+    total: number,
+    counted: Map<string, number>,
+    progress: Progress,
+  ): AsyncIterable<ArchivedRecord & { collection: string }> {
+    let done = 0;
+    for (const collection of collections) {
+      for (let offset = 0; ; offset += PAGE) {
+        const page = await this.vectors.readCollection(collection.name, { offset, limit: PAGE });
+        for (const record of page) yield { collection: collection.name, ...record };
+        counted.set(collection.name, (counted.get(collection.name) ?? 0) + page.length);
+        done += page.length;
+        progress({ phase: 'chroma', done, total });
+        if (page.length < PAGE) break;
+      }
+    }
+  }
+
+  private async *exportState(progress: Progress): AsyncIterable<StateEntry> {
+    let done = 0;
+    for await (const entry of this.state.exportEntries()) {
+      if (entry.namespace === LOCKS) continue;
+      yield entry;
+      if (++done % PAGE === 0) progress({ phase: 'state', done });
+    }
+    progress({ phase: 'state', done });
+  }
+
+  private async restoreRecords(
+    dir: string,
+    manifest: Manifest,
+    progress: Progress,
+  ): Promise<number> {
+    const spaces = new Map(manifest.collections.map((c) => [c.name, c]));
+    const total = manifest.collections.reduce((n, c) => n + c.records, 0);
+    let batch: ArchivedRecord[] = [];
+    let current: string | undefined;
+    let done = 0;
+    const flush = async () => {
+      if (!current || batch.length === 0) return;
+      const space = spaces.get(current)!;
+      await this.vectors.writeCollection(
+        { name: current, model: space.model, dimension: space.dimension },
+        batch,
+      );
+      done += batch.length;
+      progress({ phase: 'chroma', done, total });
+      batch = [];
+    };
+    for await (const { collection, ...record } of readNdjson<
+      ArchivedRecord & { collection: string }
+    >(join(dir, CHROMA_FILE))) {
+      if (collection !== current || batch.length >= PAGE) {
+        await flush();
+        current = collection;
+      }
+      batch.push(record);
+    }
+    await flush();
+    return done;
+  }
+
+  /** Deletes archives older than BACKUP_RETENTION_DAYS, but never the newest BACKUP_KEEP_MIN. */
+  private async applyRetention(): Promise<void> {
+    const { retentionDays, keepMin } = this.config.backup;
+    const cutoff = Date.now() - retentionDays * 86_400_000;
+    const backups = await this.list(); // newest first
+    for (const backup of backups.slice(keepMin)) {
+      if (Date.parse(backup.createdAt) < cutoff) {
+        await unlink(backup.file);
+        this.logger.log(`Retention: deleted ${backup.name}`);
+      }
+    }
+  }
+
+  /** Hands a good archive to another tool (borg, restic, rclone…); its failure is only logged. */
+  private async runPostCommand(backup: BackupInfo): Promise<void> {
+    const command = this.config.backup.postCommand;
+    if (!command) return;
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn('sh', ['-c', command], {
+        env: { ...process.env, BACKUP_FILE: backup.file, BACKUP_NAME: backup.name },
+        stdio: 'ignore',
+      });
+      child.on('error', () => resolve(-1));
+      child.on('exit', (exitCode) => resolve(exitCode));
+    });
+    if (code === 0) this.logger.log(`BACKUP_POST_COMMAND ran for ${backup.name}`);
+    else this.logger.error(`BACKUP_POST_COMMAND failed for ${backup.name} (exit ${code})`);
+  }
+
+  /** Leftovers of a backup that died half-way; we hold the lock, so none is in progress. */
+  private async removeLeftovers(): Promise<void> {
+    for (const file of await readdir(this.config.backup.dir)) {
+      if (file.startsWith('.partial-') || file.endsWith('.tar.partial'))
+        await removeQuietly(join(this.config.backup.dir, file));
+    }
+  }
+
+  private async info(name: string): Promise<BackupInfo> {
+    const file = this.fileOf(name);
+    const facts = await stat(file).catch(() => {
+      throw backupNotFound(name);
+    });
+    const stamp = /(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/.exec(name)!;
+    const createdAt = `${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}:${stamp[5]}:${stamp[6]}.${stamp[7]}Z`;
+    return { name, file, bytes: facts.size, createdAt };
+  }
+
+  /** A backup in BACKUP_DIR by name; only the CLI may name a file elsewhere. */
+  private resolve(ref: BackupRef): string {
+    const file = 'file' in ref ? resolvePath(ref.file) : this.fileOf(this.checkName(ref.name));
+    if (!existsSync(file)) throw backupNotFound('file' in ref ? ref.file : ref.name);
+    return file;
+  }
+
+  private checkName(name: string): string {
+    if (!NAME.test(name)) throw backupNotFound(name);
+    return name;
+  }
+
+  private fileOf(name: string): string {
+    return join(this.config.backup.dir, `${name}.tar`);
+  }
+
+  private workDir(purpose: string): string {
+    return join(
+      this.config.backup.dir,
+      `.${purpose}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+    );
+  }
+}
