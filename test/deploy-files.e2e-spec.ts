@@ -1,0 +1,269 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { getMetadataStorage } from 'class-validator';
+import { parse } from 'yaml';
+import { EnvironmentSchema, loadConfig, SECRET_VARIABLES } from '@memory-system/core';
+import { FakeVllmServer } from './support/fake-vllm.server.js';
+import { parseMetrics } from './support/metrics.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+/** No Docker engine runs here: these tests check the deployment files against the real app. */
+const docker = (file: string) => join(process.cwd(), 'docker', file);
+const dockerfile = readFileSync(docker('Dockerfile'), 'utf8');
+const stack = parse(readFileSync(docker('stack.yml'), 'utf8')) as Compose;
+const compose = parse(readFileSync(docker('compose.yml'), 'utf8')) as Compose;
+const dashboard = JSON.parse(
+  readFileSync(docker('grafana/dashboards/memory-system.json'), 'utf8'),
+) as {
+  panels: Array<{ title: string; targets: Array<{ expr: string }>; datasource: { uid: string } }>;
+};
+
+interface Service {
+  image?: string;
+  environment?: Record<string, string>;
+  secrets?: Array<string | { source: string; target?: string }>;
+  volumes?: string[];
+  healthcheck?: { test: string[]; start_period?: string };
+  configs?: Array<{ source: string; target: string }>;
+  command?: string[];
+  networks?: string[];
+  deploy?: {
+    replicas?: number;
+    update_config?: { failure_action?: string; order?: string };
+    resources?: { limits?: { cpus?: string; memory?: string } };
+    placement?: { constraints?: string[] };
+  };
+}
+interface Compose {
+  services: Record<string, Service>;
+  secrets?: Record<string, { external?: boolean; file?: string }>;
+  configs?: Record<string, { file: string }>;
+  networks?: Record<string, { driver?: string }>;
+  volumes?: Record<string, unknown>;
+}
+
+// Every variable the config schema validates, optional ones included, and the *_FILE forms.
+const knownVariables = new Set(
+  getMetadataStorage()
+    .getTargetValidationMetadatas(EnvironmentSchema, '', true, false)
+    .map((rule) => rule.propertyName),
+);
+for (const secret of SECRET_VARIABLES) knownVariables.add(`${secret}_FILE`);
+
+/** `${X:-default}` → default, `${X:?message}` → an example value: what `docker stack deploy` would send. */
+function interpolate(value: string): string {
+  return String(value)
+    .replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1')
+    .replace(/\$\{([A-Z_]+):\?[^}]*\}/g, (_, name: string) =>
+      name.endsWith('_URL') ? 'http://vllm.example.internal:8000' : 'x',
+    );
+}
+
+/** The service's environment with every *_FILE pointing at a file holding a strong secret. */
+function resolvedEnvironment(service: Service): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'ms-secrets-'));
+  const env: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(service.environment ?? {})) {
+    const value = interpolate(raw);
+    if (name.endsWith('_FILE')) {
+      const file = join(dir, name);
+      writeFileSync(
+        file,
+        name.startsWith('CHROMA_AUTH')
+          ? 'memory:Xq8v2LrT9mZk4NwP'
+          : 'Xq8v2LrT9mZk4NwP7yBc3HdJ6sFa1GeU5tQx',
+      );
+      env[name] = file;
+    } else {
+      env[name] = value;
+    }
+  }
+  return env;
+}
+
+describe('docker/Dockerfile', () => {
+  it('is multi-stage, on a glibc new enough for Chroma, non-root, with a node healthcheck and a stop signal', () => {
+    expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
+    expect(dockerfile).toMatch(/ARG NODE_IMAGE=node:\d+-trixie/); // Debian 13: glibc 2.41 ≥ 2.39
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^STOPSIGNAL SIGTERM$/m);
+    expect(dockerfile).toMatch(/^VOLUME \["\/data", "\/backups"\]$/m);
+    const healthcheck = dockerfile.slice(dockerfile.indexOf('HEALTHCHECK'));
+    expect(healthcheck).toMatch(/CMD \["node", "-e"/);
+    expect(healthcheck.split('\n').slice(0, 3).join('\n')).not.toMatch(/curl|wget/);
+  });
+});
+
+describe.each([
+  ['docker/stack.yml', stack],
+  ['docker/compose.yml', compose],
+])('%s', (_file, spec) => {
+  const api = spec.services['memory-api']!;
+
+  it('sets only variables the app knows', () => {
+    const unknown = Object.keys(api.environment ?? {}).filter((name) => !knownVariables.has(name));
+    expect(unknown).toEqual([]);
+  });
+
+  it('is a configuration the app accepts in production', () => {
+    const env = resolvedEnvironment(api);
+    expect(env.NODE_ENV).toBe('production');
+    const config = loadConfig(env);
+    expect(config.auth.jwtSecret).toBeDefined();
+    expect(config.auth.adminPassword).toBeDefined();
+    expect(config.backup.enabled).toBe(true);
+  });
+
+  it('gives every *_FILE a secret the service mounts and the file declares', () => {
+    const mounted = (api.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source));
+    for (const [name, value] of Object.entries(api.environment ?? {})) {
+      if (!name.endsWith('_FILE')) continue;
+      const secret = String(value).replace('/run/secrets/', '');
+      expect(mounted).toContain(secret);
+      expect(spec.secrets?.[secret]).toBeDefined();
+    }
+  });
+
+  it('keeps data and backups in volumes', () => {
+    expect(api.volumes).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/:\/data$/),
+        expect.stringMatching(/:\/backups$/),
+      ]),
+    );
+  });
+
+  it('has files for every config it mounts', () => {
+    for (const config of Object.values(spec.configs ?? {}))
+      expect(existsSync(join(process.cwd(), 'docker', config.file))).toBe(true);
+    for (const secret of Object.values(spec.secrets ?? {}))
+      if (secret.file) expect(secret.file).toMatch(/^\.\/secrets\//);
+  });
+});
+
+describe('docker/stack.yml for Swarm', () => {
+  const api = stack.services['memory-api']!;
+
+  it('runs two replicas that update one at a time and roll back on failure', () => {
+    expect(api.deploy?.replicas).toBe(2);
+    expect(api.deploy?.update_config).toMatchObject({
+      failure_action: 'rollback',
+      order: 'start-first',
+    });
+    expect(api.deploy?.resources?.limits).toMatchObject({
+      cpus: expect.any(String),
+      memory: expect.any(String),
+    });
+    expect(api.deploy?.placement?.constraints?.length).toBeGreaterThan(0);
+  });
+
+  it('checks liveness (not vLLM) with a start period, like the Dockerfile', () => {
+    expect(api.healthcheck?.start_period).toBeDefined();
+    expect(api.healthcheck?.test.join(' ')).toContain('/health/live');
+    expect(dockerfile).toContain('/health/live');
+  });
+
+  it('shares state through a persistent Redis, on overlay networks, with Prometheus and Grafana', () => {
+    expect(api.environment?.REDIS_URL).toBe('redis://redis:6379/0');
+    expect(stack.services.redis?.command).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
+    expect(stack.services.redis?.volumes).toEqual([expect.stringMatching(/:\/data$/)]);
+    for (const network of Object.values(stack.networks ?? {}))
+      expect(network.driver).toBe('overlay');
+    expect(stack.services.prometheus).toBeDefined();
+    expect(stack.services.grafana).toBeDefined();
+    for (const secret of Object.values(stack.secrets ?? {})) expect(secret.external).toBe(true);
+  });
+
+  it('points Prometheus at every memory-api replica', () => {
+    const prometheus = parse(readFileSync(docker('prometheus.yml'), 'utf8')) as {
+      scrape_configs: Array<{
+        metrics_path: string;
+        dns_sd_configs: Array<{ names: string[]; port: number }>;
+      }>;
+    };
+    const job = prometheus.scrape_configs[0]!;
+    expect(job.metrics_path).toBe('/metrics');
+    expect(job.dns_sd_configs[0]).toEqual({ names: ['tasks.memory-api'], type: 'A', port: 3000 });
+  });
+
+  it('provisions Grafana with the Prometheus data source the dashboard uses', () => {
+    const datasource = parse(
+      readFileSync(docker('grafana/provisioning/datasources/prometheus.yml'), 'utf8'),
+    ) as { datasources: Array<{ uid: string; url: string }> };
+    expect(datasource.datasources[0]!.url).toBe('http://prometheus:9090');
+    for (const panel of dashboard.panels)
+      expect(panel.datasource.uid).toBe(datasource.datasources[0]!.uid);
+    const provider = parse(
+      readFileSync(docker('grafana/provisioning/dashboards/dashboards.yml'), 'utf8'),
+    ) as { providers: Array<{ options: { path: string } }> };
+    const mounted = stack.services.grafana!.configs!.find(
+      (c) => c.source === 'grafana_memory_dashboard',
+    )!;
+    expect(dirname(mounted.target)).toBe(provider.providers[0]!.options.path);
+  });
+});
+
+describe('against a running app', () => {
+  let t: TestApp;
+  let vllm: FakeVllmServer;
+  beforeAll(async () => {
+    vllm = await new FakeVllmServer().start();
+    t = await createTestApp({
+      VLLM_URL: vllm.url,
+      BACKUP_DIR: mkdtempSync(join(tmpdir(), 'ms-deploy-backups-')),
+    });
+    // Activity that makes every kind of metric appear.
+    const m = (
+      await t.api
+        .post('/api/v1/memories')
+        .send({ content: 'deployment check', type: 'note' })
+        .expect(201)
+    ).body;
+    await t.api.post('/api/v1/memories/search').send({ query: 'deployment' }).expect(200);
+    await t.api.post('/api/v1/memories/search').send({ query: 'deployment' }).expect(200);
+    await t.api.get(`/api/v1/memories/${m.id}`).expect(200);
+    await t.admin.post('/api/v1/admin/backups').expect(201);
+  });
+  afterAll(async () => {
+    await t.close();
+    await vllm.stop();
+  });
+
+  it('answers the healthcheck path with 200', async () => {
+    const path =
+      /fetch\('http:\/\/127\.0\.0\.1:' \+ \(process\.env\.PORT \|\| 3000\) \+ '([^']+)'/.exec(
+        dockerfile,
+      )![1]!;
+    await t.http.get(path).expect(200);
+  });
+
+  it('exports every metric the Grafana dashboard queries', async () => {
+    const scraped = new Set(
+      parseMetrics((await t.http.get('/metrics').expect(200)).text).map((s) => s.name),
+    );
+    const queried = new Set(
+      dashboard.panels.flatMap((p) =>
+        p.targets.flatMap((target) => target.expr.match(/memory_system_\w+/g) ?? []),
+      ),
+    );
+    expect(queried.size).toBeGreaterThan(10);
+    expect([...queried].filter((name) => !scraped.has(name))).toEqual([]);
+  });
+
+  it('has the panels the operators need', () => {
+    const titles = dashboard.panels.map((p) => p.title.toLowerCase()).join(' | ');
+    for (const wanted of [
+      'request rate',
+      'error rate',
+      'latency quantiles',
+      'memory operations',
+      'backend latency',
+      'cache hit ratio',
+      'circuit breaker',
+      'backup age',
+    ]) {
+      expect(titles).toContain(wanted);
+    }
+  });
+});
