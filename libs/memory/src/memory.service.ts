@@ -55,6 +55,12 @@ export class MemoryService implements UserDataEraser {
   readonly name = 'memories';
   /** Serialises "is it already there? then add" per user, so racing duplicates store once. */
   private readonly writes = new KeyedMutex();
+  /**
+   * Bumped (inside the lock) whenever this process stores or changes a user's memories. A batch
+   * re-checks for duplicates under the lock only when the number moved since its first check:
+   * the second lookup is then the exception, not a second query per batch.
+   */
+  private readonly writeVersions = new Map<string, number>();
 
   constructor(
     private readonly store: VectorStore,
@@ -85,6 +91,7 @@ export class MemoryService implements UserDataEraser {
     if (sessionIds.length) await this.sessions.assertOwned(caller, sessionIds);
     const scope = await this.scopeFor(caller);
     const hashes = inputs.map((input) => contentHash(input.type, input.content));
+    const versionSeen = this.writeVersions.get(caller.userId) ?? 0;
     const existing = await this.findByHashes(scope, hashes);
     const firstIndexOf = new Map<string, number>();
     const fresh = inputs.flatMap((input, index) => {
@@ -99,10 +106,13 @@ export class MemoryService implements UserDataEraser {
 
     const createdByHash = await this.writes.run(caller.userId, async () => {
       // Someone may have stored the same content while we were embedding.
-      const raced = await this.findByHashes(
-        scope,
-        fresh.map((item) => item.hash),
-      );
+      const raced =
+        (this.writeVersions.get(caller.userId) ?? 0) === versionSeen
+          ? new Map<string, Memory>()
+          : await this.findByHashes(
+              scope,
+              fresh.map((item) => item.hash),
+            );
       const now = new Date().toISOString();
       const toAdd = fresh.flatMap((item, i) => {
         if (raced.has(item.hash)) return [];
@@ -118,6 +128,7 @@ export class MemoryService implements UserDataEraser {
           metadata: toRecordMetadata(memory, caller.userId),
         })),
       );
+      if (toAdd.length > 0) this.bumpWriteVersion(caller.userId);
       for (const [hash, memory] of raced) existing.set(hash, memory);
       return new Map(toAdd.map(({ memory }) => [memory.contentHash, memory]));
     });
@@ -183,6 +194,7 @@ export class MemoryService implements UserDataEraser {
           metadata: toRecordMetadata(updated, caller.userId, record.metadata),
         },
       ]);
+      this.bumpWriteVersion(caller.userId);
       await this.searchCache.invalidate(caller.userId);
       return updated;
     });
@@ -236,6 +248,10 @@ export class MemoryService implements UserDataEraser {
       .map((match) => ({ ...toMemory(match), distance: match.distance, score: 1 - match.distance }))
       .filter((result) => search.minScore === undefined || result.score >= search.minScore)
       .sort((a, b) => a.distance - b.distance);
+  }
+
+  private bumpWriteVersion(userId: string): void {
+    this.writeVersions.set(userId, (this.writeVersions.get(userId) ?? 0) + 1);
   }
 
   private async scopeFor(caller: Caller): Promise<VectorScope> {

@@ -1,0 +1,278 @@
+// npm run bench: the service against the floor under it, side by side in one run, on a fresh
+// embedded Chroma and the local embedder. Prints a table and writes JSON to bench/results/.
+// Not part of `npm test`: it measures, it does not assert.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { ChromaClient } from 'chromadb';
+import { LocalEmbedder } from '../dist/libs/inference/src/index.js';
+import { EmbeddedChromaServer } from '../dist/libs/vector/src/index.js';
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 10_000);
+const CONNECTIONS = 16;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const BATCH = 500;
+const ADMIN_PASSWORD = 'bench-admin-password-0123456789';
+
+const WORDS = (
+  'coffee tea morning evening hiking boots budget meeting report friday alice bob travel lisbon paris ' +
+  'train flight hotel dinner lunch recipe garden music guitar piano book novel movie family birthday gift ' +
+  'doctor dentist gym running swimming project deadline release server database backup memory model vector'
+).split(' ');
+
+/** Deterministic pseudo-random texts, the same in every run. */
+function texts(count, seed, length) {
+  let state = seed;
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  return Array.from(
+    { length: count },
+    (_, i) =>
+      `${Array.from({ length }, () => WORDS[Math.floor(next() * WORDS.length)]).join(' ')} #${i}`,
+  );
+}
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function startApp(chromaUrl, extraEnv) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist/apps/memory-api/src/main.js'], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'ms-bench-data-')),
+      CHROMA_URL: chromaUrl,
+      ADMIN_PASSWORD,
+      THROTTLE_LIMIT: '1000000',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if ((await fetch(`${url}/health/ready`).catch(() => undefined))?.ok) break;
+    await sleep(100);
+  }
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  const { accessToken } = await login.json();
+  return {
+    url,
+    child,
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` },
+  };
+}
+
+async function stopApp(app) {
+  app.child.kill('SIGTERM');
+  await new Promise((resolve) => app.child.once('exit', resolve));
+}
+
+/** 16 concurrent loops of raw chromadb queries with the same vectors the API would compute. */
+async function rawQueries(collection, vectors, seconds = SECONDS) {
+  const latencies = [];
+  const deadline = Date.now() + seconds * 1000;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (Date.now() < deadline) {
+        const vector = vectors[next++ % vectors.length];
+        const started = performance.now();
+        await collection.query({
+          queryEmbeddings: [vector],
+          nResults: 10,
+          include: ['documents', 'metadatas', 'distances'],
+        });
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return {
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+/** autocannon at 16 connections on POST /api/v1/memories/search with the same query texts. */
+async function apiQueries(app, queries, seconds = SECONDS) {
+  let next = 0;
+  const result = await autocannon({
+    url: `${app.url}/api/v1/memories/search`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    method: 'POST',
+    headers: app.headers,
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ query: queries[next++ % queries.length], limit: 10 }),
+        }),
+      },
+    ],
+  });
+  if (result.non2xx > 0) throw new Error(`${result.non2xx} searches failed`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+async function main() {
+  const runtimeDir =
+    process.env.CHROMA_RUNTIME_DIR || join(homedir(), '.cache', 'memory-system', 'chroma-runtime');
+  // A fresh Chroma on an empty folder: timings drift on a reused one (DESIGN.md).
+  const chroma = await EmbeddedChromaServer.start({
+    dataDir: mkdtempSync(join(tmpdir(), 'ms-bench-chroma-')),
+    runtimeDir,
+  });
+  const { hostname, port } = new URL(chroma.url);
+  const client = new ChromaClient({ host: hostname, port: Number(port), ssl: false });
+  const embedder = new LocalEmbedder(384);
+  const documents = texts(RECORDS, 7, 12);
+  const queries = texts(200, 99, 4);
+  const queryVectors = await embedder.embed(queries);
+  const results = {
+    date: new Date().toISOString(),
+    records: RECORDS,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    cpus: cpus().length,
+    node: process.version,
+  };
+
+  try {
+    // --- ingest: raw Chroma add (embedding included, as the API must) vs the batch API ---------
+    const raw = await client.createCollection({
+      name: 'bench-raw',
+      embeddingFunction: null,
+      configuration: { hnsw: { space: 'cosine' } },
+    });
+    let started = performance.now();
+    for (let i = 0; i < RECORDS; i += BATCH) {
+      const chunk = documents.slice(i, i + BATCH);
+      await raw.add({
+        ids: chunk.map((_, j) => `raw-${i + j}`),
+        documents: chunk,
+        embeddings: await embedder.embed(chunk),
+        metadatas: chunk.map(() => ({ type: 'bench' })),
+      });
+    }
+    const rawIngest = RECORDS / ((performance.now() - started) / 1000);
+
+    const app = await startApp(chroma.url, {});
+    started = performance.now();
+    for (let i = 0; i < RECORDS; i += BATCH) {
+      const items = documents.slice(i, i + BATCH).map((content) => ({ content, type: 'bench' }));
+      const res = await fetch(`${app.url}/api/v1/memories/batch`, {
+        method: 'POST',
+        headers: app.headers,
+        body: JSON.stringify({ items }),
+      });
+      if (!res.ok) throw new Error(`batch failed: ${res.status} ${await res.text()}`);
+    }
+    const apiIngest = RECORDS / ((performance.now() - started) / 1000);
+    results.ingest = {
+      rawPerSecond: rawIngest,
+      apiPerSecond: apiIngest,
+      ratio: apiIngest / rawIngest,
+    };
+
+    // --- search: raw queries vs the API, uncached (cache off) and cached ------------------------
+    // The floor is the better of two raw runs, one before and one after the API's, each warmed up:
+    // order and warm-up then favour the raw side, never the API.
+    await stopApp(app);
+    await rawQueries(raw, queryVectors, 2);
+    const rawBefore = await rawQueries(raw, queryVectors);
+    const uncachedApp = await startApp(chroma.url, { CACHE_MAX_ITEMS: '0' });
+    await apiQueries(uncachedApp, queries, 2); // warm-up, as for raw
+    const uncached = await apiQueries(uncachedApp, queries);
+    await stopApp(uncachedApp);
+    const cachedApp = await startApp(chroma.url, {});
+    await apiQueries(cachedApp, queries, 2); // warm the cache
+    const cached = await apiQueries(cachedApp, queries);
+    await stopApp(cachedApp);
+    const rawAfter = await rawQueries(raw, queryVectors);
+    const rawSearch = rawAfter.rps > rawBefore.rps ? rawAfter : rawBefore;
+    results.search = {
+      raw: rawSearch,
+      rawRuns: [rawBefore, rawAfter],
+      apiUncached: uncached,
+      apiCached: cached,
+    };
+  } finally {
+    await chroma.stop();
+  }
+
+  const r = results;
+  const row = (name, raw, api, unit) => `| ${name} | ${raw} | ${api} | ${unit} |`;
+  const f = (n, d = 1) => n.toFixed(d);
+  const table = [
+    `| measure (${r.records} records, ${r.connections} clients, ${r.cpus} cores) | raw Chroma | API | API / raw |`,
+    '| --- | ---: | ---: | ---: |',
+    row(
+      'ingest, memories/s (batches of 500)',
+      f(r.ingest.rawPerSecond, 0),
+      f(r.ingest.apiPerSecond, 0),
+      f(r.ingest.ratio, 2),
+    ),
+    row(
+      'search throughput, req/s (uncached)',
+      f(r.search.raw.rps, 0),
+      f(r.search.apiUncached.rps, 0),
+      f(r.search.apiUncached.rps / r.search.raw.rps, 2),
+    ),
+    row(
+      'search p50, ms (uncached)',
+      f(r.search.raw.p50),
+      f(r.search.apiUncached.p50),
+      `+${f(r.search.apiUncached.p50 - r.search.raw.p50)} ms`,
+    ),
+    row(
+      'search p99, ms (uncached)',
+      f(r.search.raw.p99),
+      f(r.search.apiUncached.p99),
+      `+${f(r.search.apiUncached.p99 - r.search.raw.p99)} ms`,
+    ),
+    row(
+      'search throughput, req/s (cached)',
+      f(r.search.raw.rps, 0),
+      f(r.search.apiCached.rps, 0),
+      f(r.search.apiCached.rps / r.search.raw.rps, 2),
+    ),
+    row(
+      'search p50 / p99, ms (cached)',
+      `${f(r.search.raw.p50)} / ${f(r.search.raw.p99)}`,
+      `${f(r.search.apiCached.p50)} / ${f(r.search.apiCached.p99)}`,
+      '',
+    ),
+  ].join('\n');
+  console.log(`\n${table}\n`);
+  mkdirSync('bench/results', { recursive: true });
+  const json = JSON.stringify({ ...results, table }, null, 2);
+  writeFileSync(join('bench/results', `${results.date.replace(/[:.]/g, '-')}.json`), json);
+  writeFileSync(join('bench/results', 'latest.json'), json);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
