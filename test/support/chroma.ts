@@ -17,9 +17,11 @@ export function sharedChromaUrl(): string {
 /** A Chroma server of a suite's own, for tests that stop, kill or restart it. */
 export function startChroma(
   dataDir = mkdtempSync(join(tmpdir(), 'ms-chroma-')),
+  port?: number,
 ): Promise<EmbeddedChromaServer> {
   return EmbeddedChromaServer.start({
     dataDir,
+    port,
     runtimeDir:
       process.env.CHROMA_RUNTIME_DIR ||
       join(homedir(), '.cache', 'memory-system', 'chroma-runtime'),
