@@ -5,6 +5,7 @@ import { json } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, createValidationPipe } from '@memory-system/core';
+import { HttpMetricsMiddleware } from '@memory-system/observability';
 
 /** A JSON API needs no scripts or frames; the /docs UI needs its own scripts and styles. */
 const apiHeaders = helmet({
@@ -20,6 +21,8 @@ export function configureApp(app: INestApplication): INestApplication {
   express.disable('x-powered-by');
   // Behind Swarm's ingress or a proxy, the client address (for per-address limits) is in X-Forwarded-For.
   express.set('trust proxy', config.http.trustProxy);
+  const httpMetrics = app.get(HttpMetricsMiddleware);
+  app.use((req: Request, res: Response, next: NextFunction) => httpMetrics.use(req, res, next));
   app.use((req: Request, res: Response, next: NextFunction) =>
     (req.path.startsWith('/docs') ? docsHeaders : apiHeaders)(req, res, next),
   );

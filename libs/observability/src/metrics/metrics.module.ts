@@ -1,4 +1,4 @@
-import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { HttpMetricsMiddleware } from './http-metrics.middleware.js';
 import { MetricsController } from './metrics.controller.js';
@@ -13,10 +13,8 @@ import { MetricsTokenGuard } from './metrics-token.guard.js';
       defaultMetrics: { enabled: true, config: { prefix: 'memory_system_' } },
     }),
   ],
-  providers: [MetricsTokenGuard],
+  providers: [MetricsTokenGuard, HttpMetricsMiddleware],
+  // Applied by the app to every request (health and /metrics included), not per route.
+  exports: [HttpMetricsMiddleware],
 })
-export class MetricsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
-  }
-}
+export class MetricsModule {}

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -38,8 +39,10 @@ function atLeast(version: string, wanted: string): boolean {
   return a > c || (a === c && b >= d);
 }
 
-/** Finds the CLI that ships in the chromadb package (`chroma run`). */
-export function locateChromaCli(from: string[] = [process.cwd()]): string {
+/** Finds the CLI that ships in the chromadb package (`chroma run`), from here or the working folder. */
+export function locateChromaCli(
+  from: string[] = [dirname(fileURLToPath(import.meta.url)), process.cwd()],
+): string {
   for (const start of from) {
     let dir = resolve(start);
     for (;;) {
