@@ -17,3 +17,4 @@ export { decodeCursor, encodeCursor } from './cursor.js';
 export { IS_PUBLIC, Public, REQUIRED_ROLES, Roles } from './http/public.decorator.js';
 export { type BreakerState, Metrics, type Outcome } from './metrics/metrics.js';
 export { AppCacheModule } from './cache/cache.module.js';
+export { QueryLimit } from './http/query-limit.decorator.js';

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -11,7 +10,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import type { Role } from '@memory-system/core';
+import { QueryLimit, type Role } from '@memory-system/core';
 
 export const PASSWORD_MIN = 8;
 const USERNAME = /^[A-Za-z0-9_.@-]{3,64}$/;
@@ -129,12 +128,7 @@ export class UserPageView {
 }
 
 export class ListUsersQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @QueryLimit(100, 50)
   limit: number = 50;
 
   @ApiPropertyOptional()

@@ -1,20 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { QueryLimit } from '@memory-system/core';
 import { MemoryLimits } from '../domain/memory-limits.js';
 import { MemoryFields } from './memory-fields.js';
 
 export class ListMemoriesQuery {
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: MemoryLimits.listLimitMax,
-    default: MemoryLimits.listLimitDefault,
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MemoryLimits.listLimitMax)
+  @QueryLimit(MemoryLimits.listLimitMax, MemoryLimits.listLimitDefault)
   limit: number = MemoryLimits.listLimitDefault;
 
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page.' })

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { QueryLimit } from '@memory-system/core';
 import { CreateMemoryDto } from '../dto/create-memory.dto.js';
 import { MemoryLimits } from '../domain/memory-limits.js';
 
@@ -26,11 +26,6 @@ export class LegacySearchQuery {
   @MaxLength(MemoryLimits.queryMaxChars)
   query!: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MemoryLimits.searchLimitMax, default: 10 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MemoryLimits.searchLimitMax)
+  @QueryLimit(MemoryLimits.searchLimitMax, 10)
   limit: number = 10;
 }

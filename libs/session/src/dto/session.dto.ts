@@ -5,15 +5,13 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
+import { QueryLimit } from '@memory-system/core';
 import { IsFlatMetadata, MemoryLimits, MemoryView, ScoredMemoryView } from '@memory-system/memory';
 import type { ContextRole } from '../session.js';
 
@@ -70,12 +68,7 @@ export class SessionContextQuery {
   @MaxLength(MemoryLimits.queryMaxChars)
   query?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MemoryLimits.searchLimitMax, default: 10 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MemoryLimits.searchLimitMax)
+  @QueryLimit(MemoryLimits.searchLimitMax, 10)
   limit: number = 10;
 }
 
