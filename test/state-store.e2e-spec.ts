@@ -90,6 +90,17 @@ describe.each([sqliteAdapter(), redisAdapter()])('$name', (adapter) => {
     expect((await store.listByOwner('sessions', 'bob')).map((e) => e.id)).toEqual(['s2', 's3']);
   });
 
+  it("deletes an owner's entries and nobody else's", async () => {
+    await store.put('keys', 'k1', { n: 1 }, { owner: 'carol' });
+    await store.put('keys', 'k2', { n: 2 }, { owner: 'carol' });
+    await store.put('keys', 'k3', { n: 3 }, { owner: 'dan' });
+    expect(await store.deleteByOwner('keys', 'carol')).toBe(2);
+    expect(await store.get('keys', 'k1')).toBeUndefined();
+    expect(await store.listByOwner('keys', 'carol')).toEqual([]);
+    expect((await store.list('keys', { limit: 10 })).map((e) => e.id)).toEqual(['k3']);
+    expect(await store.deleteByOwner('keys', 'nobody')).toBe(0);
+  });
+
   it('pages through a namespace in id order', async () => {
     for (let i = 0; i < 25; i++)
       await store.put('paged', `id-${String(i).padStart(2, '0')}`, { i });

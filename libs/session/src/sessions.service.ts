@@ -115,8 +115,7 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
   }
 
   async eraseUserData(userId: string): Promise<void> {
-    for (const entry of await this.store.listByOwner(SESSIONS, userId))
-      await this.store.delete(SESSIONS, entry.id);
+    await this.store.deleteByOwner(SESSIONS, userId);
   }
 
   private async load(caller: Caller, id: string): Promise<Session> {

@@ -32,6 +32,8 @@ export abstract class StateStore {
   /** True when something was removed. */
   abstract delete(namespace: string, id: string): Promise<boolean>;
   abstract listByOwner<T>(namespace: string, owner: string): Promise<Entry<T>[]>;
+  /** Removes every entry of an owner in a namespace; returns how many went. */
+  abstract deleteByOwner(namespace: string, owner: string): Promise<number>;
   /** A page of a namespace in id order, after `after` when given. */
   abstract list<T>(namespace: string, page: { limit: number; after?: string }): Promise<Entry<T>[]>;
   /** Removes expired entries (Redis does it by itself); returns how many went. */

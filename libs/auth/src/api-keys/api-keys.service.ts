@@ -90,8 +90,7 @@ export class ApiKeysService implements UserDataEraser {
   }
 
   async eraseUserData(userId: string): Promise<void> {
-    for (const entry of await this.store.listByOwner(API_KEYS, userId))
-      await this.store.delete(API_KEYS, entry.id);
+    await this.store.deleteByOwner(API_KEYS, userId);
   }
 
   private async touch(id: string, record: StoredApiKey): Promise<void> {

@@ -121,8 +121,7 @@ export class TokenService implements UserDataEraser {
       { revokedAt: new Date().toISOString() },
       { ttlMs },
     );
-    for (const token of await this.store.listByOwner(REFRESH, familyId))
-      await this.store.delete(REFRESH, token.id);
+    await this.store.deleteByOwner(REFRESH, familyId);
     await this.store.delete(FAMILIES, familyId);
   }
 }

@@ -90,6 +90,18 @@ export class RedisStateStore extends StateStore {
     return entries;
   }
 
+  async deleteByOwner(namespace: string, owner: string): Promise<number> {
+    const ids = await this.redis.smembers(this.ownerKey(namespace, owner));
+    if (ids.length === 0) return 0;
+    const removed = await this.redis.del(...ids.map((id) => this.key(namespace, id)));
+    await this.redis
+      .multi()
+      .zrem(this.idsKey(namespace), ...ids)
+      .del(this.ownerKey(namespace, owner))
+      .exec();
+    return removed;
+  }
+
   async list<T>(namespace: string, page: { limit: number; after?: string }): Promise<Entry<T>[]> {
     const entries: Entry<T>[] = [];
     let after = page.after;

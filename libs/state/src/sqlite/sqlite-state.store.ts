@@ -82,6 +82,9 @@ export class SqliteStateStore extends StateStore {
         `SELECT namespace, id, owner, value, expires_at FROM state
          WHERE (namespace, id) > (@namespace, @id) AND ${live} ORDER BY namespace, id LIMIT @limit`,
       ),
+      deleteByOwner: this.db.prepare(
+        `DELETE FROM state WHERE namespace = @namespace AND owner = @owner AND ${live}`,
+      ),
       clear: this.db.prepare(
         `DELETE FROM state WHERE namespace NOT IN (SELECT value FROM json_each(@keep))`,
       ),
@@ -121,6 +124,10 @@ export class SqliteStateStore extends StateStore {
 
   async listByOwner<T>(namespace: string, owner: string): Promise<Entry<T>[]> {
     return this.statements.byOwner.all({ namespace, owner, now: Date.now() }).map(toEntry<T>);
+  }
+
+  async deleteByOwner(namespace: string, owner: string): Promise<number> {
+    return this.statements.deleteByOwner.run({ namespace, owner, now: Date.now() }).changes;
   }
 
   async list<T>(namespace: string, page: { limit: number; after?: string }): Promise<Entry<T>[]> {
