@@ -179,8 +179,11 @@ describe('backups', () => {
     // Corrupt: one byte of the archive flipped, inside the gzipped records.
     const corrupt = 'memory-system-20200101T000000000Z';
     const bytes = readFileSync(join(backupDir, `${good.name}.tar`));
-    const members = bytes.toString('latin1');
-    const at = members.indexOf('chroma.ndjson.gz') + 512 + 40;
+    // The member's tar header is the 512-byte block that starts with its name; data follows it.
+    let header = 0;
+    while (bytes.subarray(header, header + 17).toString('latin1') !== 'chroma.ndjson.gz\0')
+      header += 512;
+    const at = header + 512 + 40;
     bytes[at] = bytes[at]! ^ 0xff;
     writeFileSync(join(backupDir, `${corrupt}.tar`), bytes);
     const refused = await t.admin
@@ -190,6 +193,19 @@ describe('backups', () => {
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(refused.body.detail).toMatch(/corrupt|not a readable/i);
     await t.admin.get(`/api/v1/admin/backups/${corrupt}`).expect(400);
+
+    // Corrupt elsewhere: a flipped byte in a tar header makes the archive unreadable.
+    const broken = 'memory-system-20200101T000000002Z';
+    const headerBytes = readFileSync(join(backupDir, `${good.name}.tar`));
+    headerBytes[header + 100] = headerBytes[header + 100]! ^ 0xff; // the mode field
+    headerBytes[header + 150] = headerBytes[header + 150]! ^ 0xff; // the checksum
+    writeFileSync(join(backupDir, `${broken}.tar`), headerBytes);
+    const unreadable = await t.admin
+      .post(`/api/v1/admin/backups/${broken}/restore`)
+      .send({ mode: 'replace' });
+    expect(unreadable.status).toBe(400);
+    expect(unreadable.headers['content-type']).toMatch(/^application\/problem\+json/);
+    await t.admin.delete(`/api/v1/admin/backups/${broken}`).expect(204);
 
     // Foreign: a tar of something else.
     const foreign = 'memory-system-20200101T000000001Z';

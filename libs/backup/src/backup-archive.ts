@@ -134,6 +134,12 @@ async function checkCounts(dir: string, manifest: Manifest): Promise<void> {
   }
 }
 
+/**
+ * Best-effort clean-up that never throws: a failed extraction can still be flushing files into
+ * the folder being removed (ENOTEMPTY), and that must not hide the error being reported.
+ */
 export async function removeQuietly(path: string): Promise<void> {
-  await rm(path, { recursive: true, force: true });
+  await rm(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }).catch(
+    () => undefined,
+  );
 }

@@ -314,11 +314,20 @@ export class BackupService {
     else this.logger.error(`BACKUP_POST_COMMAND failed for ${backup.name} (exit ${code})`);
   }
 
-  /** Leftovers of a backup that died half-way; we hold the lock, so none is in progress. */
+  /**
+   * Leftovers of a backup that died half-way (we hold the lock, so none is in progress), and work
+   * folders of verifications or restores that could not be removed, once they are an hour old.
+   */
   private async removeLeftovers(): Promise<void> {
-    for (const file of await readdir(this.config.backup.dir)) {
-      if (file.startsWith('.partial-') || file.endsWith('.tar.partial'))
-        await removeQuietly(join(this.config.backup.dir, file));
+    const dir = this.config.backup.dir;
+    for (const file of await readdir(dir)) {
+      const path = join(dir, file);
+      if (file.startsWith('.partial-') || file.endsWith('.tar.partial')) {
+        await removeQuietly(path);
+      } else if (/^\.(verify|restore)-/.test(file)) {
+        const age = Date.now() - (await stat(path)).mtimeMs;
+        if (age > 3_600_000) await removeQuietly(path);
+      }
     }
   }
 
