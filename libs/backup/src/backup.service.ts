@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, join, resolve as resolvePath } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
-import { AppConfig, Metrics, NotFound } from '@memory-system/core';
+import { AppConfig, BackendUnavailable, Metrics, NotFound } from '@memory-system/core';
 import { type StateEntry, StateStore } from '@memory-system/state';
 import { type ArchivedRecord, type CollectionInfo, VectorStore } from '@memory-system/vector';
 import {
@@ -39,6 +40,7 @@ export interface BackupInfo {
 
 const NAME = /^memory-system-\d{8}T\d{9}Z$/;
 const PAGE = 500;
+const PAGE_ATTEMPTS = 5;
 const noProgress: Progress = () => undefined;
 const appVersion = (() => {
   try {
@@ -230,13 +232,17 @@ export class BackupService {
   ): AsyncIterable<ArchivedRecord & { collection: string }> {
     let done = 0;
     for (const collection of collections) {
-      for (let offset = 0; ; offset += PAGE) {
-        const page = await this.vectors.readCollection(collection.name, { offset, limit: PAGE });
+      const ids = await this.patiently(`listing ${collection.name}`, () =>
+        this.vectors.collectionIds(collection.name),
+      );
+      for (let start = 0; start < ids.length; start += PAGE) {
+        const page = await this.patiently(`reading ${collection.name} at ${start}`, () =>
+          this.vectors.readRecords(collection.name, ids.slice(start, start + PAGE)),
+        );
         for (const record of page) yield { collection: collection.name, ...record };
         counted.set(collection.name, (counted.get(collection.name) ?? 0) + page.length);
         done += page.length;
         progress({ phase: 'chroma', done, total });
-        if (page.length < PAGE) break;
       }
     }
   }
@@ -283,6 +289,25 @@ export class BackupService {
     }
     await flush();
     return done;
+  }
+
+  /**
+   * A long job should not die of one slow call: the embedded Chroma was seen to stall a read for
+   * over 10 s now and then (while it compacts after heavy writes), then answer normally. Retry a
+   * few times with growing pauses before giving up.
+   */
+  private async patiently<T>(what: string, work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (!(error instanceof BackendUnavailable) || attempt >= PAGE_ATTEMPTS) throw error;
+        this.logger.warn(
+          `${what}: ${error.message}; trying again (${attempt}/${PAGE_ATTEMPTS - 1})`,
+        );
+        await sleep(1000 * 2 ** (attempt - 1));
+      }
+    }
   }
 
   /** Deletes archives older than BACKUP_RETENTION_DAYS, but never the newest BACKUP_KEEP_MIN. */

@@ -88,8 +88,10 @@ export abstract class VectorStore {
   // Whole-store operations, for backups and restores only (never reachable from a user request).
   /** Every memory collection, with its embedding space and record count. */
   abstract listCollections(): Promise<CollectionInfo[]>;
-  /** One page of a collection's records, embeddings included, in a stable order. */
-  abstract readCollection(name: string, page: PageRequest): Promise<ArchivedRecord[]>;
+  /** Every id in a collection (ids only: small, and one call). */
+  abstract collectionIds(name: string): Promise<string[]>;
+  /** Records of a collection by id, embeddings included. */
+  abstract readRecords(name: string, ids: string[]): Promise<ArchivedRecord[]>;
   /** Upserts records into a collection, creating it (cosine space) if needed. */
   abstract writeCollection(
     info: Omit<CollectionInfo, 'count'>,

@@ -145,16 +145,24 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
     return infos;
   }
 
-  async readCollection(name: string, page: PageRequest): Promise<ArchivedRecord[]> {
+  /**
+   * Ids first, then records by id: reading a large collection by offset pages was seen to stall
+   * the embedded Chroma for minutes past about 11,000 records; reading by id lists does not.
+   */
+  async collectionIds(name: string): Promise<string[]> {
+    const collection = await this.guard('opening a collection', () =>
+      this.client.getCollection({ name }),
+    );
+    const result = await this.guard('listing ids', () => collection.get({ include: [] }));
+    return result.ids;
+  }
+
+  async readRecords(name: string, ids: string[]): Promise<ArchivedRecord[]> {
     const collection = await this.guard('opening a collection', () =>
       this.client.getCollection({ name }),
     );
     const result = await this.guard('reading a collection', () =>
-      collection.get({
-        limit: page.limit,
-        offset: page.offset,
-        include: ['documents', 'metadatas', 'embeddings'],
-      }),
+      collection.get({ ids, include: ['documents', 'metadatas', 'embeddings'] }),
     );
     return rows(result.ids, result.documents, result.metadatas).map((row, i) => ({
       ...row,
