@@ -14,6 +14,7 @@ describe('fault: vLLM fails and stalls at random', () => {
       VLLM_RETRY_BASE_MS: '20',
       VLLM_BREAKER_THRESHOLD: '8',
       VLLM_BREAKER_COOLDOWN: '500ms',
+      THROTTLE_LIMIT: '1000000', // fail-fast 503s come quickly; the limiter is not under test here
     });
     let seed = 42;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -33,9 +34,9 @@ describe('fault: vLLM fails and stalls at random', () => {
       await new Promise((resolve) => setTimeout(resolve, 4000));
       const report = await load.stop();
       expect(report.violations).toEqual([]);
-      expect([...report.statuses.keys()].every((status) => status === 201 || status === 503)).toBe(
-        true,
-      );
+      expect(
+        [...report.statuses.keys()].filter((status) => status !== 201 && status !== 503),
+      ).toEqual([]);
       expect(report.statuses.get(201) ?? 0).toBeGreaterThan(0);
       expect(report.statuses.get(503) ?? 0).toBeGreaterThan(0);
       await t.http.get('/health/live').expect(200);

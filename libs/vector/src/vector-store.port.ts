@@ -88,8 +88,8 @@ export abstract class VectorStore {
   // Whole-store operations, for backups and restores only (never reachable from a user request).
   /** Every memory collection, with its embedding space and record count. */
   abstract listCollections(): Promise<CollectionInfo[]>;
-  /** Every id in a collection (ids only: small, and one call). */
-  abstract collectionIds(name: string): Promise<string[]>;
+  /** One page of a collection's ids, in the store's stable order (ids only: cheap to page). */
+  abstract readIds(name: string, page: PageRequest): Promise<string[]>;
   /** Records of a collection by id, embeddings included. */
   abstract readRecords(name: string, ids: string[]): Promise<ArchivedRecord[]>;
   /** Upserts records into a collection, creating it (cosine space) if needed. */

@@ -145,19 +145,18 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
     return infos;
   }
 
-  /**
-   * Ids first, then records by id: reading a large collection by offset pages was seen to stall
-   * the embedded Chroma for minutes past about 11,000 records; reading by id lists does not.
-   */
-  async collectionIds(name: string): Promise<string[]> {
+  async readIds(name: string, page: PageRequest): Promise<string[]> {
     const collection = await this.guard('opening a collection', () =>
       this.client.getCollection({ name }),
     );
-    const result = await this.guard('listing ids', () => collection.get({ include: [] }));
+    const result = await this.guard('listing ids', () =>
+      collection.get({ limit: page.limit, offset: page.offset, include: [] }),
+    );
     return result.ids;
   }
 
   async readRecords(name: string, ids: string[]): Promise<ArchivedRecord[]> {
+    if (ids.length === 0) return [];
     const collection = await this.guard('opening a collection', () =>
       this.client.getCollection({ name }),
     );

@@ -64,7 +64,13 @@ export class EmbeddedChromaServer {
     ]);
 
     const output: string[] = [];
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Chroma logs every request at info level. Piped output that the parent does not read fast
+    // enough (an event loop busy for a while) fills the pipe and stalls Chroma itself, so the
+    // child logs warnings and errors only, unless RUST_LOG says otherwise.
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+    });
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding('utf8').on('data', (chunk: string) => {
         output.push(...chunk.split('\n').filter(Boolean));
