@@ -63,7 +63,10 @@ export class ServerProcess {
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.kill('SIGTERM');
-    const stopped = await Promise.race([this.exited.then(() => true), sleep(15_000, false)]);
+    const stopped = await Promise.race([
+      this.exited.then(() => true),
+      sleep(15_000, false, { ref: false }),
+    ]);
     if (!stopped) {
       this.child.kill('SIGKILL');
       await this.exited;

@@ -118,7 +118,10 @@ export class EmbeddedChromaServer {
     if (this.exited || this.child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.kill('SIGTERM');
-    const graceful = await Promise.race([exited.then(() => true), sleep(KILL_GRACE_MS, false)]);
+    const graceful = await Promise.race([
+      exited.then(() => true),
+      sleep(KILL_GRACE_MS, false, { ref: false }),
+    ]);
     if (!graceful) {
       this.child.kill('SIGKILL');
       await exited;
