@@ -2,11 +2,12 @@ import { BackendMisconfigured, FeatureUnavailable } from '@memory-system/core';
 import { firstModel } from '../openai/openai-compatible.embedder.js';
 import type { ChatMessage, OpenAiCompatibleClient } from '../openai/openai-compatible.client.js';
 import { ChatModel, type Completion } from './chat-model.port.js';
+import { onceUntilFailure } from '../once-until-failure.js';
 
 /** Chat completions from an OpenAI-compatible `/v1/chat/completions` endpoint. */
 export class OpenAiCompatibleChatModel extends ChatModel {
   readonly available = true;
-  private model?: Promise<string>;
+  private readonly firstModel = onceUntilFailure(() => firstModel(this.client));
 
   constructor(
     private readonly client: OpenAiCompatibleClient,
@@ -32,12 +33,7 @@ export class OpenAiCompatibleChatModel extends ChatModel {
   }
 
   private resolveModel(): Promise<string> {
-    if (this.configuredModel) return Promise.resolve(this.configuredModel);
-    if (!this.model) {
-      this.model = firstModel(this.client);
-      this.model.catch(() => (this.model = undefined));
-    }
-    return this.model;
+    return this.configuredModel ? Promise.resolve(this.configuredModel) : this.firstModel();
   }
 }
 

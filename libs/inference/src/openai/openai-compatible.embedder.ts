@@ -1,26 +1,18 @@
 import { BackendMisconfigured } from '@memory-system/core';
 import type { Embedder, EmbeddingSpace } from '../embedder.port.js';
+import { onceUntilFailure } from '../once-until-failure.js';
 import type { OpenAiCompatibleClient } from './openai-compatible.client.js';
 
 /** Embeds through an OpenAI-compatible `/v1/embeddings` endpoint (vLLM in production). */
 export class OpenAiCompatibleEmbedder implements Embedder {
   readonly kind = 'remote' as const;
-  private resolvedSpace?: Promise<EmbeddingSpace>;
+  /** The configured model (or the server's first), and its dimension from one probe embedding. */
+  readonly space = onceUntilFailure(() => this.resolveSpace());
 
   constructor(
     private readonly client: OpenAiCompatibleClient,
     private readonly settings: { model?: string; maxBatch: number },
   ) {}
-
-  /** The configured model (or the server's first), and its dimension from one probe embedding. */
-  space(): Promise<EmbeddingSpace> {
-    if (!this.resolvedSpace) {
-      this.resolvedSpace = this.resolveSpace();
-      // A failure (server down) is not remembered: the next call tries again.
-      this.resolvedSpace.catch(() => (this.resolvedSpace = undefined));
-    }
-    return this.resolvedSpace;
-  }
 
   async embed(texts: string[]): Promise<number[][]> {
     const { model, dimension } = await this.space();

@@ -7,10 +7,6 @@ export class ChromaEndpoint {
     private readonly stopServer?: () => Promise<void>,
   ) {}
 
-  get embedded(): boolean {
-    return this.stopServer !== undefined;
-  }
-
   async close(): Promise<void> {
     await this.stopServer?.();
   }

@@ -38,10 +38,6 @@ export class EmbeddedChromaServer {
     child.once('exit', () => (this.exited = true));
   }
 
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
   static async start(options: EmbeddedChromaOptions): Promise<EmbeddedChromaServer> {
     const log = options.log ?? (() => undefined);
     const runtime = await resolveChromaRuntime(options.runtimeDir, log);
