@@ -24,6 +24,7 @@ import {
   writeNdjson,
 } from './backup-archive.js';
 import { BackupLock, LOCKS } from './backup-lock.js';
+import { scanIds } from './id-scan.js';
 
 export type Progress = (event: { phase: string; done: number; total?: number }) => void;
 export type RestoreMode = 'replace' | 'merge';
@@ -41,6 +42,7 @@ export interface BackupInfo {
 const NAME = /^memory-system-\d{8}T\d{9}Z$/;
 const PAGE = 500;
 const ID_BLOCK = 10_000;
+const ID_OVERLAP = 1_000;
 const PAGE_ATTEMPTS = 5;
 const noProgress: Progress = () => undefined;
 const appVersion = (() => {
@@ -233,22 +235,24 @@ export class BackupService {
   ): AsyncIterable<ArchivedRecord & { collection: string }> {
     let done = 0;
     for (const collection of collections) {
-      // Ids a block at a time (offset scans stay few and cheap), records 500 at a time by id:
-      // memory stays flat and the time grows in step with the data.
-      for (let offset = 0; ; offset += ID_BLOCK) {
-        const ids = await this.patiently(`listing ${collection.name} at ${offset}`, () =>
-          this.vectors.readIds(collection.name, { offset, limit: ID_BLOCK }),
-        );
-        for (let start = 0; start < ids.length; start += PAGE) {
-          const page = await this.patiently(`reading ${collection.name} at ${offset + start}`, () =>
-            this.vectors.readRecords(collection.name, ids.slice(start, start + PAGE)),
+      const ids = scanIds(
+        (offset, limit) =>
+          this.patiently(`listing ${collection.name} at ${offset}`, () =>
+            this.vectors.readIds(collection.name, { offset, limit }),
+          ),
+        { block: ID_BLOCK, overlap: ID_OVERLAP },
+      );
+      // Ids a block at a time, records a page at a time by id: memory stays flat.
+      for await (const block of ids) {
+        for (let start = 0; start < block.length; start += PAGE) {
+          const page = await this.patiently(`reading ${collection.name}`, () =>
+            this.vectors.readRecords(collection.name, block.slice(start, start + PAGE)),
           );
           for (const record of page) yield { collection: collection.name, ...record };
           counted.set(collection.name, (counted.get(collection.name) ?? 0) + page.length);
           done += page.length;
           progress({ phase: 'chroma', done, total });
         }
-        if (ids.length < ID_BLOCK) break;
       }
     }
   }
@@ -270,28 +274,30 @@ export class BackupService {
   ): Promise<number> {
     const spaces = new Map(manifest.collections.map((c) => [c.name, c]));
     const total = manifest.collections.reduce((n, c) => n + c.records, 0);
-    let batch: ArchivedRecord[] = [];
+    // By id: a backup taken while many records were deleted can hold one twice (see scanIds),
+    // and Chroma refuses a write that names an id twice.
+    let batch = new Map<string, ArchivedRecord>();
     let current: string | undefined;
     let done = 0;
     const flush = async () => {
-      if (!current || batch.length === 0) return;
+      if (!current || batch.size === 0) return;
       const space = spaces.get(current)!;
       await this.vectors.writeCollection(
         { name: current, model: space.model, dimension: space.dimension },
-        batch,
+        [...batch.values()],
       );
-      done += batch.length;
+      done += batch.size;
       progress({ phase: 'chroma', done, total });
-      batch = [];
+      batch = new Map();
     };
     for await (const { collection, ...record } of readNdjson<
       ArchivedRecord & { collection: string }
     >(join(dir, CHROMA_FILE))) {
-      if (collection !== current || batch.length >= PAGE) {
+      if (collection !== current || batch.size >= PAGE) {
         await flush();
         current = collection;
       }
-      batch.push(record);
+      batch.set(record.id, record);
     }
     await flush();
     return done;
