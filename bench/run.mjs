@@ -1,91 +1,19 @@
 // npm run bench: the service against the floor under it, side by side in one run, on a fresh
 // embedded Chroma and the local embedder. Prints a table and writes JSON to bench/results/.
 // Not part of `npm test`: it measures, it does not assert.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { ChromaClient } from 'chromadb';
 import { LocalEmbedder } from '../dist/libs/inference/src/index.js';
 import { EmbeddedChromaServer } from '../dist/libs/vector/src/index.js';
+import { percentile, startApp, stopApp, texts } from './support.mjs';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 10_000);
 const CONNECTIONS = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH = 500;
-const ADMIN_PASSWORD = 'bench-admin-password-0123456789';
-
-const WORDS = (
-  'coffee tea morning evening hiking boots budget meeting report friday alice bob travel lisbon paris ' +
-  'train flight hotel dinner lunch recipe garden music guitar piano book novel movie family birthday gift ' +
-  'doctor dentist gym running swimming project deadline release server database backup memory model vector'
-).split(' ');
-
-/** Deterministic pseudo-random texts, the same in every run. */
-function texts(count, seed, length) {
-  let state = seed;
-  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  return Array.from(
-    { length: count },
-    (_, i) =>
-      `${Array.from({ length }, () => WORDS[Math.floor(next() * WORDS.length)]).join(' ')} #${i}`,
-  );
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function startApp(chromaUrl, extraEnv) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/apps/memory-api/src/main.js'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      PORT: String(port),
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'ms-bench-data-')),
-      CHROMA_URL: chromaUrl,
-      ADMIN_PASSWORD,
-      THROTTLE_LIMIT: '1000000',
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if ((await fetch(`${url}/health/ready`).catch(() => undefined))?.ok) break;
-    await sleep(100);
-  }
-  const login = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  const { accessToken } = await login.json();
-  return {
-    url,
-    child,
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` },
-  };
-}
-
-async function stopApp(app) {
-  app.child.kill('SIGTERM');
-  await new Promise((resolve) => app.child.once('exit', resolve));
-}
 
 /** 16 concurrent loops of raw chromadb queries with the same vectors the API would compute. */
 async function rawQueries(collection, vectors, seconds = SECONDS) {

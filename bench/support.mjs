@@ -1,0 +1,85 @@
+// Helpers shared by the benchmarks: deterministic texts, a free port, the built API as a child.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const ADMIN_PASSWORD = 'bench-admin-password-0123456789';
+
+const WORDS = (
+  'coffee tea morning evening hiking boots budget meeting report friday alice bob travel lisbon paris ' +
+  'train flight hotel dinner lunch recipe garden music guitar piano book novel movie family birthday gift ' +
+  'doctor dentist gym running swimming project deadline release server database backup memory model vector'
+).split(' ');
+
+/** Deterministic pseudo-random texts, the same in every run; `first` numbers them from there. */
+export function texts(count, seed, length, first = 0) {
+  let state = seed;
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  return Array.from(
+    { length: count },
+    (_, i) =>
+      `${Array.from({ length }, () => WORDS[Math.floor(next() * WORDS.length)]).join(' ')} #${first + i}`,
+  );
+}
+
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** The environment the API (and the CLI beside it) runs with in a benchmark. */
+export function benchEnv(chromaUrl, extraEnv = {}) {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'ms-bench-data-')),
+    CHROMA_URL: chromaUrl,
+    ADMIN_PASSWORD,
+    THROTTLE_LIMIT: '1000000',
+    ...extraEnv,
+  };
+}
+
+/** Starts the built API, waits until it is ready and logs in as the admin. */
+export async function startApp(chromaUrl, extraEnv = {}) {
+  const port = await freePort();
+  const env = { ...benchEnv(chromaUrl, extraEnv), PORT: String(port) };
+  const child = spawn(process.execPath, ['dist/apps/memory-api/src/main.js'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if ((await fetch(`${url}/health/ready`).catch(() => undefined))?.ok) break;
+    await sleep(100);
+  }
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  const { accessToken } = await login.json();
+  return {
+    url,
+    child,
+    env,
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` },
+  };
+}
+
+export async function stopApp(app) {
+  app.child.kill('SIGTERM');
+  await new Promise((resolve) => app.child.once('exit', resolve));
+}
