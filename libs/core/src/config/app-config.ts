@@ -24,6 +24,8 @@ export abstract class AppConfig {
     tenant: string;
     database: string;
     timeoutMs: number;
+    /** For whole-store work (backup, restore): deleting a large collection takes minutes. */
+    adminTimeoutMs: number;
     startupTimeoutMs: number;
     runtimeDir: string;
   };

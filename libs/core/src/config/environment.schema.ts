@@ -92,6 +92,12 @@ export class EnvironmentSchema {
   @toInt()
   @IsInt()
   @Min(1000)
+  @Max(3_600_000)
+  CHROMA_ADMIN_TIMEOUT_MS = 600_000;
+
+  @toInt()
+  @IsInt()
+  @Min(1000)
   @Max(600_000)
   CHROMA_STARTUP_TIMEOUT_MS = 60_000;
 

@@ -161,6 +161,7 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       tenant: schema.CHROMA_TENANT,
       database: schema.CHROMA_DATABASE,
       timeoutMs: schema.CHROMA_TIMEOUT_MS,
+      adminTimeoutMs: schema.CHROMA_ADMIN_TIMEOUT_MS,
       startupTimeoutMs: schema.CHROMA_STARTUP_TIMEOUT_MS,
       runtimeDir: resolve(
         schema.CHROMA_RUNTIME_DIR ?? join(cacheHome, 'memory-system', 'chroma-runtime'),

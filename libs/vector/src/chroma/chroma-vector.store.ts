@@ -149,7 +149,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
     const collection = await this.guard('opening a collection', () =>
       this.client.getCollection({ name }),
     );
-    const result = await this.guard('listing ids', () =>
+    const result = await this.guardAdmin('listing ids', () =>
       collection.get({ limit: page.limit, offset: page.offset, include: [] }),
     );
     return result.ids;
@@ -160,7 +160,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
     const collection = await this.guard('opening a collection', () =>
       this.client.getCollection({ name }),
     );
-    const result = await this.guard('reading a collection', () =>
+    const result = await this.guardAdmin('reading a collection', () =>
       collection.get({ ids, include: ['documents', 'metadatas', 'embeddings'] }),
     );
     return rows(result.ids, result.documents, result.metadatas).map((row, i) => ({
@@ -178,12 +178,12 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
     const collection = await this.guard('opening a collection', () =>
       this.open(info.name, info.model, info.dimension),
     );
-    await this.guard('restoring records', () => collection.upsert(columns(records)));
+    await this.guardAdmin('restoring records', () => collection.upsert(columns(records)));
   }
 
   async dropCollection(name: string): Promise<void> {
     this.collections.delete(name);
-    await this.guard('deleting a collection', () => this.client.deleteCollection({ name }));
+    await this.guardAdmin('deleting a collection', () => this.client.deleteCollection({ name }));
   }
 
   async heartbeat(): Promise<void> {
@@ -258,10 +258,19 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
     }
   }
 
+  /** As `guard`, with the longer deadline of backups and restores, which move whole collections. */
+  private guardAdmin<T>(what: string, work: () => Promise<T>): Promise<T> {
+    return this.guard(what, work, this.config.chroma.adminTimeoutMs);
+  }
+
   /** A timeout and domain errors for one whole-store call. */
-  private async guard<T>(what: string, work: () => Promise<T>): Promise<T> {
+  private async guard<T>(
+    what: string,
+    work: () => Promise<T>,
+    timeoutMs = this.config.chroma.timeoutMs,
+  ): Promise<T> {
     try {
-      return await withTimeout(work(), this.config.chroma.timeoutMs, what);
+      return await withTimeout(work(), timeoutMs, what);
     } catch (error) {
       throw mapChromaError(error);
     }

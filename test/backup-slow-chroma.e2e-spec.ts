@@ -1,0 +1,107 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * Chroma takes minutes to delete a collection of a million memories, far past the deadline of a
+ * request's call. Building one here would take half an hour, so a loopback proxy in front of the
+ * real Chroma holds back only collection deletes, by `delayMs`; everything else passes straight.
+ */
+async function slowDeleteProxy(target: string, delayMs: number): Promise<Server> {
+  const { hostname, port } = new URL(target);
+  const proxy = createServer((req, res) => {
+    const isCollectionDelete = req.method === 'DELETE' && /\/collections\/[^/]+$/.test(req.url!);
+    const forward = () =>
+      req.pipe(
+        request(
+          { hostname, port, path: req.url, method: req.method, headers: req.headers },
+          (answer) => {
+            res.writeHead(answer.statusCode!, answer.headers);
+            answer.pipe(res);
+          },
+        ),
+      );
+    if (isCollectionDelete) setTimeout(forward, delayMs);
+    else forward();
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return proxy;
+}
+
+describe('a restore against a Chroma that is slow to delete a large collection', () => {
+  let proxy: Server;
+  let apps: TestApp[] = [];
+
+  async function appBehindProxy(adminTimeoutMs: string) {
+    const { port } = proxy.address() as AddressInfo;
+    const t = await createTestApp({
+      CHROMA_URL: `http://127.0.0.1:${port}`,
+      CHROMA_DATABASE: await createChromaDatabase(sharedChromaUrl()),
+      CHROMA_TIMEOUT_MS: '500',
+      CHROMA_ADMIN_TIMEOUT_MS: adminTimeoutMs,
+      BACKUP_DIR: mkdtempSync(join(tmpdir(), 'ms-backups-')),
+    });
+    apps.push(t);
+    return t;
+  }
+
+  beforeAll(async () => {
+    proxy = await slowDeleteProxy(sharedChromaUrl(), 1500);
+  });
+  afterEach(async () => {
+    await Promise.all(apps.map((t) => t.close()));
+    apps = [];
+  });
+  afterAll(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+
+  it('waits past CHROMA_TIMEOUT_MS, up to CHROMA_ADMIN_TIMEOUT_MS, and restores', async () => {
+    const t = await appBehindProxy('20000');
+    const kept = (
+      await t.api
+        .post('/api/v1/memories')
+        .send({ content: 'Kept through a slow restore', type: 'note' })
+        .expect(201)
+    ).body;
+    const backup = (await t.admin.post('/api/v1/admin/backups').expect(201)).body;
+    await t.api.delete(`/api/v1/memories/${kept.id}`).expect(204);
+
+    const restored = await t.admin
+      .post(`/api/v1/admin/backups/${backup.name}/restore`)
+      .send({ mode: 'replace' })
+      .expect(200);
+    expect(restored.body).toMatchObject({ mode: 'replace', records: 1 });
+    const back = await t.api.get(`/api/v1/memories/${kept.id}`).expect(200);
+    expect(back.body.content).toBe('Kept through a slow restore');
+  });
+
+  it('answers 503 naming the step when even CHROMA_ADMIN_TIMEOUT_MS is not enough', async () => {
+    const t = await appBehindProxy('1000');
+    await t.api
+      .post('/api/v1/memories')
+      .send({ content: 'A memory to back up', type: 'note' })
+      .expect(201);
+    const backup = (await t.admin.post('/api/v1/admin/backups').expect(201)).body;
+
+    const res = await t.admin
+      .post(`/api/v1/admin/backups/${backup.name}/restore`)
+      .send({ mode: 'replace' });
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(res.body.detail).toMatch(/deleting a collection timed out after 1000 ms/);
+    // Chroma finished the delete on its own; running the restore again completes it (and the
+    // failed one released its lock: no 409).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const again = await t.admin
+      .post(`/api/v1/admin/backups/${backup.name}/restore`)
+      .send({ mode: 'replace' })
+      .expect(200);
+    expect(again.body).toMatchObject({ mode: 'replace', records: 1 });
+    const { body } = await t.api.get('/api/v1/memories').expect(200);
+    expect(body.items.map((m: { content: string }) => m.content)).toEqual(['A memory to back up']);
+  });
+});
