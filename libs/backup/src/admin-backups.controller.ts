@@ -65,7 +65,13 @@ export class AdminBackupsController {
 
   @Post(':name/restore')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Verify, then restore; a corrupt or foreign archive changes nothing' })
+  @ApiOperation({
+    summary: 'Verify, then restore; a corrupt or foreign archive changes nothing',
+    description:
+      'A corrupt, foreign or newer-format archive: 400, nothing changed. Chroma failing midway ' +
+      '(or a call longer than CHROMA_ADMIN_TIMEOUT_MS): 503, and the store may be partly ' +
+      'replaced: run the same restore again.',
+  })
   restore(@Param('name') name: string, @Body() body: RestoreDto) {
     return this.backups.restore({ name }, body.mode, loggedProgress(this.logger, 'restore'));
   }
