@@ -6,12 +6,11 @@
 // Not part of `npm test`: it measures, it does not assert.
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, homedir, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import { EmbeddedChromaServer } from '../dist/libs/vector/src/index.js';
-import { startApp, stopApp, texts } from './support.mjs';
+import { startApp, startFreshChroma, stopApp, texts } from './support.mjs';
 
 const SIZES = (process.env.BENCH_BACKUP_SIZES ?? '10000,50000,100000').split(',').map(Number);
 const BATCH = 500;
@@ -126,12 +125,7 @@ function compareSearches(before, after) {
 }
 
 async function main() {
-  const runtimeDir =
-    process.env.CHROMA_RUNTIME_DIR || join(homedir(), '.cache', 'memory-system', 'chroma-runtime');
-  const chroma = await EmbeddedChromaServer.start({
-    dataDir: mkdtempSync(join(tmpdir(), 'ms-bench-chroma-')),
-    runtimeDir,
-  });
+  const chroma = await startFreshChroma();
   const backupDir = mkdtempSync(join(tmpdir(), 'ms-bench-backups-'));
   const work = mkdtempSync(join(tmpdir(), 'ms-bench-raw-'));
   // The token must outlive a long ingest; the cache is off so searches read Chroma.

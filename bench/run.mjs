@@ -1,14 +1,13 @@
 // npm run bench: the service against the floor under it, side by side in one run, on a fresh
 // embedded Chroma and the local embedder. Prints a table and writes JSON to bench/results/.
 // Not part of `npm test`: it measures, it does not assert.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, homedir, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ChromaClient } from 'chromadb';
 import { LocalEmbedder } from '../dist/libs/inference/src/index.js';
-import { EmbeddedChromaServer } from '../dist/libs/vector/src/index.js';
-import { percentile, startApp, stopApp, texts } from './support.mjs';
+import { percentile, startApp, startFreshChroma, stopApp, texts } from './support.mjs';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 10_000);
 const CONNECTIONS = 16;
@@ -65,13 +64,7 @@ async function apiQueries(app, queries, seconds = SECONDS) {
 }
 
 async function main() {
-  const runtimeDir =
-    process.env.CHROMA_RUNTIME_DIR || join(homedir(), '.cache', 'memory-system', 'chroma-runtime');
-  // A fresh Chroma on an empty folder: timings drift on a reused one (DESIGN.md).
-  const chroma = await EmbeddedChromaServer.start({
-    dataDir: mkdtempSync(join(tmpdir(), 'ms-bench-chroma-')),
-    runtimeDir,
-  });
+  const chroma = await startFreshChroma();
   const { hostname, port } = new URL(chroma.url);
   const client = new ChromaClient({ host: hostname, port: Number(port), ssl: false });
   const embedder = new LocalEmbedder(384);

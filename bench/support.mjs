@@ -1,10 +1,11 @@
-// Helpers shared by the benchmarks: deterministic texts, a free port, the built API as a child.
+// Helpers shared by the benchmarks: deterministic texts, a fresh Chroma, the built API as a child.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { EmbeddedChromaServer } from '../dist/libs/vector/src/index.js';
 
 export const ADMIN_PASSWORD = 'bench-admin-password-0123456789';
 
@@ -23,6 +24,16 @@ export function texts(count, seed, length, first = 0) {
     (_, i) =>
       `${Array.from({ length }, () => WORDS[Math.floor(next() * WORDS.length)]).join(' ')} #${first + i}`,
   );
+}
+
+/** A fresh embedded Chroma on an empty folder: timings drift on a reused one (DESIGN.md). */
+export function startFreshChroma() {
+  return EmbeddedChromaServer.start({
+    dataDir: mkdtempSync(join(tmpdir(), 'ms-bench-chroma-')),
+    runtimeDir:
+      process.env.CHROMA_RUNTIME_DIR ||
+      join(homedir(), '.cache', 'memory-system', 'chroma-runtime'),
+  });
 }
 
 export async function freePort() {
