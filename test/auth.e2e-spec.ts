@@ -189,7 +189,10 @@ describe('authentication', () => {
     expect(listed).toEqual([
       expect.objectContaining({ id: created.id, name: 'open-webui', prefix: created.prefix }),
     ]);
-    expect(JSON.stringify(listed)).not.toContain(created.key.split('_')[2]);
+    // The secret is base64url and may itself contain '_': take everything after `msk_<id>_`.
+    const secret = created.key.slice(`msk_${created.id}_`.length);
+    expect(secret).toHaveLength(43);
+    expect(JSON.stringify(listed)).not.toContain(secret);
 
     await t.http.get('/api/v1/auth/me').set('X-API-Key', created.key).expect(200);
     await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${created.key}`).expect(200);
