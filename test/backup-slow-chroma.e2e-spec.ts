@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
+import { collectionNames, createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { waitFor } from './support/write-load.js';
 
 /**
  * Chroma takes minutes to delete a collection of a million memories, far past the deadline of a
@@ -38,15 +39,16 @@ describe('a restore against a Chroma that is slow to delete a large collection',
 
   async function appBehindProxy(adminTimeoutMs: string) {
     const { port } = proxy.address() as AddressInfo;
+    const database = await createChromaDatabase(sharedChromaUrl());
     const t = await createTestApp({
       CHROMA_URL: `http://127.0.0.1:${port}`,
-      CHROMA_DATABASE: await createChromaDatabase(sharedChromaUrl()),
+      CHROMA_DATABASE: database,
       CHROMA_TIMEOUT_MS: '500',
       CHROMA_ADMIN_TIMEOUT_MS: adminTimeoutMs,
       BACKUP_DIR: mkdtempSync(join(tmpdir(), 'ms-backups-')),
     });
     apps.push(t);
-    return t;
+    return { t, database };
   }
 
   beforeAll(async () => {
@@ -59,7 +61,7 @@ describe('a restore against a Chroma that is slow to delete a large collection',
   afterAll(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
 
   it('waits past CHROMA_TIMEOUT_MS, up to CHROMA_ADMIN_TIMEOUT_MS, and restores', async () => {
-    const t = await appBehindProxy('20000');
+    const { t } = await appBehindProxy('20000');
     const kept = (
       await t.api
         .post('/api/v1/memories')
@@ -79,7 +81,7 @@ describe('a restore against a Chroma that is slow to delete a large collection',
   });
 
   it('answers 503 naming the step when even CHROMA_ADMIN_TIMEOUT_MS is not enough', async () => {
-    const t = await appBehindProxy('1000');
+    const { t, database } = await appBehindProxy('1000');
     await t.api
       .post('/api/v1/memories')
       .send({ content: 'A memory to back up', type: 'note' })
@@ -93,9 +95,13 @@ describe('a restore against a Chroma that is slow to delete a large collection',
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.headers['retry-after']).toBeDefined();
     expect(res.body.detail).toMatch(/deleting a collection timed out after 1000 ms/);
-    // Chroma finished the delete on its own; running the restore again completes it (and the
+    // The proxy still hands Chroma the delete, which Chroma finishes on its own (waited for, not
+    // slept on: a slow machine takes longer); running the restore again completes it (and the
     // failed one released its lock: no 409).
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await waitFor(
+      async () => (await collectionNames(sharedChromaUrl(), database)).length === 0,
+      15_000,
+    );
     const again = await t.admin
       .post(`/api/v1/admin/backups/${backup.name}/restore`)
       .send({ mode: 'replace' })
