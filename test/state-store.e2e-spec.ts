@@ -79,6 +79,16 @@ describe.each([sqliteAdapter(), redisAdapter()])('$name', (adapter) => {
     expect(await store.get('once', 't')).toBeUndefined();
   });
 
+  it('counts atomically: racing increments each get their own number, and the count is readable', async () => {
+    const values = await Promise.all(
+      Array.from({ length: 20 }, () => store.increment('counters', 'c')),
+    );
+    expect([...values].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await store.get('counters', 'c')).toBe(20);
+    expect(await store.increment('counters', 'other')).toBe(1);
+    const page = await store.list('counters', { limit: 10 });
+    expect(page.map((entry) => entry.id)).toEqual(['c', 'other']);
+  });
   it('lists by owner, and follows an owner change and a delete', async () => {
     await store.put('sessions', 's1', { n: 1 }, { owner: 'alice' });
     await store.put('sessions', 's2', { n: 2 }, { owner: 'alice' });

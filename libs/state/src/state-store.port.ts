@@ -27,6 +27,11 @@ export abstract class StateStore {
     value: T,
     options?: PutOptions,
   ): Promise<boolean>;
+  /**
+   * Adds one to a counter (absent counts as 0) in one atomic step and returns the new value.
+   * Counters never expire; every replica sees the same sequence.
+   */
+  abstract increment(namespace: string, id: string): Promise<number>;
   /** Reads and removes in one atomic step; undefined when absent (or someone else took it first). */
   abstract take<T>(namespace: string, id: string): Promise<T | undefined>;
   /** True when something was removed. */

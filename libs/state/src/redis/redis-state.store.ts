@@ -2,6 +2,16 @@ import { Redis } from 'ioredis';
 import type { Entry, PutOptions, StateEntry } from '../state-store.port.js';
 import { StateStore } from '../state-store.port.js';
 
+/** Reads the entry's JSON, adds one, writes it back without expiry and indexes the id: atomically. */
+const INCREMENT_SCRIPT = `
+local raw = redis.call('GET', KEYS[1])
+local n = 0
+if raw then n = tonumber(cjson.decode(raw).value) or 0 end
+n = n + 1
+redis.call('SET', KEYS[1], cjson.encode({ value = n }))
+redis.call('ZADD', KEYS[2], 0, ARGV[1])
+return n`;
+
 /**
  * State in Redis, for several replicas. Each entry is a string key `<prefix>:<ns>:<id>` holding
  * `{owner, value}`, with Redis' own expiry; `<prefix>:<ns>:~owner:<owner>` sets and a
@@ -65,6 +75,17 @@ export class RedisStateStore extends StateStore {
     this.index(tx, namespace, id, options.owner);
     await tx.exec();
     return true;
+  }
+
+  async increment(namespace: string, id: string): Promise<number> {
+    const value = await this.redis.eval(
+      INCREMENT_SCRIPT,
+      2,
+      this.key(namespace, id),
+      this.idsKey(namespace),
+      id,
+    );
+    return Number(value);
   }
 
   async take<T>(namespace: string, id: string): Promise<T | undefined> {

@@ -53,6 +53,15 @@ export class SqliteStateStore extends StateStore {
          ON CONFLICT (namespace, id) DO UPDATE SET owner = excluded.owner, value = excluded.value, expires_at = excluded.expires_at
          WHERE state.expires_at IS NOT NULL AND state.expires_at <= @now`,
       ),
+      // A non-numeric or expired value restarts the count at 1.
+      increment: this.db.prepare<{ namespace: string; id: string; now: number }, { value: string }>(
+        `INSERT INTO state (namespace, id, owner, value, expires_at) VALUES (@namespace, @id, NULL, '1', NULL)
+         ON CONFLICT (namespace, id) DO UPDATE SET
+           value = CASE WHEN state.expires_at IS NULL OR state.expires_at > @now
+                        THEN CAST(coalesce(CAST(state.value AS INTEGER), 0) + 1 AS TEXT) ELSE '1' END,
+           expires_at = NULL
+         RETURNING value`,
+      ),
       take: this.db.prepare<
         { namespace: string; id: string; now: number },
         { value: string; expires_at: number | null }
@@ -110,6 +119,11 @@ export class SqliteStateStore extends StateStore {
       this.statements.insert.run({ ...this.row(namespace, id, value, options), now: Date.now() })
         .changes > 0
     );
+  }
+
+  async increment(namespace: string, id: string): Promise<number> {
+    const row = this.statements.increment.get({ namespace, id, now: Date.now() });
+    return Number(row!.value);
   }
 
   async take<T>(namespace: string, id: string): Promise<T | undefined> {
