@@ -62,10 +62,11 @@ export abstract class VectorStore {
    * a key missing from the new metadata keeps its old value, so callers overwrite what they drop.
    */
   abstract upsert(scope: VectorScope, records: VectorRecord[]): Promise<void>;
+  /** The records with these ids (those missing, or not matching `filter`, are left out). */
   abstract get(
     scope: VectorScope,
     ids: string[],
-    options?: { embeddings?: boolean },
+    options?: { embeddings?: boolean; filter?: VectorFilter },
   ): Promise<StoredRecord[]>;
   /** One page of the records matching `filter`, in the store's stable order. */
   abstract find(

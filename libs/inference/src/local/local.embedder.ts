@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Embedder, EmbeddingSpace } from '../embedder.port.js';
-import { tokenize } from './tokenize.js';
+import { tokenize } from '@memory-system/core';
 
 export const LOCAL_MODEL_ID = 'local-hashed-ngrams-v1';
 

@@ -65,12 +65,13 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
   async get(
     scope: VectorScope,
     ids: string[],
-    options: { embeddings?: boolean } = {},
+    options: { embeddings?: boolean; filter?: VectorFilter } = {},
   ): Promise<StoredRecord[]> {
     if (ids.length === 0) return [];
     const result = await this.call(scope, 'get', (c) =>
       c.get({
         ids,
+        where: options.filter as never,
         include: options.embeddings
           ? ['documents', 'metadatas', 'embeddings']
           : ['documents', 'metadatas'],

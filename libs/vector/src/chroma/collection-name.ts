@@ -23,7 +23,17 @@ export function collectionNameFor(scope: VectorScope): string {
 /** Every memory collection starts with this; other collections in the database are not ours. */
 export const COLLECTION_PREFIX = 'mem-';
 
+/** The 20-hex-digit hash that stands for a user in collection names (and the keyword index). */
+export function userHashOf(userId: string): string {
+  return createHash('sha256').update(userId).digest('hex').slice(0, 20);
+}
+
 /** Every collection of one user starts with this. */
 export function collectionPrefixFor(userId: string): string {
-  return `${COLLECTION_PREFIX}${createHash('sha256').update(userId).digest('hex').slice(0, 20)}-`;
+  return `${COLLECTION_PREFIX}${userHashOf(userId)}-`;
+}
+
+/** The user hash a memory collection's name starts with; undefined for any other name. */
+export function userHashOfCollection(name: string): string | undefined {
+  return /^mem-([0-9a-f]{20})-/.exec(name)?.[1];
 }

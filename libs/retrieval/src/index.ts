@@ -1,0 +1,22 @@
+export {
+  type LexicalChange,
+  type LexicalDocument,
+  type LexicalHit,
+  LexicalIndex,
+} from './lexical-index.port.js';
+export { SqliteLexicalIndex } from './sqlite/sqlite-lexical.index.js';
+export {
+  LEXICAL_GENERATION,
+  LexicalSearch,
+  lexicalOwner,
+  type TextChange,
+} from './lexical-search.js';
+export { RetrievalModule, lexicalIndexFile } from './retrieval.module.js';
+export { analyze, isStopWord, queryTerms } from './text/analyzer.js';
+export {
+  cosineSimilarity,
+  type Evidence,
+  fuse,
+  type Fused,
+  rankByKeyword,
+} from './ranking/fusion.js';

@@ -1,0 +1,48 @@
+/** One text as the lexical index holds it: the memory's id and its words. */
+export interface LexicalDocument {
+  id: string;
+  text: string;
+}
+
+/** A document that matched, with its BM25 score (higher is better; 0 means no term matched). */
+export interface LexicalHit {
+  id: string;
+  score: number;
+}
+
+/** What one write changes in an owner's index. */
+export interface LexicalChange {
+  upsert?: LexicalDocument[];
+  delete?: string[];
+}
+
+/**
+ * A keyword (BM25) index per owner (a user, by the hash of their id). Each owner's statistics
+ * (document frequencies, average length) are their own, so one user's memories never shape
+ * another's scores. The index is derived data: Chroma stays the source of truth, and
+ * `LexicalSearch` rebuilds an owner from it whenever the index may have missed a write.
+ */
+export abstract class LexicalIndex {
+  /**
+   * Applies a change in one step; with `generation`, also records that the owner's index now
+   * reflects every write up to that shared generation.
+   */
+  abstract apply(owner: string, change: LexicalChange, generation?: number): Promise<void>;
+  /** The best `limit` documents for any of the analysed `terms`, best first. */
+  abstract search(owner: string, terms: string[], limit: number): Promise<LexicalHit[]>;
+  /** BM25 scores of the named documents (documents matching no term are left out). */
+  abstract score(owner: string, terms: string[], ids: string[]): Promise<Map<string, number>>;
+  /** The shared generation the owner's index was last in step with; undefined if never built. */
+  abstract syncedGeneration(owner: string): Promise<number | undefined>;
+  /**
+   * Replaces the owner's index with documents streamed in pages (the old one answers until the
+   * new one is whole), and records the generation it reflects.
+   */
+  abstract rebuild(
+    owner: string,
+    pages: AsyncIterable<LexicalDocument[]>,
+    generation: number,
+  ): Promise<number>;
+  /** Forgets the owner entirely. */
+  abstract drop(owner: string): Promise<void>;
+}

@@ -1,0 +1,117 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { KeyedMutex } from '@memory-system/core';
+import { StateStore } from '@memory-system/state';
+import { userHashOf, type VectorScope, VectorStore } from '@memory-system/vector';
+import { type LexicalDocument, type LexicalHit, LexicalIndex } from './lexical-index.port.js';
+import { analyze, queryTerms } from './text/analyzer.js';
+
+/** Shared counter per owner in the state store: every write anywhere moves it on. */
+export const LEXICAL_GENERATION = 'lexical-generation';
+const REBUILD_PAGE = 1000;
+const PROGRESS_EVERY = 50_000;
+
+/** The owner key of a user: the same hash their Chroma collections are named by. */
+export const lexicalOwner = userHashOf;
+
+export interface TextChange {
+  upsert?: Array<{ id: string; content: string }>;
+  delete?: string[];
+}
+
+/**
+ * Keyword search over a user's memories, kept in step with Chroma on every replica. Each write
+ * moves a shared per-user generation (state store) on before it touches Chroma; a replica whose
+ * local index is not at the shared generation (it missed a write by another replica, a restore,
+ * or a crash between the Chroma write and its own) rebuilds that user's index from Chroma before
+ * it answers. A replica that applies a write itself, in step before it, stays in step.
+ */
+@Injectable()
+export class LexicalSearch {
+  private readonly logger = new Logger(LexicalSearch.name);
+  private readonly mutex = new KeyedMutex();
+
+  constructor(
+    private readonly index: LexicalIndex,
+    private readonly state: StateStore,
+    private readonly store: VectorStore,
+  ) {}
+
+  /** Runs `write` (the Chroma side of a change) and applies the same change to the index. */
+  async write<T>(userId: string, change: TextChange, write: () => Promise<T>): Promise<T> {
+    const owner = lexicalOwner(userId);
+    return this.mutex.run(owner, async () => {
+      const before = await this.index.syncedGeneration(owner);
+      const generation = await this.state.increment(LEXICAL_GENERATION, owner);
+      const result = await write();
+      const inStep = before === generation - 1;
+      await this.index.apply(
+        owner,
+        {
+          upsert: change.upsert?.map((item) => ({
+            id: item.id,
+            text: analyze(item.content).join(' '),
+          })),
+          delete: change.delete,
+        },
+        inStep ? generation : undefined,
+      );
+      return result;
+    });
+  }
+
+  /** The user's memories are gone (erasure): every replica's index for them goes too. */
+  async erase(userId: string): Promise<void> {
+    await this.changedElsewhere(lexicalOwner(userId));
+  }
+
+  /**
+   * Marks an owner as changed behind the index's back (a restore wrote Chroma directly): every
+   * replica rebuilds it before its next keyword search.
+   */
+  async changedElsewhere(owner: string): Promise<void> {
+    await this.mutex.run(owner, async () => {
+      await this.state.increment(LEXICAL_GENERATION, owner);
+      await this.index.drop(owner);
+    });
+  }
+
+  /** The best `limit` memories by BM25 for the query, best first (after catching up if needed). */
+  async search(scope: VectorScope, query: string, limit: number): Promise<LexicalHit[]> {
+    const owner = lexicalOwner(scope.userId);
+    await this.catchUp(owner, scope);
+    return this.index.search(owner, queryTerms(query), limit);
+  }
+
+  /** BM25 of the named memories for the query; call after `search`, which caught up. */
+  score(scope: VectorScope, query: string, ids: string[]): Promise<Map<string, number>> {
+    return this.index.score(lexicalOwner(scope.userId), queryTerms(query), ids);
+  }
+
+  private async catchUp(owner: string, scope: VectorScope): Promise<void> {
+    if ((await this.index.syncedGeneration(owner)) === (await this.generation(owner))) return;
+    await this.mutex.run(owner, async () => {
+      const generation = await this.generation(owner);
+      if ((await this.index.syncedGeneration(owner)) === generation) return;
+      const started = Date.now();
+      const count = await this.index.rebuild(owner, this.pagesOf(scope), generation);
+      this.logger.log(
+        `Rebuilt the keyword index of user ${owner} from Chroma: ${count} memories in ${Date.now() - started} ms`,
+      );
+    });
+  }
+
+  private async generation(owner: string): Promise<number> {
+    return (await this.state.get<number>(LEXICAL_GENERATION, owner)) ?? 0;
+  }
+
+  private async *pagesOf(scope: VectorScope): AsyncIterable<LexicalDocument[]> {
+    for (let offset = 0; ; offset += REBUILD_PAGE) {
+      const records = await this.store.find(scope, undefined, { limit: REBUILD_PAGE, offset });
+      yield records.map((record) => ({ id: record.id, text: analyze(record.document).join(' ') }));
+      if (records.length < REBUILD_PAGE) return;
+      if ((offset + REBUILD_PAGE) % PROGRESS_EVERY === 0) {
+        this.logger.log(`Rebuilding a keyword index: ${offset + REBUILD_PAGE} memories so far`);
+      }
+    }
+  }
+}

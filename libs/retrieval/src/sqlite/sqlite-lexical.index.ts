@@ -1,0 +1,206 @@
+import { chmodSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  type LexicalChange,
+  type LexicalDocument,
+  type LexicalHit,
+  LexicalIndex,
+} from '../lexical-index.port.js';
+
+/** Owners are hex hashes; anything else never reaches SQL as a table name. */
+const OWNER = /^[0-9a-f]{8,64}$/;
+/** FTS5's Porter stemmer over its Unicode tokenizer, accents folded. */
+const TOKENIZER = `porter unicode61 remove_diacritics 2`;
+
+/**
+ * The lexical index in SQLite FTS5, one file beside the state store. Each owner has a pair of
+ * tables: `ids_<owner>_<n>` holds each memory's id and analysed words, and `fts_<owner>_<n>` is
+ * an FTS5 index over them (external content), so BM25 statistics are per owner and stay exact
+ * through deletes (FTS5 is told each deleted row's words). A rebuild writes a new pair beside
+ * the old one and switches over in one transaction. Everything is on disk: memory stays flat
+ * whatever the number of memories.
+ */
+export class SqliteLexicalIndex extends LexicalIndex {
+  private readonly db: Database.Database;
+  private builds = 0;
+
+  constructor(readonly file: string) {
+    super();
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    this.db = new Database(file);
+    if (file !== ':memory:') chmodSync(file, 0o600);
+    this.db.pragma('journal_mode = WAL');
+    // Derived data: a crash may lose the last writes, and the generation check then rebuilds.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS owners (
+         owner TEXT PRIMARY KEY, generation INTEGER NOT NULL, tables TEXT NOT NULL) WITHOUT ROWID`,
+    );
+  }
+
+  async apply(owner: string, change: LexicalChange, generation?: number): Promise<void> {
+    this.db.transaction(() => {
+      // Never built here: the next search builds it whole from Chroma.
+      const tables = this.live(owner);
+      if (!tables) return;
+      for (const id of [...(change.delete ?? []), ...(change.upsert ?? []).map((d) => d.id)]) {
+        this.remove(tables, id);
+      }
+      this.insert(tables, change.upsert ?? []);
+      if (generation !== undefined) this.mark(owner, generation, tables);
+    })();
+  }
+
+  async search(owner: string, terms: string[], limit: number): Promise<LexicalHit[]> {
+    const tables = this.live(owner);
+    if (terms.length === 0 || !tables) return [];
+    return this.db
+      .prepare<[string, number], LexicalHit>(
+        `SELECT i.id AS id, -bm25(${tables.fts}) AS score FROM ${tables.fts} f
+         JOIN ${tables.ids} i ON i.rid = f.rowid
+         WHERE ${tables.fts} MATCH ? ORDER BY bm25(${tables.fts}) LIMIT ?`,
+      )
+      .all(matchExpression(terms), limit);
+  }
+
+  async score(owner: string, terms: string[], ids: string[]): Promise<Map<string, number>> {
+    const tables = this.live(owner);
+    if (terms.length === 0 || ids.length === 0 || !tables) return new Map();
+    const rows = this.db
+      .prepare<[string, string], LexicalHit>(
+        `SELECT i.id AS id, -bm25(${tables.fts}) AS score FROM ${tables.fts} f
+         JOIN ${tables.ids} i ON i.rid = f.rowid
+         WHERE ${tables.fts} MATCH ? AND f.rowid IN
+           (SELECT rid FROM ${tables.ids} WHERE id IN (SELECT value FROM json_each(?)))`,
+      )
+      .all(matchExpression(terms), JSON.stringify(ids));
+    return new Map(rows.map((row) => [row.id, row.score]));
+  }
+
+  async syncedGeneration(owner: string): Promise<number | undefined> {
+    return this.row(owner)?.generation;
+  }
+
+  async rebuild(
+    owner: string,
+    pages: AsyncIterable<LexicalDocument[]>,
+    generation: number,
+  ): Promise<number> {
+    const next = this.tablesFor(owner, `${Date.now().toString(36)}${process.pid}x${++this.builds}`);
+    this.db.transaction(() => this.create(next))();
+    let count = 0;
+    try {
+      for await (const page of pages) {
+        this.db.transaction(() => this.insert(next, page))();
+        count += page.length;
+      }
+    } catch (error) {
+      this.dropTables(next);
+      throw error;
+    }
+    // The switch is one transaction: a search sees the old index or the new one, never half.
+    this.db.transaction(() => {
+      const old = this.live(owner);
+      if (old) this.dropTables(old);
+      this.mark(owner, generation, next);
+    })();
+    return count;
+  }
+
+  async drop(owner: string): Promise<void> {
+    this.db.transaction(() => {
+      const old = this.live(owner);
+      if (old) this.dropTables(old);
+      this.db.prepare(`DELETE FROM owners WHERE owner = ?`).run(this.checked(owner));
+    })();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private insert(tables: Tables, documents: LexicalDocument[]): void {
+    if (documents.length === 0) return;
+    const addRow = this.db.prepare<[string, string], { rid: number }>(
+      `INSERT INTO ${tables.ids} (id, body) VALUES (?, ?) RETURNING rid`,
+    );
+    const index = this.db.prepare(`INSERT INTO ${tables.fts} (rowid, body) VALUES (?, ?)`);
+    for (const document of documents) {
+      const { rid } = addRow.get(document.id, document.text)!;
+      index.run(rid, document.text);
+    }
+  }
+
+  /** FTS5 is given the old words, so its statistics forget them too. */
+  private remove(tables: Tables, id: string): void {
+    const row = this.db
+      .prepare<[string], { rid: number; body: string }>(
+        `DELETE FROM ${tables.ids} WHERE id = ? RETURNING rid, body`,
+      )
+      .get(id);
+    if (!row) return;
+    this.db
+      .prepare(`INSERT INTO ${tables.fts} (${tables.fts}, rowid, body) VALUES ('delete', ?, ?)`)
+      .run(row.rid, row.body);
+  }
+
+  private create(tables: Tables): void {
+    this.db.exec(
+      `CREATE TABLE ${tables.ids} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
+       CREATE VIRTUAL TABLE ${tables.fts} USING fts5(
+         body, content='${tables.ids}', content_rowid='rid', tokenize='${TOKENIZER}');`,
+    );
+  }
+
+  private dropTables(tables: Tables): void {
+    this.db.exec(`DROP TABLE IF EXISTS ${tables.fts}; DROP TABLE IF EXISTS ${tables.ids};`);
+  }
+
+  private mark(owner: string, generation: number, tables: Tables): void {
+    this.db
+      .prepare(
+        `INSERT INTO owners (owner, generation, tables) VALUES (?, ?, ?)
+         ON CONFLICT (owner) DO UPDATE SET generation = excluded.generation, tables = excluded.tables`,
+      )
+      .run(owner, generation, tables.suffix);
+  }
+
+  private row(owner: string): { generation: number; tables: string } | undefined {
+    return this.db
+      .prepare<[string], { generation: number; tables: string }>(
+        `SELECT generation, tables FROM owners WHERE owner = ?`,
+      )
+      .get(this.checked(owner));
+  }
+
+  /** The owner's current tables; undefined when the owner was never built here. */
+  private live(owner: string): Tables | undefined {
+    const row = this.row(owner);
+    return row ? this.tablesFor(owner, row.tables) : undefined;
+  }
+
+  private tablesFor(owner: string, suffix: string): Tables {
+    if (!SUFFIX.test(suffix)) throw new Error(`not a lexical table suffix: ${suffix}`);
+    const checked = this.checked(owner);
+    return { suffix, ids: `ids_${checked}_${suffix}`, fts: `fts_${checked}_${suffix}` };
+  }
+
+  private checked(owner: string): string {
+    if (!OWNER.test(owner)) throw new Error(`not a lexical index owner: ${owner}`);
+    return owner;
+  }
+}
+
+const SUFFIX = /^[0-9a-z]{1,40}$/;
+
+interface Tables {
+  suffix: string;
+  ids: string;
+  fts: string;
+}
+
+/** Any term may match (OR), as in textbook BM25; each term is quoted so none is FTS5 syntax. */
+function matchExpression(terms: string[]): string {
+  return terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
+}
