@@ -16,6 +16,7 @@ interface MemoryBody {
 interface ScoredBody extends MemoryBody {
   score: number;
   distance: number;
+  scoring: { mode: string; vector?: number; keyword?: number };
 }
 
 const embedders = [
@@ -82,16 +83,22 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
       201,
     );
     await create({ content: 'The cat sleeps on the warm windowsill', type: 'fact' }).expect(201);
-    const res = await t.api
-      .post('/api/v1/memories/search')
-      .send({ query: 'capital of France', limit: 3 })
-      .expect(200);
-    const results = res.body.results as ScoredBody[];
-    expect(results[0]!.content).toBe('Paris is the capital of France');
-    expect(results.length).toBeLessThanOrEqual(3);
-    for (const r of results) expect(r.score).toBeCloseTo(1 - r.distance, 6);
-    const scores = results.map((r) => r.score);
-    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    for (const mode of ['vector', 'hybrid', undefined]) {
+      const res = await t.api
+        .post('/api/v1/memories/search')
+        .send({ query: 'capital of France', limit: 3, mode })
+        .expect(200);
+      const results = res.body.results as ScoredBody[];
+      expect(results[0]!.content).toBe('Paris is the capital of France');
+      expect(results.length).toBeLessThanOrEqual(3);
+      for (const r of results) {
+        expect(r.scoring.mode).toBe(mode ?? 'hybrid');
+        expect(r.scoring.vector).toBeCloseTo(1 - r.distance, 6);
+        if (mode === 'vector') expect(r.score).toBeCloseTo(1 - r.distance, 6);
+      }
+      const scores = results.map((r) => r.score);
+      expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    }
   });
 
   it('filters searches by type, tags, metadata, dates and minScore', async () => {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RetrievalModule } from '@memory-system/retrieval';
 import { StateModule } from '@memory-system/state';
 import { VectorModule } from '@memory-system/vector';
 import { AdminBackupsController } from './admin-backups.controller.js';
@@ -7,7 +8,7 @@ import { BackupScheduler } from './backup.scheduler.js';
 import { BackupService } from './backup.service.js';
 
 @Module({
-  imports: [VectorModule, StateModule],
+  imports: [VectorModule, StateModule, RetrievalModule],
   controllers: [AdminBackupsController],
   providers: [BackupService, BackupLock, BackupScheduler],
   exports: [BackupService],
@@ -16,7 +17,7 @@ export class BackupModule {}
 
 /** The same service without HTTP or schedule, for the CLI. */
 @Module({
-  imports: [VectorModule, StateModule],
+  imports: [VectorModule, StateModule, RetrievalModule],
   providers: [BackupService, BackupLock],
   exports: [BackupService],
 })

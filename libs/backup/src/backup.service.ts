@@ -8,7 +8,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { AppConfig, BackendUnavailable, Metrics, NotFound } from '@memory-system/core';
 import { type StateEntry, StateStore } from '@memory-system/state';
-import { type ArchivedRecord, type CollectionInfo, VectorStore } from '@memory-system/vector';
+import { LEXICAL_GENERATION, LexicalSearch } from '@memory-system/retrieval';
+import {
+  type ArchivedRecord,
+  type CollectionInfo,
+  userHashOfCollection,
+  VectorStore,
+} from '@memory-system/vector';
 import {
   CHROMA_FILE,
   fileDigest,
@@ -79,6 +85,7 @@ export class BackupService {
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly lexical: LexicalSearch,
   ) {}
 
   /** Writes a new archive (under a temporary name, renamed when whole), then applies retention. */
@@ -154,14 +161,23 @@ export class BackupService {
     try {
       const manifest = await unpackAndVerify(file, dir);
       return await this.lock.hold('restore', async () => {
+        const touched = new Set(manifest.collections.map((c) => c.name));
         if (mode === 'replace') {
-          for (const collection of await this.vectors.listCollections())
+          for (const collection of await this.vectors.listCollections()) {
+            touched.add(collection.name);
             await this.vectors.dropCollection(collection.name);
-          await this.state.clear([LOCKS]);
+          }
+          await this.state.clear([LOCKS, LEXICAL_GENERATION]);
         }
         const records = await this.restoreRecords(dir, manifest, progress);
+        // Chroma changed behind the keyword index: every replica rebuilds these users' indexes.
+        for (const owner of new Set([...touched].map(userHashOfCollection))) {
+          if (owner) await this.lexical.changedElsewhere(owner);
+        }
         let entries = 0;
         for await (const entry of readNdjson<StateEntry>(join(dir, STATE_FILE))) {
+          // Generations only ever move on; an archive's old counts would fake an index in step.
+          if (entry.namespace === LEXICAL_GENERATION) continue;
           await this.state.importEntry(entry);
           progress({ phase: 'state', done: ++entries, total: manifest.state.entries });
         }
@@ -260,7 +276,7 @@ export class BackupService {
   private async *exportState(progress: Progress): AsyncIterable<StateEntry> {
     let done = 0;
     for await (const entry of this.state.exportEntries()) {
-      if (entry.namespace === LOCKS) continue;
+      if (entry.namespace === LOCKS || entry.namespace === LEXICAL_GENERATION) continue;
       yield entry;
       if (++done % PAGE === 0) progress({ phase: 'state', done });
     }

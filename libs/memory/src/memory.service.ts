@@ -11,6 +11,7 @@ import {
   MemoryNotFound,
 } from '@memory-system/core';
 import { Embedder } from '@memory-system/inference';
+import { LexicalSearch } from '@memory-system/retrieval';
 import { type VectorScope, VectorStore } from '@memory-system/vector';
 import { contentHash } from './domain/content-hash.js';
 import type {
@@ -26,6 +27,7 @@ import { toVectorFilter } from './domain/memory-filter.js';
 import { toMemory, toRecordMetadata } from './domain/memory-record.mapper.js';
 import { SessionRegistry } from './session-registry.port.js';
 import { SearchCache } from './search/search-cache.js';
+import { MemoryRetriever } from './search/memory-retriever.js';
 
 export interface CreateOutcome {
   memory: Memory;
@@ -68,6 +70,8 @@ export class MemoryService implements UserDataEraser {
     private readonly sessions: SessionRegistry,
     private readonly searchCache: SearchCache,
     private readonly metrics: Metrics,
+    private readonly retriever: MemoryRetriever,
+    private readonly lexical: LexicalSearch,
   ) {}
 
   async create(caller: Caller, input: NewMemory): Promise<CreateOutcome> {
@@ -119,16 +123,20 @@ export class MemoryService implements UserDataEraser {
         const memory = this.newMemory(item.input, item.hash, now, scope.model);
         return [{ memory, embedding: embeddings[i]! }];
       });
-      await this.store.add(
-        scope,
-        toAdd.map(({ memory, embedding }) => ({
-          id: memory.id,
-          document: memory.content,
-          embedding,
-          metadata: toRecordMetadata(memory, caller.userId),
-        })),
-      );
-      if (toAdd.length > 0) this.bumpWriteVersion(caller.userId);
+      if (toAdd.length > 0) {
+        await this.lexical.write(caller.userId, { upsert: toAdd.map(({ memory }) => memory) }, () =>
+          this.store.add(
+            scope,
+            toAdd.map(({ memory, embedding }) => ({
+              id: memory.id,
+              document: memory.content,
+              embedding,
+              metadata: toRecordMetadata(memory, caller.userId),
+            })),
+          ),
+        );
+        this.bumpWriteVersion(caller.userId);
+      }
       for (const [hash, memory] of raced) existing.set(hash, memory);
       return new Map(toAdd.map(({ memory }) => [memory.contentHash, memory]));
     });
@@ -145,6 +153,7 @@ export class MemoryService implements UserDataEraser {
   /** Forgets every memory of a user, in every embedding space (the user was deleted). */
   async eraseUserData(userId: string): Promise<void> {
     await this.store.deleteUserData(userId);
+    await this.lexical.erase(userId);
     await this.searchCache.invalidate(userId);
   }
 
@@ -186,14 +195,16 @@ export class MemoryService implements UserDataEraser {
       };
       const embedding =
         content === current.content ? record.embedding : (await this.embedder.embed([content]))[0]!;
-      await this.store.upsert(scope, [
-        {
-          id,
-          document: content,
-          embedding,
-          metadata: toRecordMetadata(updated, caller.userId, record.metadata),
-        },
-      ]);
+      await this.lexical.write(caller.userId, { upsert: [{ id, content }] }, () =>
+        this.store.upsert(scope, [
+          {
+            id,
+            document: content,
+            embedding,
+            metadata: toRecordMetadata(updated, caller.userId, record.metadata),
+          },
+        ]),
+      );
       this.bumpWriteVersion(caller.userId);
       await this.searchCache.invalidate(caller.userId);
       return updated;
@@ -205,7 +216,9 @@ export class MemoryService implements UserDataEraser {
       const scope = await this.scopeFor(caller);
       const [record] = await this.store.get(scope, [id]);
       if (!record) throw new MemoryNotFound(id);
-      await this.store.delete(scope, [id]);
+      await this.lexical.write(caller.userId, { delete: [id] }, () =>
+        this.store.delete(scope, [id]),
+      );
       await this.searchCache.invalidate(caller.userId);
     });
   }
@@ -232,22 +245,13 @@ export class MemoryService implements UserDataEraser {
   search(caller: Caller, search: MemorySearch): Promise<ScoredMemory[]> {
     return this.metrics.countOperation('search', async () => {
       const scope = await this.scopeFor(caller);
-      return this.searchCache.getOrSearch(caller.userId, scope.model, search, () =>
-        this.nearest(scope, search),
+      // The resolved mode is part of the cache key: a default changed by a restart never
+      // serves results ranked the old way.
+      const resolved = { ...search, mode: this.retriever.modeOf(search) };
+      return this.searchCache.getOrSearch(caller.userId, scope.model, resolved, () =>
+        this.retriever.search(scope, resolved),
       );
     });
-  }
-
-  private async nearest(scope: VectorScope, search: MemorySearch): Promise<ScoredMemory[]> {
-    const [embedding] = await this.embedder.embed([search.query]);
-    const matches = await this.store.query(scope, embedding!, {
-      limit: search.limit,
-      filter: toVectorFilter(search.filter),
-    });
-    return matches
-      .map((match) => ({ ...toMemory(match), distance: match.distance, score: 1 - match.distance }))
-      .filter((result) => search.minScore === undefined || result.score >= search.minScore)
-      .sort((a, b) => a.distance - b.distance);
   }
 
   private bumpWriteVersion(userId: string): void {

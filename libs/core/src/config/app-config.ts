@@ -54,6 +54,13 @@ export abstract class AppConfig {
     breakerThreshold: number;
     breakerCooldownMs: number;
   };
+  abstract readonly search: {
+    defaultMode: 'hybrid' | 'vector' | 'keyword';
+    /** Undefined: the weight measured for the configured embedder. */
+    vectorWeight?: number;
+    /** How many memories each signal proposes before they are fused. */
+    candidates: number;
+  };
   abstract readonly cache: { searchTtlMs: number; embeddingTtlMs: number; maxItems: number };
   abstract readonly metrics: { token?: string };
   abstract readonly backup: {

@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -181,6 +182,27 @@ export class EnvironmentSchema {
   @Min(16)
   @Max(32_768)
   INSIGHTS_MAX_TOKENS = 512;
+
+  @IsIn(['hybrid', 'vector', 'keyword'])
+  SEARCH_DEFAULT_MODE: 'hybrid' | 'vector' | 'keyword' = 'hybrid';
+
+  /** Share of vector similarity in the hybrid score; unset: the value measured for the embedder. */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
+      ? Number(value)
+      : value,
+  )
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  SEARCH_VECTOR_WEIGHT?: number;
+
+  @toInt()
+  @IsInt()
+  @Min(10)
+  @Max(1000)
+  SEARCH_CANDIDATES = 50;
 
   @Matches(DURATION, { message: DURATION_MESSAGE })
   CACHE_SEARCH_TTL = '60s';

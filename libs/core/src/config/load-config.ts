@@ -198,6 +198,11 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       breakerThreshold: schema.VLLM_BREAKER_THRESHOLD,
       breakerCooldownMs: durationMs(schema.VLLM_BREAKER_COOLDOWN),
     },
+    search: {
+      defaultMode: schema.SEARCH_DEFAULT_MODE,
+      vectorWeight: schema.SEARCH_VECTOR_WEIGHT,
+      candidates: schema.SEARCH_CANDIDATES,
+    },
     cache: {
       searchTtlMs: durationMs(schema.CACHE_SEARCH_TTL),
       embeddingTtlMs: durationMs(schema.CACHE_EMBEDDING_TTL),

@@ -25,14 +25,32 @@ export interface NewMemory {
 
 export type MemoryPatch = Partial<Pick<NewMemory, 'content' | 'type' | 'metadata' | 'tags'>>;
 
+export type SearchMode = 'hybrid' | 'vector' | 'keyword';
+
+/** How one result scored, so a client can see why it ranks where it does. */
+export interface Scoring {
+  mode: SearchMode;
+  /** Cosine similarity to the query (1 − distance), when the vector side was asked. */
+  vector?: number;
+  /** BM25 of the query's terms in the memory (0: none occurs), when the keyword side was asked. */
+  keyword?: number;
+}
+
 export interface ScoredMemory extends Memory {
-  /** 1 − cosine distance: 1 is identical, 0 unrelated. */
+  /**
+   * The ranking score, higher is better: in vector mode 1 − cosine distance; in keyword mode BM25
+   * relative to the best match (1); in hybrid mode the weighted sum of both, in [0, 1].
+   */
   score: number;
-  distance: number;
+  /** Cosine distance to the query; null in keyword mode, which does not embed the query. */
+  distance: number | null;
+  scoring: Scoring;
 }
 
 export interface MemorySearch {
   query: string;
+  /** Undefined: the deployment's default (SEARCH_DEFAULT_MODE). */
+  mode?: SearchMode;
   limit: number;
   minScore?: number;
   filter?: MemoryFilter;

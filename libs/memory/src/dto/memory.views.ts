@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Response shapes, for the OpenAPI document. */
 export class MemoryView {
@@ -14,9 +14,28 @@ export class MemoryView {
   @ApiProperty() embeddingModel!: string;
 }
 
+export class ScoringView {
+  @ApiProperty({ enum: ['hybrid', 'vector', 'keyword'] }) mode!: string;
+  @ApiPropertyOptional({ description: 'cosine similarity to the query (1 − distance)' })
+  vector?: number;
+  @ApiPropertyOptional({ description: 'BM25 of the query terms in this memory; 0: none occurs' })
+  keyword?: number;
+}
+
 export class ScoredMemoryView extends MemoryView {
-  @ApiProperty({ description: '1 − cosine distance; higher is closer' }) score!: number;
-  @ApiProperty({ description: 'cosine distance; lower is closer' }) distance!: number;
+  @ApiProperty({
+    description:
+      'ranking score, higher is better: vector mode 1 − cosine distance; keyword mode BM25 relative ' +
+      'to the best match; hybrid mode the weighted sum of both, in [0, 1]',
+  })
+  score!: number;
+  @ApiProperty({
+    description: 'cosine distance, lower is closer; null in keyword mode',
+    nullable: true,
+    type: Number,
+  })
+  distance!: number | null;
+  @ApiProperty({ type: ScoringView, description: 'how this result scored' }) scoring!: ScoringView;
 }
 
 export class SearchResultsView {

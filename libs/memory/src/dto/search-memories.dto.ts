@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsDate,
+  IsIn,
   IsInt,
   IsNotEmpty,
   IsNumber,
@@ -13,7 +14,9 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import type { MemoryMetadata } from '../domain/memory.js';
+import type { MemoryMetadata, SearchMode } from '../domain/memory.js';
+
+const SEARCH_MODES: SearchMode[] = ['hybrid', 'vector', 'keyword'];
 import { MemoryLimits } from '../domain/memory-limits.js';
 import { MemoryFields } from './memory-fields.js';
 
@@ -46,6 +49,16 @@ export class SearchMemoriesDto {
   @MaxLength(MemoryLimits.queryMaxChars)
   @Matches(/\S/, { message: 'query must not be only white space' })
   query!: string;
+
+  @ApiPropertyOptional({
+    enum: SEARCH_MODES,
+    description:
+      'hybrid: BM25 keyword score and vector similarity combined (the default unless ' +
+      'SEARCH_DEFAULT_MODE says otherwise); vector: similarity only; keyword: BM25 only',
+  })
+  @IsOptional()
+  @IsIn(SEARCH_MODES, { message: `mode must be one of ${SEARCH_MODES.join(', ')}` })
+  mode?: SearchMode;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MemoryLimits.searchLimitMax, default: 10 })
   @IsOptional()

@@ -1,0 +1,164 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@memory-system/core';
+import { Embedder } from '@memory-system/inference';
+import {
+  cosineSimilarity,
+  type Evidence,
+  type Fused,
+  fuse,
+  LexicalSearch,
+  rankByKeyword,
+} from '@memory-system/retrieval';
+import {
+  type StoredRecord,
+  type VectorFilter,
+  type VectorScope,
+  VectorStore,
+} from '@memory-system/vector';
+import type { MemorySearch, ScoredMemory, SearchMode } from '../domain/memory.js';
+import { toVectorFilter } from '../domain/memory-filter.js';
+import { toMemory } from '../domain/memory-record.mapper.js';
+
+/**
+ * Hybrid weights measured on the recall benchmark (`npm run bench:recall`): the share of vector
+ * similarity that ranked best for each kind of embedder. The local embedder is lexical itself, so
+ * BM25 carries most of the weight; a real embedding model earns an even share.
+ */
+export const MEASURED_VECTOR_WEIGHT = { local: 0.3, remote: 0.5 } as const;
+
+/** Ranks one user's memories for a query in the mode asked: vector, keyword (BM25) or hybrid. */
+@Injectable()
+export class MemoryRetriever {
+  constructor(
+    private readonly store: VectorStore,
+    private readonly embedder: Embedder,
+    private readonly lexical: LexicalSearch,
+    private readonly config: AppConfig,
+  ) {}
+
+  modeOf(search: MemorySearch): SearchMode {
+    return search.mode ?? this.config.search.defaultMode;
+  }
+
+  async search(scope: VectorScope, search: MemorySearch): Promise<ScoredMemory[]> {
+    const mode = this.modeOf(search);
+    const filter = toVectorFilter(search.filter);
+    const ranked =
+      mode === 'vector'
+        ? await this.byVector(scope, search, filter)
+        : mode === 'keyword'
+          ? await this.byKeyword(scope, search, filter)
+          : await this.hybrid(scope, search, filter);
+    return ranked
+      .filter((result) => search.minScore === undefined || result.score >= search.minScore)
+      .slice(0, search.limit);
+  }
+
+  private async byVector(
+    scope: VectorScope,
+    search: MemorySearch,
+    filter: VectorFilter | undefined,
+  ): Promise<ScoredMemory[]> {
+    const [embedding] = await this.embedder.embed([search.query]);
+    const matches = await this.store.query(scope, embedding!, { limit: search.limit, filter });
+    return matches
+      .map((match) => ({
+        ...toMemory(match),
+        score: 1 - match.distance,
+        distance: match.distance,
+        scoring: { mode: 'vector' as const, vector: 1 - match.distance },
+      }))
+      .sort((a, b) => a.distance - b.distance);
+  }
+
+  private async byKeyword(
+    scope: VectorScope,
+    search: MemorySearch,
+    filter: VectorFilter | undefined,
+  ): Promise<ScoredMemory[]> {
+    const hits = await this.lexical.search(scope, search.query, this.pool(search, filter));
+    const records = await this.store.get(
+      scope,
+      hits.map((hit) => hit.id),
+      { filter },
+    );
+    const byId = new Map(records.map((record) => [record.id, record]));
+    const evidence = hits
+      .filter((hit) => byId.has(hit.id))
+      .map((hit) => ({ id: hit.id, keyword: hit.score }));
+    return rankByKeyword(evidence).map((fused) =>
+      this.result(byId.get(fused.id)!, fused, 'keyword'),
+    );
+  }
+
+  /**
+   * Both sides propose candidates; each candidate then gets both scores (its similarity from its
+   * stored vector, its BM25 from the index), so fusion never guesses a missing score.
+   */
+  private async hybrid(
+    scope: VectorScope,
+    search: MemorySearch,
+    filter: VectorFilter | undefined,
+  ): Promise<ScoredMemory[]> {
+    const pool = this.pool(search, filter);
+    const [[embedding], hits] = await Promise.all([
+      this.embedder.embed([search.query]),
+      this.lexical.search(scope, search.query, pool),
+    ]);
+    const [matches, keywordRecords] = await Promise.all([
+      this.store.query(scope, embedding!, { limit: pool, filter }),
+      this.store.get(
+        scope,
+        hits.map((hit) => hit.id),
+        { embeddings: true, filter },
+      ),
+    ]);
+    const records = new Map<string, StoredRecord>();
+    const evidence = new Map<string, Evidence>();
+    for (const match of matches) {
+      records.set(match.id, match);
+      evidence.set(match.id, { id: match.id, similarity: 1 - match.distance });
+    }
+    for (const record of keywordRecords) {
+      if (evidence.has(record.id)) continue;
+      records.set(record.id, record);
+      evidence.set(record.id, {
+        id: record.id,
+        similarity: cosineSimilarity(embedding!, record.embedding ?? []),
+      });
+    }
+    const keywordScores = new Map(hits.map((hit) => [hit.id, hit.score]));
+    const unscored = [...evidence.keys()].filter((id) => !keywordScores.has(id));
+    for (const [id, score] of await this.lexical.score(scope, search.query, unscored)) {
+      keywordScores.set(id, score);
+    }
+    for (const item of evidence.values()) item.keyword = keywordScores.get(item.id) ?? 0;
+    return fuse([...evidence.values()], this.vectorWeight()).map((fused) =>
+      this.result(records.get(fused.id)!, fused, 'hybrid'),
+    );
+  }
+
+  private result(record: StoredRecord, fused: Fused, mode: SearchMode): ScoredMemory {
+    const similarity = fused.similarity;
+    return {
+      ...toMemory(record),
+      score: fused.score,
+      distance: similarity === undefined ? null : 1 - similarity,
+      scoring: {
+        mode,
+        ...(similarity === undefined ? {} : { vector: similarity }),
+        keyword: fused.keyword ?? 0,
+      },
+    };
+  }
+
+  /** Candidates per side: a filter discards some keyword hits, so it asks for more. */
+  private pool(search: MemorySearch, filter: VectorFilter | undefined): number {
+    const base = Math.max(search.limit, this.config.search.candidates);
+    return filter ? base * 4 : base;
+  }
+
+  private vectorWeight(): number {
+    return this.config.search.vectorWeight ?? MEASURED_VECTOR_WEIGHT[this.embedder.kind];
+  }
+}

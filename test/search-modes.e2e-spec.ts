@@ -1,0 +1,212 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RedisServer } from './support/redis.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+interface Result {
+  id: string;
+  content: string;
+  score: number;
+  distance: number | null;
+  scoring: { mode: string; vector?: number; keyword?: number };
+}
+
+const CONVERSATION = [
+  'Caroline: Cool! What did it look like?',
+  'Caroline: I have been researching adoption agencies for months now.',
+  'Melanie: What did you think of the painting class?',
+  'Caroline: What did you do this weekend?',
+  'Melanie: We went camping at the lake with the kids.',
+  'Caroline: That sounds lovely, what did the kids think?',
+];
+
+type Agent = TestApp['api'];
+const search = async (agent: Agent, body: object): Promise<Result[]> =>
+  (await agent.post('/api/v1/memories/search').send(body).expect(200)).body.results as Result[];
+const contents = (results: Result[]) => results.map((r) => r.content);
+
+describe('search modes: hybrid, vector and keyword', () => {
+  let t: TestApp;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = join(tmpdir(), `ms-search-${Date.now()}`);
+    t = await createTestApp({ DATA_DIR: dataDir });
+    await t.api
+      .post('/api/v1/memories/batch')
+      .send({ items: CONVERSATION.map((content) => ({ content, type: 'turn', tags: ['chat'] })) })
+      .expect(200);
+  });
+  afterAll(() => t.close());
+
+  it('ranks by BM25 in keyword mode: stop words and speaker names weigh little, rare words most', async () => {
+    const results = await search(t.api, { query: 'What did Caroline research?', mode: 'keyword' });
+    expect(results[0]!.content).toBe(CONVERSATION[1]);
+    // Stemming: "research" finds "researching"; "What did" alone matches nothing.
+    expect(await search(t.api, { query: 'what did', mode: 'keyword' })).toEqual([]);
+    for (const r of results) {
+      expect(r.scoring.mode).toBe('keyword');
+      expect(r.scoring.keyword).toBeGreaterThan(0);
+      expect(r.distance).toBeNull();
+    }
+    expect(results[0]!.score).toBe(1);
+  });
+
+  it('fuses both signals in hybrid mode (the default) and says how each result scored', async () => {
+    const results = await search(t.api, { query: 'What did Caroline research?' });
+    expect(results[0]!.content).toBe(CONVERSATION[1]);
+    for (const r of results) {
+      expect(r.scoring.mode).toBe('hybrid');
+      expect(typeof r.scoring.vector).toBe('number');
+      expect(typeof r.scoring.keyword).toBe('number');
+      expect(r.distance).toBeCloseTo(1 - r.scoring.vector!, 6);
+      expect(r.score).toBeGreaterThanOrEqual(0);
+      expect(r.score).toBeLessThanOrEqual(1);
+    }
+    const scores = results.map((r) => r.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it('keeps vector mode as it was: score is 1 − cosine distance', async () => {
+    const results = await search(t.api, { query: 'camping trip', mode: 'vector', limit: 3 });
+    expect(results).toHaveLength(3);
+    for (const r of results) {
+      expect(r.score).toBeCloseTo(1 - r.distance!, 6);
+      expect(r.scoring).toEqual({ mode: 'vector', vector: r.score });
+    }
+  });
+
+  it('applies filters and minScore in every mode', async () => {
+    await t.api
+      .post('/api/v1/memories')
+      .send({ content: 'Adoption papers are due in March', type: 'todo' })
+      .expect(201);
+    for (const mode of ['hybrid', 'vector', 'keyword']) {
+      const onlyTodos = await search(t.api, { query: 'adoption', mode, filter: { type: 'todo' } });
+      expect(contents(onlyTodos)).toEqual(['Adoption papers are due in March']);
+      const all = await search(t.api, { query: 'adoption agencies', mode, limit: 10 });
+      const cut = all[0]!.score;
+      const strict = await search(t.api, { query: 'adoption agencies', mode, minScore: cut });
+      expect(strict.every((r) => r.score >= cut)).toBe(true);
+      expect(strict.length).toBeLessThan(all.length);
+    }
+  });
+
+  it('follows updates and deletes at once', async () => {
+    const created = await t.api
+      .post('/api/v1/memories')
+      .send({ content: 'Melanie plays the violin', type: 'fact' })
+      .expect(201);
+    const id = created.body.id as string;
+    expect(contents(await search(t.api, { query: 'violin', mode: 'keyword' }))).toEqual([
+      'Melanie plays the violin',
+    ]);
+    await t.api
+      .patch(`/api/v1/memories/${id}`)
+      .send({ content: 'Melanie plays the cello' })
+      .expect(200);
+    expect(await search(t.api, { query: 'violin', mode: 'keyword' })).toEqual([]);
+    expect(contents(await search(t.api, { query: 'cello', mode: 'keyword' }))).toEqual([
+      'Melanie plays the cello',
+    ]);
+    await t.api.delete(`/api/v1/memories/${id}`).expect(204);
+    expect(await search(t.api, { query: 'cello', mode: 'keyword' })).toEqual([]);
+  });
+
+  it("never lets one user's memories shape another user's keyword scores or results", async () => {
+    const bob = (await t.signUp('bob-search')).agent;
+    await bob.post('/api/v1/memories').send({ content: 'Bob sails on the lake', type: 'fact' });
+    await bob.post('/api/v1/memories').send({ content: 'Bob repairs old bikes', type: 'fact' });
+    const before = await search(bob, { query: 'lake camping', mode: 'keyword' });
+    // Alice floods her own space with the same word; Bob's BM25 must not move.
+    await t.api
+      .post('/api/v1/memories/batch')
+      .send({
+        items: Array.from({ length: 30 }, (_, i) => ({ content: `lake note ${i}`, type: 'n' })),
+      })
+      .expect(200);
+    const after = await search(bob, { query: 'lake camping', mode: 'keyword' });
+    expect(contents(after)).toEqual(['Bob sails on the lake']);
+    expect(after[0]!.scoring.keyword).toBeCloseTo(before[0]!.scoring.keyword!, 9);
+    expect(contents(await search(t.api, { query: 'bikes', mode: 'keyword' }))).toEqual([]);
+  });
+
+  it('refuses an unknown mode with a problem that names it', async () => {
+    const res = await t.api
+      .post('/api/v1/memories/search')
+      .send({ query: 'x', mode: 'semantic' })
+      .expect(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(JSON.stringify(res.body)).toMatch(/mode must be one of hybrid, vector, keyword/);
+  });
+
+  it('keeps the keyword index across a restart, and rebuilds it from Chroma when it is lost', async () => {
+    const query = { query: 'adoption agencies', mode: 'keyword' };
+    const before = await search(t.api, query);
+    expect(before.length).toBeGreaterThan(0);
+    const chroma = t.chroma!;
+    await t.close();
+    t = await createTestApp({
+      DATA_DIR: dataDir,
+      CHROMA_URL: chroma.url,
+      CHROMA_DATABASE: chroma.database,
+    });
+    expect(await search(t.api, query)).toEqual(before);
+    await t.close();
+    rmSync(join(dataDir, 'lexical.db'), { force: true });
+    rmSync(join(dataDir, 'lexical.db-wal'), { force: true });
+    rmSync(join(dataDir, 'lexical.db-shm'), { force: true });
+    t = await createTestApp({
+      DATA_DIR: dataDir,
+      CHROMA_URL: chroma.url,
+      CHROMA_DATABASE: chroma.database,
+    });
+    expect(await search(t.api, query)).toEqual(before);
+  });
+});
+
+describe('keyword search on two replicas sharing Redis and Chroma', () => {
+  let redis: RedisServer;
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    a = await createTestApp({ REDIS_URL: redis.url, CACHE_MAX_ITEMS: '0' });
+    b = await createTestApp({
+      REDIS_URL: redis.url,
+      CACHE_MAX_ITEMS: '0',
+      CHROMA_URL: a.chroma!.url,
+      CHROMA_DATABASE: a.chroma!.database,
+    });
+  });
+  afterAll(async () => {
+    await Promise.all([a.close(), b.close()]);
+    await redis.stop();
+  });
+
+  it('answers the same on both after writes through either one', async () => {
+    const aliceOnB = b.agentFor((await b.login('alice', 'alice-password-123')).accessToken);
+    const both = async (query: string) => {
+      const [onA, onB] = await Promise.all([
+        search(a.api, { query, mode: 'keyword' }),
+        search(aliceOnB, { query, mode: 'keyword' }),
+      ]);
+      expect(onB).toEqual(onA);
+      return contents(onA);
+    };
+    expect(await both('kayak')).toEqual([]);
+    const made = await a.api
+      .post('/api/v1/memories')
+      .send({ content: 'Alice bought a red kayak', type: 'fact' })
+      .expect(201);
+    expect(await both('kayak')).toEqual(['Alice bought a red kayak']);
+    await aliceOnB
+      .patch(`/api/v1/memories/${made.body.id}`)
+      .send({ content: 'Alice bought a green kayak' })
+      .expect(200);
+    expect(await both('green kayak')).toEqual(['Alice bought a green kayak']);
+    expect(await both('red')).toEqual([]);
+    await aliceOnB.delete(`/api/v1/memories/${made.body.id}`).expect(204);
+    expect(await both('kayak')).toEqual([]);
+  });
+});
