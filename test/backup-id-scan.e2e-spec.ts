@@ -1,5 +1,5 @@
 import { ChromaClient, type Collection } from 'chromadb';
-import { type IdReader, scanIds } from '@memory-system/backup';
+import { type IdReader, scanIds } from '@memory-system/vector';
 import { createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
 
 /**

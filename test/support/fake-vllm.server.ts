@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /**
- * A small server that answers like vLLM's OpenAI-compatible API (`/v1/models`, `/v1/embeddings`),
+ * A small server that answers like vLLM's OpenAI-compatible API (`/v1/models`, `/v1/embeddings`,
+ * `/v1/chat/completions`, `/v1/rerank`),
  * errors included (`{"error": {"message", "type", "param", "code"}}`), with deterministic vectors:
  * each word adds a fixed pseudo-random direction, so texts that share words are close.
  * Faults can be switched on to prove the client's behaviour when vLLM misbehaves.
@@ -126,6 +127,9 @@ export class FakeVllmServer {
       return this.embeddings(body, res, dimension);
     }
     if (req.method === 'POST' && path === '/v1/chat/completions') return this.chat(body, res);
+    if (req.method === 'POST' && (path === '/v1/rerank' || path === '/rerank')) {
+      return this.rerank(body, res);
+    }
     if (req.method === 'GET' && path === '/health') return send(res, 200, {});
     return send(res, 404, { detail: 'Not Found' });
   }
@@ -145,6 +149,51 @@ export class FakeVllmServer {
           permission: [],
         },
       ],
+    });
+  }
+
+  /**
+   * A deterministic "cross-encoder" in vLLM's rerank shape (Jina/Cohere): a document scores by
+   * the share of the query's longer words it contains, and the shorter document wins a tie.
+   * Results come best first, cut to `top_n`, with the document text, as vLLM answers.
+   */
+  private rerank(body: unknown, res: ServerResponse): void {
+    const request = body as {
+      model?: unknown;
+      query?: unknown;
+      documents?: unknown;
+      top_n?: unknown;
+    };
+    if (request?.model !== this.model) {
+      return sendError(
+        res,
+        404,
+        `The model \`${String(request?.model)}\` does not exist.`,
+        'model',
+      );
+    }
+    if (typeof request.query !== 'string')
+      return sendError(res, 400, 'query must be a string', 'query');
+    if (!Array.isArray(request.documents) || request.documents.some((d) => typeof d !== 'string')) {
+      return sendError(res, 400, 'documents must be a list of strings', 'documents');
+    }
+    const words = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]{4,}/gu) ?? [];
+    const asked = new Set(words(request.query));
+    const documents = request.documents as string[];
+    const results = documents
+      .map((text, index) => {
+        const own = words(text);
+        const shared = [...asked].filter((w) => own.includes(w)).length;
+        const score = asked.size ? shared / asked.size - own.length / 10_000 : 0;
+        return { index, document: { text }, relevance_score: score };
+      })
+      .sort((a, b) => b.relevance_score - a.relevance_score)
+      .slice(0, typeof request.top_n === 'number' ? request.top_n : documents.length);
+    send(res, 200, {
+      id: `rerank-${Date.now()}`,
+      model: this.model,
+      usage: { total_tokens: documents.join(' ').length },
+      results,
     });
   }
 

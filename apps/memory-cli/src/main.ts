@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { type BackupRef, BackupService, type RestoreMode } from '@memory-system/backup';
 import { ConfigurationError, DomainError } from '@memory-system/core';
+import { ReembedService } from '@memory-system/memory';
 import { CliModule } from './cli.module.js';
 import { terminalProgress } from './progress.js';
 
@@ -13,6 +14,8 @@ const USAGE = `memory-system admin commands
   npm run cli -- verify <name|file.tar>          check every checksum of a backup
   npm run cli -- restore <name|file.tar> --mode replace|merge
                                                  verify, then restore (replace empties first)
+  npm run cli -- reembed                         move every user's memories to the configured
+                                                 embedding model and dimension (online, resumable)
 
 They read the same environment (.env) as the service. With the embedded Chroma they attach to the
 running service's Chroma server, or start it when the service is stopped.`;
@@ -23,7 +26,7 @@ async function run(args: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  if (!['backup', 'list', 'verify', 'restore'].includes(command)) {
+  if (!['backup', 'list', 'verify', 'restore', 'reembed'].includes(command)) {
     console.error(`Unknown command ${JSON.stringify(command)}.\n\n${USAGE}`);
     return 2;
   }
@@ -67,6 +70,14 @@ async function run(args: string[]): Promise<number> {
         const records = manifest.collections.reduce((n, c) => n + c.records, 0);
         console.log(
           `OK: ${records} records in ${manifest.collections.length} collections, ${manifest.state.entries} state entries (written ${manifest.createdAt})`,
+        );
+        break;
+      }
+      case 'reembed': {
+        const result = await app.get(ReembedService).run(progress);
+        progress.end();
+        console.log(
+          `Re-embedded ${result.memories} memories of ${result.users} users into ${result.model}/${result.dimension}; dropped ${result.droppedCollections} old collections`,
         );
         break;
       }

@@ -12,6 +12,7 @@ import { LEXICAL_GENERATION, LexicalSearch } from '@memory-system/retrieval';
 import {
   type ArchivedRecord,
   type CollectionInfo,
+  scanIds,
   userHashOfCollection,
   VectorStore,
 } from '@memory-system/vector';
@@ -30,7 +31,6 @@ import {
   writeNdjson,
 } from './backup-archive.js';
 import { BackupLock, LOCKS } from './backup-lock.js';
-import { scanIds } from './id-scan.js';
 
 export type Progress = (event: { phase: string; done: number; total?: number }) => void;
 export type RestoreMode = 'replace' | 'merge';

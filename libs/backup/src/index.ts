@@ -6,4 +6,3 @@ export {
   type RestoreMode,
 } from './backup.service.js';
 export { type Manifest } from './backup-archive.js';
-export { type IdReader, scanIds } from './id-scan.js';

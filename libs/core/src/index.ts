@@ -19,3 +19,4 @@ export { type BreakerState, Metrics, type Outcome } from './metrics/metrics.js';
 export { AppCacheModule } from './cache/cache.module.js';
 export { QueryLimit } from './http/query-limit.decorator.js';
 export { tokenize } from './text/tokenize.js';
+export { isStopWord } from './text/stop-words.js';

@@ -1,5 +1,15 @@
 export { Embedder, type EmbeddingSpace } from './embedder.port.js';
 export { InferenceModule } from './inference.module.js';
-export { LOCAL_MODEL_ID, LocalEmbedder } from './local/local.embedder.js';
+export {
+  isLocalModel,
+  LOCAL_MODEL_ID,
+  LOCAL_MODEL_V1,
+  LOCAL_MODEL_V2,
+  LOCAL_MODELS,
+  LocalEmbedder,
+  type LocalModel,
+} from './local/local.embedder.js';
 export { ChatModel, type Completion } from './chat/chat-model.port.js';
 export type { ChatMessage } from './openai/openai-compatible.client.js';
+export { SpaceEmbedders } from './space-embedders.js';
+export { NoReranker, Reranker } from './rerank/reranker.port.js';

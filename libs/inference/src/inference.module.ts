@@ -10,6 +10,9 @@ import { LocalEmbedder } from './local/local.embedder.js';
 import { OpenAiCompatibleClient, type ServerSettings } from './openai/openai-compatible.client.js';
 import { OpenAiCompatibleEmbedder } from './openai/openai-compatible.embedder.js';
 import { BackendPolicy } from './resilience/backend-policy.js';
+import { SpaceEmbedders } from './space-embedders.js';
+import { OpenAiCompatibleReranker } from './rerank/openai-compatible.reranker.js';
+import { NoReranker, Reranker } from './rerank/reranker.port.js';
 
 function client(http: HttpService, config: AppConfig, metrics: Metrics, server: ServerSettings) {
   return new OpenAiCompatibleClient(
@@ -39,8 +42,9 @@ function client(http: HttpService, config: AppConfig, metrics: Metrics, server: 
         metrics: Metrics,
         cache: EmbeddingCache,
       ): Embedder => {
-        const { url, apiKey, timeoutMs, model, maxBatch, localDimensions } = config.embedding;
-        if (!url) return new LocalEmbedder(localDimensions);
+        const { url, apiKey, timeoutMs, model, maxBatch, localDimensions, localModel } =
+          config.embedding;
+        if (!url) return new LocalEmbedder(localDimensions, localModel);
         const remote = client(http, config, metrics, {
           name: 'vllm-embeddings',
           baseUrl: url,
@@ -65,7 +69,20 @@ function client(http: HttpService, config: AppConfig, metrics: Metrics, server: 
         );
       },
     },
+    {
+      provide: Reranker,
+      inject: [AppConfig, HttpService, Metrics],
+      useFactory: (config: AppConfig, http: HttpService, metrics: Metrics): Reranker => {
+        const { url, apiKey, timeoutMs, model } = config.rerank;
+        if (!url) return new NoReranker();
+        return new OpenAiCompatibleReranker(
+          client(http, config, metrics, { name: 'vllm-rerank', baseUrl: url, apiKey, timeoutMs }),
+          model,
+        );
+      },
+    },
+    SpaceEmbedders,
   ],
-  exports: [Embedder, ChatModel],
+  exports: [Embedder, ChatModel, Reranker, SpaceEmbedders],
 })
 export class InferenceModule {}

@@ -7,3 +7,9 @@ export { SessionRegistry } from './session-registry.port.js';
 export { IsFlatMetadata } from './dto/flat-metadata.validator.js';
 export { MemoryView, ScoredMemoryView } from './dto/memory.views.js';
 export { UuidOr404 } from './memory-id.pipe.js';
+export { ReembedCoreModule } from './reembed/reembed.module.js';
+export {
+  type ReembedReport,
+  ReembedService,
+  type ReembedStatus,
+} from './reembed/reembed.service.js';

@@ -19,7 +19,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { type Caller, CurrentCaller, InvalidRequest } from '@memory-system/core';
-import type { Memory, MemoryPage, ScoredMemory } from './domain/memory.js';
+import type { Memory, MemoryPage, SearchOutcome } from './domain/memory.js';
 import { BatchCreateMemoriesDto } from './dto/batch-create-memories.dto.js';
 import {
   CreateMemoryRequestDto,
@@ -106,13 +106,17 @@ export class MemoryController {
 
   @Post('search')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Find the memories closest in meaning to a query, best first' })
+  @ApiOperation({
+    summary:
+      'Find the memories that best answer a query, best first: hybrid (BM25 + vector) by default, ' +
+      'or vector or keyword only; reranked when a reranker is configured',
+  })
   @ApiOkResponse({ type: SearchResultsView })
   async search(
     @CurrentCaller() caller: Caller,
     @Body() body: SearchMemoriesDto,
-  ): Promise<{ results: ScoredMemory[] }> {
-    return { results: await this.memories.search(caller, body) };
+  ): Promise<SearchOutcome> {
+    return this.memories.searchWithReport(caller, body);
   }
 
   @Get()

@@ -1,7 +1,8 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Logger, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { UserDataErasure } from '@memory-system/core';
 import { InferenceModule } from '@memory-system/inference';
 import { RetrievalModule } from '@memory-system/retrieval';
+import { StateModule } from '@memory-system/state';
 import { VectorModule } from '@memory-system/vector';
 import { LegacyMemoryController } from './legacy/legacy-memory.controller.js';
 import { MemoryController } from './memory.controller.js';
@@ -9,20 +10,40 @@ import { InsightsService } from './insights/insights.service.js';
 import { MemoryService } from './memory.service.js';
 import { MemoryRetriever } from './search/memory-retriever.js';
 import { SearchCache } from './search/search-cache.js';
+import { UserSpaces } from './spaces/user-spaces.js';
+import { AdminReembedController } from './reembed/admin-reembed.controller.js';
+import { ReembedService } from './reembed/reembed.service.js';
 
 @Module({
-  imports: [VectorModule, InferenceModule, RetrievalModule],
-  controllers: [MemoryController, LegacyMemoryController],
-  providers: [MemoryService, MemoryRetriever, SearchCache, InsightsService],
+  imports: [VectorModule, InferenceModule, RetrievalModule, StateModule],
+  controllers: [MemoryController, LegacyMemoryController, AdminReembedController],
+  providers: [
+    MemoryService,
+    MemoryRetriever,
+    SearchCache,
+    InsightsService,
+    UserSpaces,
+    ReembedService,
+  ],
   exports: [MemoryService],
 })
-export class MemoryModule implements OnModuleInit {
+export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger(MemoryModule.name);
+
   constructor(
     private readonly erasure: UserDataErasure,
     private readonly memories: MemoryService,
+    private readonly spaces: UserSpaces,
   ) {}
 
   onModuleInit(): void {
     this.erasure.register(this.memories);
+  }
+
+  /** Users whose memories are in another embedding space keep being served from it. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.spaces.detectWaiting().catch((error: Error) => {
+      this.logger.warn(`Could not check for memories in other embedding spaces: ${error.message}`);
+    });
   }
 }

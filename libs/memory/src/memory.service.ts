@@ -10,9 +10,8 @@ import {
   KeyedMutex,
   MemoryNotFound,
 } from '@memory-system/core';
-import { Embedder } from '@memory-system/inference';
 import { LexicalSearch } from '@memory-system/retrieval';
-import { type VectorScope, VectorStore } from '@memory-system/vector';
+import { type Metadata, userHashOf, type VectorScope, VectorStore } from '@memory-system/vector';
 import { contentHash } from './domain/content-hash.js';
 import type {
   Memory,
@@ -22,11 +21,13 @@ import type {
   MemorySearch,
   NewMemory,
   ScoredMemory,
+  SearchOutcome,
 } from './domain/memory.js';
 import { toVectorFilter } from './domain/memory-filter.js';
 import { toMemory, toRecordMetadata } from './domain/memory-record.mapper.js';
 import { SessionRegistry } from './session-registry.port.js';
 import { SearchCache } from './search/search-cache.js';
+import { type UserSpace, UserSpaces } from './spaces/user-spaces.js';
 import { MemoryRetriever } from './search/memory-retriever.js';
 
 export interface CreateOutcome {
@@ -66,7 +67,7 @@ export class MemoryService implements UserDataEraser {
 
   constructor(
     private readonly store: VectorStore,
-    private readonly embedder: Embedder,
+    private readonly spaces: UserSpaces,
     private readonly sessions: SessionRegistry,
     private readonly searchCache: SearchCache,
     private readonly metrics: Metrics,
@@ -93,7 +94,8 @@ export class MemoryService implements UserDataEraser {
     // Every named session must be the caller's before anything is stored.
     const sessionIds = inputs.flatMap((input) => (input.sessionId ? [input.sessionId] : []));
     if (sessionIds.length) await this.sessions.assertOwned(caller, sessionIds);
-    const scope = await this.scopeFor(caller);
+    const space = await this.spaces.of(caller.userId);
+    const scope = this.scopeIn(caller, space.serving.space);
     const hashes = inputs.map((input) => contentHash(input.type, input.content));
     const versionSeen = this.writeVersions.get(caller.userId) ?? 0;
     const existing = await this.findByHashes(scope, hashes);
@@ -104,9 +106,13 @@ export class MemoryService implements UserDataEraser {
       firstIndexOf.set(hash, index);
       return [{ input, index, hash }];
     });
+    const contents = fresh.map((item) => item.input.content);
     const embeddings = fresh.length
-      ? await this.embedder.embed(fresh.map((item) => item.input.content))
+      ? await UserSpaces.embedderOf(space.serving).embed(contents)
       : [];
+    // While a re-embedding copies this user, new memories go to the new space as well.
+    const targetEmbeddings =
+      fresh.length && space.target ? await UserSpaces.embedderOf(space.target).embed(contents) : [];
 
     const createdByHash = await this.writes.run(caller.userId, async () => {
       // Someone may have stored the same content while we were embedding.
@@ -121,19 +127,37 @@ export class MemoryService implements UserDataEraser {
       const toAdd = fresh.flatMap((item, i) => {
         if (raced.has(item.hash)) return [];
         const memory = this.newMemory(item.input, item.hash, now, scope.model);
-        return [{ memory, embedding: embeddings[i]! }];
+        return [{ memory, embedding: embeddings[i]!, targetEmbedding: targetEmbeddings[i] }];
       });
       if (toAdd.length > 0) {
-        await this.lexical.write(caller.userId, { upsert: toAdd.map(({ memory }) => memory) }, () =>
-          this.store.add(
-            scope,
-            toAdd.map(({ memory, embedding }) => ({
-              id: memory.id,
-              document: memory.content,
-              embedding,
-              metadata: toRecordMetadata(memory, caller.userId),
-            })),
-          ),
+        await this.lexical.write(
+          caller.userId,
+          { upsert: toAdd.map(({ memory }) => memory) },
+          async () => {
+            await this.store.add(
+              scope,
+              toAdd.map(({ memory, embedding }) => ({
+                id: memory.id,
+                document: memory.content,
+                embedding,
+                metadata: toRecordMetadata(memory, caller.userId),
+              })),
+            );
+            if (!space.target) return;
+            const target = this.scopeIn(caller, space.target.space);
+            await this.store.upsert(
+              target,
+              toAdd.map(({ memory, targetEmbedding }) => ({
+                id: memory.id,
+                document: memory.content,
+                embedding: targetEmbedding!,
+                metadata: toRecordMetadata(
+                  { ...memory, embeddingModel: target.model },
+                  caller.userId,
+                ),
+              })),
+            );
+          },
         );
         this.bumpWriteVersion(caller.userId);
       }
@@ -154,12 +178,13 @@ export class MemoryService implements UserDataEraser {
   async eraseUserData(userId: string): Promise<void> {
     await this.store.deleteUserData(userId);
     await this.lexical.erase(userId);
+    await this.spaces.setMarker(userHashOf(userId), undefined);
     await this.searchCache.invalidate(userId);
   }
 
   get(caller: Caller, id: string): Promise<Memory> {
     return this.metrics.countOperation('get', async () => {
-      const scope = await this.scopeFor(caller);
+      const scope = await this.servingScope(caller);
       const [record] = await this.store.get(scope, [id]);
       if (!record) throw new MemoryNotFound(id);
       return toMemory(record);
@@ -172,7 +197,8 @@ export class MemoryService implements UserDataEraser {
   }
 
   private async applyPatch(caller: Caller, id: string, patch: MemoryPatch): Promise<Memory> {
-    const scope = await this.scopeFor(caller);
+    const space = await this.spaces.of(caller.userId);
+    const scope = this.scopeIn(caller, space.serving.space);
     return this.writes.run(caller.userId, async () => {
       const [record] = await this.store.get(scope, [id], { embeddings: true });
       if (!record?.embedding) throw new MemoryNotFound(id);
@@ -194,17 +220,20 @@ export class MemoryService implements UserDataEraser {
         updatedAt: new Date().toISOString(),
       };
       const embedding =
-        content === current.content ? record.embedding : (await this.embedder.embed([content]))[0]!;
-      await this.lexical.write(caller.userId, { upsert: [{ id, content }] }, () =>
-        this.store.upsert(scope, [
+        content === current.content
+          ? record.embedding
+          : (await UserSpaces.embedderOf(space.serving).embed([content]))[0]!;
+      await this.lexical.write(caller.userId, { upsert: [{ id, content }] }, async () => {
+        await this.store.upsert(scope, [
           {
             id,
             document: content,
             embedding,
             metadata: toRecordMetadata(updated, caller.userId, record.metadata),
           },
-        ]),
-      );
+        ]);
+        if (space.target) await this.copyToTarget(caller, space, updated, record.metadata);
+      });
       this.bumpWriteVersion(caller.userId);
       await this.searchCache.invalidate(caller.userId);
       return updated;
@@ -213,12 +242,14 @@ export class MemoryService implements UserDataEraser {
 
   remove(caller: Caller, id: string): Promise<void> {
     return this.metrics.countOperation('delete', async () => {
-      const scope = await this.scopeFor(caller);
+      const space = await this.spaces.of(caller.userId);
+      const scope = this.scopeIn(caller, space.serving.space);
       const [record] = await this.store.get(scope, [id]);
       if (!record) throw new MemoryNotFound(id);
-      await this.lexical.write(caller.userId, { delete: [id] }, () =>
-        this.store.delete(scope, [id]),
-      );
+      await this.lexical.write(caller.userId, { delete: [id] }, async () => {
+        await this.store.delete(scope, [id]);
+        if (space.target) await this.store.delete(this.scopeIn(caller, space.target.space), [id]);
+      });
       await this.searchCache.invalidate(caller.userId);
     });
   }
@@ -228,7 +259,7 @@ export class MemoryService implements UserDataEraser {
   }
 
   private async page(caller: Caller, query: ListQuery): Promise<MemoryPage> {
-    const scope = await this.scopeFor(caller);
+    const scope = await this.servingScope(caller);
     const offset = query.cursor ? decodeCursor(query.cursor, isOffsetCursor).o : 0;
     const filter = toVectorFilter({
       type: query.type,
@@ -242,14 +273,24 @@ export class MemoryService implements UserDataEraser {
     return { items, nextCursor: more ? encodeCursor({ o: offset + query.limit }) : null };
   }
 
-  search(caller: Caller, search: MemorySearch): Promise<ScoredMemory[]> {
+  async search(caller: Caller, search: MemorySearch): Promise<ScoredMemory[]> {
+    return (await this.searchWithReport(caller, search)).results;
+  }
+
+  /** The results and whether a reranker reordered them. */
+  searchWithReport(caller: Caller, search: MemorySearch): Promise<SearchOutcome> {
     return this.metrics.countOperation('search', async () => {
-      const scope = await this.scopeFor(caller);
+      const space = await this.spaces.of(caller.userId);
+      const scope = this.scopeIn(caller, space.serving.space);
       // The resolved mode is part of the cache key: a default changed by a restart never
       // serves results ranked the old way.
       const resolved = { ...search, mode: this.retriever.modeOf(search) };
-      return this.searchCache.getOrSearch(caller.userId, scope.model, resolved, () =>
-        this.retriever.search(scope, resolved),
+      return this.searchCache.getOrSearch(
+        caller.userId,
+        scope.model,
+        resolved,
+        () => this.retriever.search(scope, resolved, space.serving),
+        (outcome) => outcome.rerank.status !== 'failed',
       );
     });
   }
@@ -258,9 +299,35 @@ export class MemoryService implements UserDataEraser {
     this.writeVersions.set(userId, (this.writeVersions.get(userId) ?? 0) + 1);
   }
 
-  private async scopeFor(caller: Caller): Promise<VectorScope> {
-    const space = await this.embedder.space();
+  private async servingScope(caller: Caller): Promise<VectorScope> {
+    return this.scopeIn(caller, (await this.spaces.of(caller.userId)).serving.space);
+  }
+
+  private scopeIn(caller: Caller, space: { model: string; dimension: number }): VectorScope {
     return { userId: caller.userId, model: space.model, dimension: space.dimension };
+  }
+
+  /** A change made while a re-embedding copies the user: the copy gets it too. */
+  private async copyToTarget(
+    caller: Caller,
+    space: UserSpace,
+    memory: Memory,
+    previous: Metadata,
+  ): Promise<void> {
+    const target = this.scopeIn(caller, space.target!.space);
+    const [embedding] = await UserSpaces.embedderOf(space.target!).embed([memory.content]);
+    await this.store.upsert(target, [
+      {
+        id: memory.id,
+        document: memory.content,
+        embedding: embedding!,
+        metadata: toRecordMetadata(
+          { ...memory, embeddingModel: target.model },
+          caller.userId,
+          previous,
+        ),
+      },
+    ]);
   }
 
   private async findByHashes(scope: VectorScope, hashes: string[]): Promise<Map<string, Memory>> {

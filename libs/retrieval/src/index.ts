@@ -12,7 +12,7 @@ export {
   type TextChange,
 } from './lexical-search.js';
 export { RetrievalModule, lexicalIndexFile } from './retrieval.module.js';
-export { analyze, isStopWord, queryTerms } from './text/analyzer.js';
+export { analyze, queryTerms } from './text/analyzer.js';
 export {
   cosineSimilarity,
   type Evidence,

@@ -4,6 +4,7 @@ export { ChromaEndpoint } from './chroma/chroma-endpoint.js';
 export { ChromaVectorStore } from './chroma/chroma-vector.store.js';
 export {
   collectionNameFor,
+  collectionNameForHash,
   collectionPrefixFor,
   userHashOf,
   userHashOfCollection,
@@ -15,3 +16,4 @@ export {
   type EmbeddedChromaOptions,
 } from './embedded/embedded-chroma.server.js';
 export { ChromaRuntimeUnavailable } from './embedded/chroma-runtime.js';
+export { type IdReader, scanIds } from './id-scan.js';

@@ -99,4 +99,6 @@ export abstract class VectorStore {
     records: ArchivedRecord[],
   ): Promise<void>;
   abstract dropCollection(name: string): Promise<void>;
+  /** Removes records of a collection by id (re-embedding reconciles its copy with them). */
+  abstract deleteRecords(name: string, ids: string[]): Promise<void>;
 }

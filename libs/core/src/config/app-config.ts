@@ -37,6 +37,7 @@ export abstract class AppConfig {
     timeoutMs: number;
     maxBatch: number;
     localDimensions: number;
+    localModel: 'local-weighted-ngrams-v2' | 'local-hashed-ngrams-v1';
   };
   abstract readonly chat: {
     /** Undefined: no LLM, insights answer 503. */
@@ -46,6 +47,15 @@ export abstract class AppConfig {
     timeoutMs: number;
     maxInputChars: number;
     maxTokens: number;
+  };
+  /** Cross-encoder reranking of search results (vLLM's rerank API); off without a URL. */
+  abstract readonly rerank: {
+    url?: string;
+    apiKey?: string;
+    model?: string;
+    timeoutMs: number;
+    /** How many of the best results the reranker reorders. */
+    candidates: number;
   };
   /** Retries and circuit breaker for every call to the inference servers. */
   abstract readonly resilience: {

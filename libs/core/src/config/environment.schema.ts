@@ -139,7 +139,11 @@ export class EnvironmentSchema {
   @IsInt()
   @Min(16)
   @Max(4096)
-  LOCAL_EMBEDDING_DIMENSIONS = 384;
+  LOCAL_EMBEDDING_DIMENSIONS = 1024;
+
+  @IsIn(['local-weighted-ngrams-v2', 'local-hashed-ngrams-v1'])
+  LOCAL_EMBEDDING_MODEL: 'local-weighted-ngrams-v2' | 'local-hashed-ngrams-v1' =
+    'local-weighted-ngrams-v2';
 
   @IsOptional()
   @IsUrl(urlOptions)
@@ -149,6 +153,21 @@ export class EnvironmentSchema {
   @IsString()
   @MaxLength(512)
   VLLM_CHAT_MODEL?: string;
+
+  @IsOptional()
+  @IsUrl(urlOptions)
+  VLLM_RERANK_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  VLLM_RERANK_MODEL?: string;
+
+  @toInt()
+  @IsInt()
+  @Min(2)
+  @Max(200)
+  RERANK_CANDIDATES = 20;
 
   @toInt()
   @IsInt()

@@ -192,6 +192,13 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       maxInputChars: schema.INSIGHTS_MAX_INPUT_CHARS,
       maxTokens: schema.INSIGHTS_MAX_TOKENS,
     },
+    rerank: {
+      url: schema.VLLM_RERANK_URL?.replace(/\/+$/, ''),
+      apiKey: schema.VLLM_API_KEY,
+      model: schema.VLLM_RERANK_MODEL,
+      timeoutMs: schema.VLLM_TIMEOUT_MS,
+      candidates: schema.RERANK_CANDIDATES,
+    },
     resilience: {
       retries: schema.VLLM_RETRIES,
       retryBaseMs: schema.VLLM_RETRY_BASE_MS,
@@ -225,6 +232,7 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       timeoutMs: schema.VLLM_TIMEOUT_MS,
       maxBatch: schema.VLLM_MAX_BATCH,
       localDimensions: schema.LOCAL_EMBEDDING_DIMENSIONS,
+      localModel: schema.LOCAL_EMBEDDING_MODEL,
     },
   };
 }

@@ -1,12 +1,25 @@
 import { Injectable } from '@nestjs/common';
+import { stemmer } from 'stemmer';
+import { isStopWord, tokenize } from '@memory-system/core';
 import type { Embedder, EmbeddingSpace } from '../embedder.port.js';
-import { tokenize } from '@memory-system/core';
+import { wordWeight } from './word-weights.js';
 
-export const LOCAL_MODEL_ID = 'local-hashed-ngrams-v1';
+/** The first local model: kept exactly as it was, since vectors on disk depend on it. */
+export const LOCAL_MODEL_V1 = 'local-hashed-ngrams-v1';
+/** Rarity-weighted stems, stem bigrams and character n-grams; the default. */
+export const LOCAL_MODEL_V2 = 'local-weighted-ngrams-v2';
+export const LOCAL_MODELS = [LOCAL_MODEL_V1, LOCAL_MODEL_V2] as const;
+export type LocalModel = (typeof LOCAL_MODELS)[number];
+/** The default local model. */
+export const LOCAL_MODEL_ID: LocalModel = LOCAL_MODEL_V2;
+
+export function isLocalModel(model: string): model is LocalModel {
+  return (LOCAL_MODELS as readonly string[]).includes(model);
+}
 
 /** 32-bit FNV-1a: fast, stable across platforms and releases (vectors on disk depend on it). */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
+function fnv1a(text: string, basis = 0x811c9dc5): number {
+  let hash = basis;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
@@ -14,14 +27,22 @@ function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
-/** Feature kinds and their weights: whole words count most, character trigrams catch variants. */
-const WORD = 1.0;
-const BIGRAM = 0.7;
-const TRIGRAM = 0.35;
-const STOP_WORD = 0.1;
+/** Feature name → weight, before repetitions are counted. */
+type Features = Map<string, { weight: number; count: number }>;
 
-/** Words so common in English that sharing them says little about a topic. */
-const STOP_WORDS = new Set(
+function collector(): [Features, (feature: string, weight: number) => void] {
+  const features: Features = new Map();
+  return [
+    features,
+    (feature, weight) => {
+      const seen = features.get(feature);
+      if (seen) seen.count++;
+      else features.set(feature, { weight, count: 1 });
+    },
+  ];
+}
+
+const V1_STOP_WORDS = new Set(
   (
     'a an and are as at be been but by can do does for from has have he her his how i if in into ' +
     'is it its me my no not of on or our she so that the their them they this to was we were what ' +
@@ -29,21 +50,80 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
+/** v1: words 1.0, word bigrams 0.7, character trigrams 0.35, stop words 0.1. */
+function featuresV1(text: string): Features {
+  const [features, add] = collector();
+  const words = tokenize(text);
+  words.forEach((word, i) => {
+    const stop = V1_STOP_WORDS.has(word);
+    add(`w:${word}`, stop ? 0.1 : 1.0);
+    if (i > 0) add(`b:${words[i - 1]} ${word}`, 0.7);
+    if (stop) return;
+    const padded = `<${word}>`;
+    for (let j = 0; j + 3 <= padded.length; j++) add(`c:${padded.slice(j, j + 3)}`, 0.35);
+  });
+  return features;
+}
+
+/** "Caroline: ..." or "user: ...": a chat line's speaker label, up to three words. */
+const SPEAKER_LABEL = /^\s*([\p{L}][\p{L}\p{N}'-]*(?:\s+[\p{L}][\p{L}\p{N}'-]*){0,2}):\s/u;
+/** Rarer words weigh more, up to here: a typo or a rare name should not outweigh the rest. */
+const MAX_WORD_WEIGHT = 8;
+/** A speaker label weighs like a very common word: it says who, not what. */
+const SPEAKER_WEIGHT = 1;
+
 /**
- * The embedded default embedder: offline, deterministic, no model download. It hashes word
- * unigrams, word bigrams and character trigrams into a fixed number of signed buckets (the
- * "hashing trick"), damps repeated features, and L2-normalises the result, so cosine similarity
- * rises with shared words and word parts. It is lexical, not semantic: point VLLM_URL at a real
- * embedding model for meaning-level recall.
+ * v2: every word weighs by its rarity (see word-weights), so "what did" and "you" count little
+ * beside "adoption"; a chat line's speaker label counts like a common word, since in a
+ * conversation every line of that speaker carries it; stems make "researching" meet "research";
+ * bigrams of neighbouring content words keep some order; character 3- and 4-grams catch other
+ * forms and typos. Stop words count only in a text that has nothing else.
+ */
+function featuresV2(text: string): Features {
+  const [features, add] = collector();
+  const label = SPEAKER_LABEL.exec(text);
+  if (label) {
+    for (const word of tokenize(label[1]!)) add(`w:${stemmer(word)}`, SPEAKER_WEIGHT);
+  }
+  const words = tokenize(label ? text.slice(label[0].length) : text);
+  const content = words.filter((word) => !isStopWord(word));
+  const chosen = content.length > 0 ? content : words;
+  let previous: { stem: string; weight: number } | undefined;
+  for (const word of chosen) {
+    const weight = Math.min(wordWeight(word), MAX_WORD_WEIGHT);
+    const stem = stemmer(word);
+    add(`w:${stem}`, weight);
+    if (previous) add(`b:${previous.stem} ${stem}`, 0.5 * Math.min(previous.weight, weight));
+    const padded = `<${word}>`;
+    const grams: string[] = [];
+    for (const n of [3, 4]) {
+      for (let j = 0; j + n <= padded.length; j++) grams.push(padded.slice(j, j + n));
+    }
+    // The grams of one word share a fixed part of its weight, however long the word.
+    for (const gram of grams) add(`c:${gram}`, (0.6 * weight) / Math.sqrt(grams.length));
+    previous = { stem, weight };
+  }
+  return features;
+}
+
+/**
+ * The embedded default embedder: offline, deterministic, no model download. It hashes text
+ * features into a fixed number of signed buckets (the "hashing trick"), damps repeated features
+ * (1 + ln count), and L2-normalises the result, so cosine similarity rises with shared words and
+ * word parts. It is lexical, not semantic: point VLLM_URL at a real embedding model for
+ * meaning-level recall.
  */
 @Injectable()
 export class LocalEmbedder implements Embedder {
   readonly kind = 'local' as const;
 
-  constructor(private readonly dimension: number) {}
+  constructor(
+    private readonly dimension: number,
+    readonly model: LocalModel = LOCAL_MODEL_ID,
+  ) {}
 
   space(): Promise<EmbeddingSpace> {
-    return Promise.resolve({ model: LOCAL_MODEL_ID, dimension: this.dimension });
+    return Promise.resolve({ model: this.model, dimension: this.dimension });
   }
 
   embed(texts: string[]): Promise<number[][]> {
@@ -55,29 +135,15 @@ export class LocalEmbedder implements Embedder {
   }
 
   vectorFor(text: string): number[] {
-    const features = new Map<string, { weight: number; count: number }>();
-    const add = (feature: string, weight: number) => {
-      const seen = features.get(feature);
-      if (seen) seen.count++;
-      else features.set(feature, { weight, count: 1 });
-    };
-
-    const words = tokenize(text);
-    words.forEach((word, i) => {
-      const stop = STOP_WORDS.has(word);
-      add(`w:${word}`, stop ? STOP_WORD : WORD);
-      if (i > 0) add(`b:${words[i - 1]} ${word}`, BIGRAM);
-      if (stop) return;
-      const padded = `<${word}>`;
-      for (let j = 0; j + 3 <= padded.length; j++) add(`c:${padded.slice(j, j + 3)}`, TRIGRAM);
-    });
-
+    const v2 = this.model === LOCAL_MODEL_V2;
+    const features = v2 ? featuresV2(text) : featuresV1(text);
     const vector = new Array<number>(this.dimension).fill(0);
     for (const [feature, { weight, count }] of features) {
       const hash = fnv1a(feature);
-      const sign = hash & 0x80000000 ? -1 : 1;
-      // Sub-linear in repetitions: a word said five times is not five times as telling.
-      vector[hash % this.dimension]! += sign * weight * (1 + Math.log(count));
+      // v2 takes the sign from a second hash: features that share a bucket cancel as often as
+      // they add, instead of following the bucket's high bit.
+      const negative = v2 ? fnv1a(feature, 0x9747b28c) & 1 : hash & 0x80000000;
+      vector[hash % this.dimension]! += (negative ? -1 : 1) * weight * (1 + Math.log(count));
     }
     const norm = Math.hypot(...vector);
     if (norm === 0) {

@@ -16,6 +16,10 @@ export interface EmbeddingsResponse {
   model?: string;
 }
 
+export interface RerankResponse {
+  results?: Array<{ index: number; relevance_score: number }>;
+}
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
@@ -89,6 +93,15 @@ export class OpenAiCompatibleClient {
         temperature: options.temperature,
         stream: false,
       },
+    });
+  }
+
+  /** vLLM's rerank API: one relevance score per document (`top_n` all, so none is left out). */
+  rerank(model: string, query: string, documents: string[]): Promise<RerankResponse> {
+    return this.call('rerank', 'reranking', {
+      method: 'POST',
+      path: '/v1/rerank',
+      data: { model, query, documents, top_n: documents.length },
     });
   }
 

@@ -34,6 +34,20 @@ export interface Scoring {
   vector?: number;
   /** BM25 of the query's terms in the memory (0: none occurs), when the keyword side was asked. */
   keyword?: number;
+  /** The reranker's relevance score, when a reranker reordered the results. */
+  rerank?: number;
+}
+
+/** Whether a reranker reordered the results: off (none configured or not asked), applied, failed. */
+export interface RerankReport {
+  status: 'off' | 'applied' | 'failed';
+  /** Why it failed; the results are then in their first-stage order. */
+  detail?: string;
+}
+
+export interface SearchOutcome {
+  results: ScoredMemory[];
+  rerank: RerankReport;
 }
 
 export interface ScoredMemory extends Memory {
@@ -51,6 +65,8 @@ export interface MemorySearch {
   query: string;
   /** Undefined: the deployment's default (SEARCH_DEFAULT_MODE). */
   mode?: SearchMode;
+  /** False skips the reranker for this search (when one is configured). */
+  rerank?: boolean;
   limit: number;
   minScore?: number;
   filter?: MemoryFilter;

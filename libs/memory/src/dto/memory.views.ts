@@ -20,6 +20,19 @@ export class ScoringView {
   vector?: number;
   @ApiPropertyOptional({ description: 'BM25 of the query terms in this memory; 0: none occurs' })
   keyword?: number;
+  @ApiPropertyOptional({ description: "the reranker's relevance score, when it reordered results" })
+  rerank?: number;
+}
+
+export class RerankReportView {
+  @ApiProperty({
+    enum: ['off', 'applied', 'failed'],
+    description:
+      'off: no reranker configured or rerank=false; applied: results are in the reranker order; ' +
+      'failed: the reranker did not answer and results are in their first-stage order',
+  })
+  status!: string;
+  @ApiPropertyOptional({ description: 'why the reranker failed' }) detail?: string;
 }
 
 export class ScoredMemoryView extends MemoryView {
@@ -40,6 +53,7 @@ export class ScoredMemoryView extends MemoryView {
 
 export class SearchResultsView {
   @ApiProperty({ type: [ScoredMemoryView] }) results!: ScoredMemoryView[];
+  @ApiProperty({ type: RerankReportView }) rerank!: RerankReportView;
 }
 
 export class MemoryPageView {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsDate,
   IsIn,
   IsInt,
@@ -59,6 +60,14 @@ export class SearchMemoriesDto {
   @IsOptional()
   @IsIn(SEARCH_MODES, { message: `mode must be one of ${SEARCH_MODES.join(', ')}` })
   mode?: SearchMode;
+
+  @ApiPropertyOptional({
+    default: true,
+    description: 'false skips the reranker for this search (only matters when one is configured)',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'rerank must be true or false' })
+  rerank?: boolean;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MemoryLimits.searchLimitMax, default: 10 })
   @IsOptional()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@memory-system/core';
-import { Embedder } from '@memory-system/inference';
+import { type Embedder, LOCAL_MODEL_V1, LOCAL_MODEL_V2, Reranker } from '@memory-system/inference';
 import {
   cosineSimilarity,
   type Evidence,
@@ -15,24 +15,30 @@ import {
   type VectorScope,
   VectorStore,
 } from '@memory-system/vector';
-import type { MemorySearch, ScoredMemory, SearchMode } from '../domain/memory.js';
+import type { MemorySearch, ScoredMemory, SearchMode, SearchOutcome } from '../domain/memory.js';
 import { toVectorFilter } from '../domain/memory-filter.js';
 import { toMemory } from '../domain/memory-record.mapper.js';
+import { type SpaceHandle, UserSpaces } from '../spaces/user-spaces.js';
 
 /**
- * Hybrid weights measured on the recall benchmark (`npm run bench:recall`): the share of vector
- * similarity that ranked best for each kind of embedder. The local embedder is lexical itself, so
- * BM25 carries most of the weight; a real embedding model earns an even share.
+ * Share of vector similarity in hybrid scores, measured per embedder on the recall benchmark
+ * (`npm run bench:recall`, BENCH_RECALL_WEIGHTS): recall@10 rose up to about these weights and
+ * then flattened, so each is the low end of its plateau (BM25 is the stronger signal on real
+ * conversations). A remote model is not measurable here: an even share, the common default.
  */
-export const MEASURED_VECTOR_WEIGHT = { local: 0.3, remote: 0.5 } as const;
+const LOCAL_VECTOR_WEIGHTS: Record<string, number> = {
+  [LOCAL_MODEL_V1]: 0.4,
+  [LOCAL_MODEL_V2]: 0.5,
+};
+const REMOTE_VECTOR_WEIGHT = 0.5;
 
 /** Ranks one user's memories for a query in the mode asked: vector, keyword (BM25) or hybrid. */
 @Injectable()
 export class MemoryRetriever {
   constructor(
     private readonly store: VectorStore,
-    private readonly embedder: Embedder,
     private readonly lexical: LexicalSearch,
+    private readonly reranker: Reranker,
     private readonly config: AppConfig,
   ) {}
 
@@ -40,26 +46,60 @@ export class MemoryRetriever {
     return search.mode ?? this.config.search.defaultMode;
   }
 
-  async search(scope: VectorScope, search: MemorySearch): Promise<ScoredMemory[]> {
+  /** Ranks in `scope`, embedding the query with the embedder of the space it serves from. */
+  async search(
+    scope: VectorScope,
+    search: MemorySearch,
+    serving: SpaceHandle,
+  ): Promise<SearchOutcome> {
     const mode = this.modeOf(search);
     const filter = toVectorFilter(search.filter);
     const ranked =
-      mode === 'vector'
-        ? await this.byVector(scope, search, filter)
-        : mode === 'keyword'
-          ? await this.byKeyword(scope, search, filter)
-          : await this.hybrid(scope, search, filter);
-    return ranked
-      .filter((result) => search.minScore === undefined || result.score >= search.minScore)
-      .slice(0, search.limit);
+      mode === 'keyword'
+        ? await this.byKeyword(scope, search, filter)
+        : mode === 'vector'
+          ? await this.byVector(scope, search, filter, UserSpaces.embedderOf(serving))
+          : await this.hybrid(scope, search, filter, UserSpaces.embedderOf(serving));
+    const kept = ranked.filter(
+      (result) => search.minScore === undefined || result.score >= search.minScore,
+    );
+    if (!this.reranker.available || search.rerank === false) {
+      return { results: kept.slice(0, search.limit), rerank: { status: 'off' } };
+    }
+    return this.rerank(search, kept);
+  }
+
+  /**
+   * The reranker reorders the best candidates; if it fails (after the client's retries, or with
+   * its breaker open), the first-stage order stands and the answer says so.
+   */
+  private async rerank(search: MemorySearch, ranked: ScoredMemory[]): Promise<SearchOutcome> {
+    const candidates = ranked.slice(0, Math.max(search.limit, this.config.rerank.candidates));
+    try {
+      const scores = await this.reranker.rerank(
+        search.query,
+        candidates.map((memory) => memory.content),
+      );
+      const results = candidates
+        .map((memory, i) => ({ ...memory, scoring: { ...memory.scoring, rerank: scores[i]! } }))
+        .sort((a, b) => b.scoring.rerank - a.scoring.rerank)
+        .slice(0, search.limit);
+      return { results, rerank: { status: 'applied' } };
+    } catch (error) {
+      return {
+        results: candidates.slice(0, search.limit),
+        rerank: { status: 'failed', detail: (error as Error).message },
+      };
+    }
   }
 
   private async byVector(
     scope: VectorScope,
     search: MemorySearch,
     filter: VectorFilter | undefined,
+    embedder: Embedder,
   ): Promise<ScoredMemory[]> {
-    const [embedding] = await this.embedder.embed([search.query]);
+    const [embedding] = await embedder.embed([search.query]);
     const matches = await this.store.query(scope, embedding!, { limit: search.limit, filter });
     return matches
       .map((match) => ({
@@ -99,10 +139,11 @@ export class MemoryRetriever {
     scope: VectorScope,
     search: MemorySearch,
     filter: VectorFilter | undefined,
+    embedder: Embedder,
   ): Promise<ScoredMemory[]> {
     const pool = this.pool(search, filter);
     const [[embedding], hits] = await Promise.all([
-      this.embedder.embed([search.query]),
+      embedder.embed([search.query]),
       this.lexical.search(scope, search.query, pool),
     ]);
     const [matches, keywordRecords] = await Promise.all([
@@ -133,7 +174,7 @@ export class MemoryRetriever {
       keywordScores.set(id, score);
     }
     for (const item of evidence.values()) item.keyword = keywordScores.get(item.id) ?? 0;
-    return fuse([...evidence.values()], this.vectorWeight()).map((fused) =>
+    return fuse([...evidence.values()], this.vectorWeight(scope)).map((fused) =>
       this.result(records.get(fused.id)!, fused, 'hybrid'),
     );
   }
@@ -158,7 +199,9 @@ export class MemoryRetriever {
     return filter ? base * 4 : base;
   }
 
-  private vectorWeight(): number {
-    return this.config.search.vectorWeight ?? MEASURED_VECTOR_WEIGHT[this.embedder.kind];
+  private vectorWeight(scope: VectorScope): number {
+    return (
+      this.config.search.vectorWeight ?? LOCAL_VECTOR_WEIGHTS[scope.model] ?? REMOTE_VECTOR_WEIGHT
+    );
   }
 }

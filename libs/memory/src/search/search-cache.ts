@@ -3,7 +3,7 @@ import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import { AppConfig, Metrics } from '@memory-system/core';
-import type { MemorySearch, ScoredMemory } from '../domain/memory.js';
+import type { MemorySearch } from '../domain/memory.js';
 
 /**
  * Search results per user. Each user has a generation, a random token in the cache; results are
@@ -26,24 +26,24 @@ export class SearchCache {
   }
 
   /** The cached results, or a miss, computed by `search` and cached under the current generation. */
-  async getOrSearch(
+  async getOrSearch<T>(
     userId: string,
     model: string,
     request: MemorySearch,
-    search: () => Promise<ScoredMemory[]>,
-  ): Promise<ScoredMemory[]> {
+    search: () => Promise<T>,
+    /** A degraded answer (say, the reranker failed) is served once, never cached. */
+    cacheable: (result: T) => boolean = () => true,
+  ): Promise<T> {
     if (!this.enabled) return search();
     const key = await this.keyFor(userId, model, request).catch(() => undefined);
-    const cached = key
-      ? await this.cache.get<ScoredMemory[]>(key).catch(() => undefined)
-      : undefined;
+    const cached = key ? await this.cache.get<T>(key).catch(() => undefined) : undefined;
     if (cached) {
       this.metrics.cacheRequests.inc({ cache: 'search', result: 'hit' });
       return cached;
     }
     this.metrics.cacheRequests.inc({ cache: 'search', result: 'miss' });
     const results = await search();
-    if (key) {
+    if (key && cacheable(results)) {
       await this.cache
         .set(key, results, this.config.cache.searchTtlMs)
         .catch((error: Error) => this.logger.warn(`Search cache write failed: ${error.message}`));

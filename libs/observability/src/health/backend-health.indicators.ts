@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { ChatModel, Embedder } from '@memory-system/inference';
+import { ChatModel, Embedder, Reranker } from '@memory-system/inference';
 import { StateStore } from '@memory-system/state';
 import { VectorStore } from '@memory-system/vector';
 
@@ -43,7 +43,18 @@ export class BackendHealthIndicators {
     private readonly embedderPort: Embedder,
     private readonly chatModel: ChatModel,
     private readonly state: StateStore,
+    private readonly reranker: Reranker,
   ) {}
+
+  /** Only a configured reranker is probed; without one, searches are not reranked, not down. */
+  async rerank(key = 'reranker') {
+    const indicator = this.indicators.check(key);
+    if (!this.reranker.available) return indicator.up({ configured: false });
+    const { ok, ...details } = await probe(() => this.reranker.ping());
+    return ok
+      ? indicator.up({ configured: true, ...details })
+      : indicator.down({ configured: true, ...details });
+  }
 
   async stateStore(key = 'state') {
     const indicator = this.indicators.check(key);

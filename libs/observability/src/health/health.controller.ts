@@ -36,7 +36,7 @@ export class HealthController {
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({
     summary:
-      'Every backend: ChromaDB, the state store, and the embedding and chat servers when remote',
+      'Every backend: ChromaDB, the state store, and the embedding, chat and rerank servers when remote',
   })
   @ApiOkResponse({ description: 'Every backend answers' })
   @ApiServiceUnavailableResponse({ description: 'A backend does not answer; the body says which' })
@@ -46,6 +46,7 @@ export class HealthController {
       () => this.backends.stateStore(),
       () => this.backends.embedder(),
       () => this.backends.chat(),
+      () => this.backends.rerank(),
     ]);
   }
 

@@ -187,6 +187,14 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
     await this.guardAdmin('deleting a collection', () => this.client.deleteCollection({ name }));
   }
 
+  async deleteRecords(name: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const collection = await this.guard('opening a collection', () =>
+      this.client.getCollection({ name }),
+    );
+    await this.guardAdmin('deleting records', () => collection.delete({ ids }));
+  }
+
   async heartbeat(): Promise<void> {
     try {
       await withTimeout(this.client.heartbeat(), this.config.chroma.timeoutMs, 'heartbeat');

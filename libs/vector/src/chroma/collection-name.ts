@@ -16,8 +16,16 @@ function slug(model: string): string {
  * slugs collide apart. Always 3-512 characters of [a-z0-9._-], starting and ending alphanumeric.
  */
 export function collectionNameFor(scope: VectorScope): string {
-  const model = createHash('sha256').update(scope.model).digest('hex').slice(0, 6);
-  return `${collectionPrefixFor(scope.userId)}${slug(scope.model)}-${model}-${scope.dimension}`;
+  return collectionNameForHash(userHashOf(scope.userId), scope);
+}
+
+/** The same name from the user's hash (whole-store work, which never sees user ids). */
+export function collectionNameForHash(
+  userHash: string,
+  space: { model: string; dimension: number },
+): string {
+  const model = createHash('sha256').update(space.model).digest('hex').slice(0, 6);
+  return `${COLLECTION_PREFIX}${userHash}-${slug(space.model)}-${model}-${space.dimension}`;
 }
 
 /** Every memory collection starts with this; other collections in the database are not ours. */

@@ -7,14 +7,15 @@ export type IdReader = (offset: number, limit: number) => Promise<string[]>;
  * record one place towards the start, so a plain `offset += block` would skip one that is still
  * there. Each read therefore starts `overlap` places early and resumes after the last id it has
  * already seen; where more than that was deleted between two reads, it looks further back.
- * Memory holds one block of ids, whatever the size of the collection.
+ * Memory holds one block of ids, whatever the size of the collection. `from` starts later (a
+ * resumed job): ids moved before it by deletes since are not seen.
  */
 export async function* scanIds(
   read: IdReader,
-  { block, overlap }: { block: number; overlap: number },
+  { block, overlap, from = 0 }: { block: number; overlap: number; from?: number },
 ): AsyncIterable<string[]> {
   let seen = new Set<string>(); // the ids of the last read
-  let next = 0; // where the first unread id was at the last read
+  let next = from; // where the first unread id was at the last read
   for (;;) {
     let back = seen.size > 0 ? overlap : 0;
     for (;;) {

@@ -1,0 +1,300 @@
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable, Logger } from '@nestjs/common';
+import { Conflict } from '@memory-system/core';
+import { type EmbeddingSpace, SpaceEmbedders } from '@memory-system/inference';
+import { StateStore } from '@memory-system/state';
+import {
+  type ArchivedRecord,
+  type CollectionInfo,
+  collectionNameForHash,
+  scanIds,
+  userHashOfCollection,
+  VectorStore,
+} from '@memory-system/vector';
+import { MARKER_CACHE_MS, UserSpaces } from '../spaces/user-spaces.js';
+
+export type ReembedProgress = (event: { phase: string; done: number; total?: number }) => void;
+
+export interface ReembedReport {
+  model: string;
+  dimension: number;
+  users: number;
+  memories: number;
+  droppedCollections: number;
+}
+
+/** Where a re-embedding stands, for GET /api/v1/admin/reembed and a resumed run. */
+export interface ReembedStatus {
+  state: 'idle' | 'running' | 'done' | 'failed';
+  target?: EmbeddingSpace;
+  users?: { done: number; total: number };
+  memories?: { done: number; total: number };
+  startedAt?: string;
+  finishedAt?: string;
+  error?: string;
+}
+
+const LOCKS = 'locks';
+const LOCK_ID = 'reembed';
+const LOCK_TTL_MS = 60 * 60 * 1000;
+const STATUS = 'reembed-status';
+/** Per user: how far the copy got, so a rerun after a crash resumes near there. */
+const CURSORS = 'reembed-cursor';
+const PAGE = 200;
+/** A reconciliation pass that still finds differences is repeated, at most this often. */
+const MAX_PASSES = 5;
+
+const same = (a: EmbeddingSpace, b: EmbeddingSpace) =>
+  a.model === b.model && a.dimension === b.dimension;
+
+/**
+ * Moves every user's memories into the configured embedding space, online. Per user: mark them
+ * as migrating (from then on every write goes to both spaces), copy every record re-embedded in
+ * pages, compare both copies until they agree (a write racing a page is caught here), switch the
+ * user to the new space, wait until every replica has seen the switch, drop the old collection.
+ * Searches answer from the old space until the switch. A crash leaves the markers in place
+ * (writes keep going to both); running it again resumes.
+ */
+@Injectable()
+export class ReembedService {
+  private readonly logger = new Logger(ReembedService.name);
+
+  constructor(
+    private readonly vectors: VectorStore,
+    private readonly state: StateStore,
+    private readonly embedders: SpaceEmbedders,
+    private readonly spaces: UserSpaces,
+  ) {}
+
+  status(): Promise<ReembedStatus> {
+    return this.state.get<ReembedStatus>(STATUS, 'current').then((s) => s ?? { state: 'idle' });
+  }
+
+  /** Takes the lock (409 when a re-embedding already runs anywhere), then runs to the end. */
+  async run(progress: ReembedProgress = () => undefined): Promise<ReembedReport> {
+    await this.lock();
+    try {
+      return await this.runLocked(progress);
+    } finally {
+      await this.state.delete(LOCKS, LOCK_ID);
+    }
+  }
+
+  /** Takes the lock, then runs in the background; the status says how it goes. */
+  async start(): Promise<ReembedStatus> {
+    await this.lock();
+    void this.runLocked(() => undefined)
+      .catch(() => undefined)
+      .finally(() => this.state.delete(LOCKS, LOCK_ID));
+    return { state: 'running', target: await this.embedders.current.space() };
+  }
+
+  private async lock(): Promise<void> {
+    const holder = { host: hostname(), pid: process.pid, since: new Date().toISOString() };
+    if (!(await this.state.insert(LOCKS, LOCK_ID, holder, { ttlMs: LOCK_TTL_MS }))) {
+      const current = await this.state.get<typeof holder>(LOCKS, LOCK_ID);
+      throw new Conflict(
+        `A re-embedding is already running (on ${current?.host ?? 'another replica'} since ${current?.since ?? 'recently'}).`,
+      );
+    }
+  }
+
+  private async runLocked(progress: ReembedProgress): Promise<ReembedReport> {
+    const target = await this.embedders.current.space();
+    const startedAt = new Date().toISOString();
+    const plan = this.plan(await this.vectors.listCollections(), target);
+    const total = plan.reduce((n, user) => n + user.sources.reduce((m, s) => m + s.count, 0), 0);
+    let done = 0;
+    let users = 0;
+    const status = (state: ReembedStatus['state'], extra: Partial<ReembedStatus> = {}) =>
+      this.state.put<ReembedStatus>(STATUS, 'current', {
+        state,
+        target,
+        users: { done: users, total: plan.length },
+        memories: { done, total },
+        startedAt,
+        ...extra,
+      });
+    this.logger.log(
+      `Re-embedding ${total} memories of ${plan.length} users into ${target.model}/${target.dimension}`,
+    );
+    await status('running');
+    try {
+      for (const user of plan) {
+        for (const source of user.sources) {
+          await this.migrate(user.hash, source, target, user.targetCount, (n) => {
+            done += n;
+            progress({ phase: 'reembed', done, total });
+          });
+        }
+        users++;
+        await status('running');
+      }
+      await status('done', { finishedAt: new Date().toISOString() });
+    } catch (error) {
+      await status('failed', { error: (error as Error).message }).catch(() => undefined);
+      this.logger.error(
+        `Re-embedding stopped: ${(error as Error).message}; run it again to resume`,
+      );
+      throw error;
+    }
+    this.logger.log(`Re-embedded ${done} memories of ${plan.length} users`);
+    const dropped = plan.reduce((n, user) => n + user.sources.length, 0);
+    return { ...target, users: plan.length, memories: done, droppedCollections: dropped };
+  }
+
+  /** Every user with a collection in another space, with their sources, largest first. */
+  private plan(collections: CollectionInfo[], target: EmbeddingSpace) {
+    const users = new Map<
+      string,
+      { hash: string; sources: CollectionInfo[]; targetCount: number }
+    >();
+    for (const c of collections) {
+      const hash = userHashOfCollection(c.name);
+      if (!hash) continue;
+      const user = users.get(hash) ?? { hash, sources: [], targetCount: 0 };
+      if (same(c, target)) user.targetCount = c.count;
+      else user.sources.push(c);
+      users.set(hash, user);
+    }
+    const size = (user: { sources: CollectionInfo[] }) =>
+      user.sources.reduce((n, s) => n + s.count, 0);
+    return [...users.values()]
+      .filter((user) => user.sources.length > 0)
+      .map((user) => ({ ...user, sources: user.sources.sort((a, b) => b.count - a.count) }))
+      .sort((a, b) => size(b) - size(a));
+  }
+
+  private async migrate(
+    hash: string,
+    source: CollectionInfo,
+    target: EmbeddingSpace,
+    targetCountBefore: number,
+    advance: (n: number) => void,
+  ): Promise<void> {
+    const marker = await this.state.get<{ serving: EmbeddingSpace; target?: EmbeddingSpace }>(
+      'embedding-space',
+      hash,
+    );
+    const serving = marker?.serving ?? { model: source.model, dimension: source.dimension };
+    const servedFromSource = same(serving, source);
+    const targetName = collectionNameForHash(hash, target);
+    if (source.count > 0 && servedFromSource) {
+      // From here every write of this user goes to both spaces; wait until all replicas know.
+      await this.spaces.setMarker(hash, { serving, target });
+      await sleep(2 * MARKER_CACHE_MS);
+      await this.copy(source, target, targetName, advance);
+      // A target that held records before is not ours to prune.
+      await this.reconcile(source.name, target, targetName, targetCountBefore === 0);
+      await this.spaces.setMarker(hash, { serving: target });
+      // Replicas that still read the old marker write to both spaces; let them catch up.
+      await sleep(2 * MARKER_CACHE_MS);
+    } else {
+      advance(source.count);
+    }
+    await this.vectors.dropCollection(source.name);
+    await this.state.delete(CURSORS, source.name);
+    const now = await this.state.get<{ serving: EmbeddingSpace }>('embedding-space', hash);
+    if (now && same(now.serving, target)) await this.spaces.setMarker(hash, undefined);
+  }
+
+  private async copy(
+    source: CollectionInfo,
+    target: EmbeddingSpace,
+    targetName: string,
+    advance: (n: number) => void,
+  ): Promise<void> {
+    // A rerun starts near where the last one stopped; reconciliation catches anything skipped.
+    const resumeAt = (await this.state.get<number>(CURSORS, source.name)) ?? 0;
+    if (resumeAt > 0) advance(Math.min(resumeAt, source.count));
+    let position = resumeAt;
+    const pages = scanIds((offset, limit) => this.vectors.readIds(source.name, { offset, limit }), {
+      block: PAGE,
+      overlap: PAGE,
+      from: resumeAt,
+    });
+    for await (const ids of pages) {
+      const records = await this.vectors.readRecords(source.name, ids);
+      await this.write(target, targetName, records);
+      position += ids.length;
+      await this.state.put(CURSORS, source.name, position);
+      advance(ids.length);
+    }
+  }
+
+  /**
+   * Compares both copies record by record (document and last change) and fixes the target, until a
+   * pass finds nothing to fix: a write that raced a copied page reached both spaces, so once the
+   * copy agrees with the source it stays in step.
+   */
+  private async reconcile(
+    sourceName: string,
+    target: EmbeddingSpace,
+    targetName: string,
+    prune: boolean,
+  ): Promise<void> {
+    for (let pass = 1; pass <= MAX_PASSES; pass++) {
+      let fixed = 0;
+      const pages = scanIds(
+        (offset, limit) => this.vectors.readIds(sourceName, { offset, limit }),
+        {
+          block: PAGE,
+          overlap: PAGE,
+        },
+      );
+      for await (const ids of pages) {
+        const records = await this.vectors.readRecords(sourceName, ids);
+        const copies = new Map(
+          (await this.vectors.readRecords(targetName, ids)).map((r) => [r.id, r]),
+        );
+        const stale = records.filter((record) => {
+          const copy = copies.get(record.id);
+          return (
+            !copy ||
+            copy.document !== record.document ||
+            copy.metadata.updatedAt !== record.metadata.updatedAt
+          );
+        });
+        await this.write(target, targetName, stale);
+        fixed += stale.length;
+      }
+      if (prune) {
+        const extra = scanIds(
+          (offset, limit) => this.vectors.readIds(targetName, { offset, limit }),
+          {
+            block: PAGE,
+            overlap: PAGE,
+          },
+        );
+        for await (const ids of extra) {
+          const present = new Set(
+            (await this.vectors.readRecords(sourceName, ids)).map((r) => r.id),
+          );
+          const gone = ids.filter((id) => !present.has(id));
+          await this.vectors.deleteRecords(targetName, gone);
+          fixed += gone.length;
+        }
+      }
+      if (fixed === 0) return;
+      this.logger.log(`Re-embedding pass ${pass} fixed ${fixed} records that changed meanwhile`);
+    }
+  }
+
+  private async write(
+    target: EmbeddingSpace,
+    targetName: string,
+    records: ArchivedRecord[],
+  ): Promise<void> {
+    if (records.length === 0) return;
+    const embeddings = await this.embedders.current.embed(records.map((r) => r.document));
+    await this.vectors.writeCollection(
+      { name: targetName, ...target },
+      records.map((record, i) => ({
+        ...record,
+        embedding: embeddings[i]!,
+        metadata: { ...record.metadata, embeddingModel: target.model },
+      })),
+    );
+  }
+}
