@@ -43,17 +43,29 @@ describe('the service process (npm start)', () => {
       expect(((await search.json()) as { results: Array<{ id: string }> }).results[0]!.id).toBe(id);
 
       const docs = await fetch(`${server.url}/docs/openapi.json`);
-      const paths = Object.keys(((await docs.json()) as { paths: object }).paths);
-      expect(paths).toEqual(
+      const openapi = (await docs.json()) as {
+        paths: object;
+        components: {
+          schemas: Record<string, { properties: Record<string, { enum?: string[] }> }>;
+        };
+      };
+      expect(Object.keys(openapi.paths)).toEqual(
         expect.arrayContaining([
           '/api/v1/memories',
           '/api/v1/memories/search',
           '/api/v1/memories/batch',
           '/api/v1/memories/{id}',
+          '/api/v1/admin/reembed',
           '/api/memories',
           '/health',
         ]),
       );
+      const searchBody = openapi.components.schemas.SearchMemoriesDto!.properties;
+      expect(searchBody.mode!.enum).toEqual(['hybrid', 'vector', 'keyword']);
+      expect(Object.keys(openapi.components.schemas.SearchResultsView!.properties)).toEqual([
+        'results',
+        'rerank',
+      ]);
 
       const [chromaPid] = server.childPids();
       expect(chromaPid).toBeDefined();
