@@ -67,7 +67,7 @@ async function main() {
   const chroma = await startFreshChroma();
   const { hostname, port } = new URL(chroma.url);
   const client = new ChromaClient({ host: hostname, port: Number(port), ssl: false });
-  const embedder = new LocalEmbedder(1024); // the default local model and dimension
+  const embedder = new LocalEmbedder(384); // the default local model and dimension
   const documents = texts(RECORDS, 7, 12);
   const queries = texts(200, 99, 4);
   const queryVectors = await embedder.embed(queries);

@@ -149,7 +149,7 @@ describe('backups', () => {
     ]);
     expect(backup.manifest.collections[0]).toMatchObject({
       model: 'local-weighted-ngrams-v2',
-      dimension: 1024,
+      dimension: 384,
     });
 
     // Change everything, then put it back.

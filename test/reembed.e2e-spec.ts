@@ -89,7 +89,7 @@ describe('re-embedding after the embedding model changed', () => {
     const started = await t.admin.post('/api/v1/admin/reembed').expect(202);
     expect(started.body).toMatchObject({
       state: 'running',
-      target: { model: 'local-weighted-ngrams-v2', dimension: 1024 },
+      target: { model: 'local-weighted-ngrams-v2', dimension: 384 },
     });
     await t.admin.post('/api/v1/admin/reembed').expect(409);
 
@@ -141,7 +141,7 @@ describe('re-embedding after the embedding model changed', () => {
     expect(result.stderr).not.toMatch(/Error/);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(
-      /Re-embedded 0 memories of 0 users into local-weighted-ngrams-v2\/1024/,
+      /Re-embedded 0 memories of 0 users into local-weighted-ngrams-v2\/384/,
     );
   });
 
@@ -184,7 +184,7 @@ describe('re-embedding that stopped midway (its markers left behind)', () => {
     const state = new SqliteStateStore(join(dataDir, 'state.db'));
     await state.put('embedding-space', aliceHash, {
       serving: { model: 'local-hashed-ngrams-v1', dimension: 384 },
-      target: { model: 'local-weighted-ngrams-v2', dimension: 1024 },
+      target: { model: 'local-weighted-ngrams-v2', dimension: 384 },
     });
     state.close();
 

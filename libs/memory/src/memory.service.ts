@@ -130,19 +130,17 @@ export class MemoryService implements UserDataEraser {
         return [{ memory, embedding: embeddings[i]!, targetEmbedding: targetEmbeddings[i] }];
       });
       if (toAdd.length > 0) {
+        const records = toAdd.map(({ memory, embedding }) => ({
+          id: memory.id,
+          document: memory.content,
+          embedding,
+          metadata: toRecordMetadata(memory, caller.userId),
+        }));
         await this.lexical.write(
-          caller.userId,
-          { upsert: toAdd.map(({ memory }) => memory) },
+          scope,
+          { upsert: records.map((r) => ({ ...r, content: r.document })) },
           async () => {
-            await this.store.add(
-              scope,
-              toAdd.map(({ memory, embedding }) => ({
-                id: memory.id,
-                document: memory.content,
-                embedding,
-                metadata: toRecordMetadata(memory, caller.userId),
-              })),
-            );
+            await this.store.add(scope, records);
             if (!space.target) return;
             const target = this.scopeIn(caller, space.target.space);
             await this.store.upsert(
@@ -223,15 +221,12 @@ export class MemoryService implements UserDataEraser {
         content === current.content
           ? record.embedding
           : (await UserSpaces.embedderOf(space.serving).embed([content]))[0]!;
-      await this.lexical.write(caller.userId, { upsert: [{ id, content }] }, async () => {
-        await this.store.upsert(scope, [
-          {
-            id,
-            document: content,
-            embedding,
-            metadata: toRecordMetadata(updated, caller.userId, record.metadata),
-          },
-        ]);
+      const metadata = toRecordMetadata(updated, caller.userId, record.metadata);
+      // Chroma merges metadata on upsert; the index keeps what Chroma will then hold.
+      const merged = { ...record.metadata, ...metadata };
+      const change = { upsert: [{ id, content, metadata: merged, embedding }] };
+      await this.lexical.write(scope, change, async () => {
+        await this.store.upsert(scope, [{ id, document: content, embedding, metadata }]);
         if (space.target) await this.copyToTarget(caller, space, updated, record.metadata);
       });
       this.bumpWriteVersion(caller.userId);
@@ -246,7 +241,7 @@ export class MemoryService implements UserDataEraser {
       const scope = this.scopeIn(caller, space.serving.space);
       const [record] = await this.store.get(scope, [id]);
       if (!record) throw new MemoryNotFound(id);
-      await this.lexical.write(caller.userId, { delete: [id] }, async () => {
+      await this.lexical.write(scope, { delete: [id] }, async () => {
         await this.store.delete(scope, [id]);
         if (space.target) await this.store.delete(this.scopeIn(caller, space.target.space), [id]);
       });

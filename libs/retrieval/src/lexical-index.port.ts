@@ -1,7 +1,17 @@
-/** One text as the lexical index holds it: the memory's id and its words. */
+/** A memory as the lexical index holds it: its analysed words, and a copy of the record. */
 export interface LexicalDocument {
   id: string;
+  /** The analysed words BM25 ranks by. */
   text: string;
+  /** The record as Chroma has it, so a keyword hit needs no round trip to Chroma. */
+  record: IndexedRecord;
+}
+
+export interface IndexedRecord {
+  document: string;
+  metadata: Record<string, string | number | boolean>;
+  /** The vector in the space the owner is served from. */
+  embedding: number[];
 }
 
 /** A document that matched, with its BM25 score (higher is better; 0 means no term matched). */
@@ -17,7 +27,8 @@ export interface LexicalChange {
 }
 
 /**
- * A keyword (BM25) index per owner (a user, by the hash of their id). Each owner's statistics
+ * A keyword (BM25) index per owner (a user, by the hash of their id), with a copy of each record
+ * so that keyword candidates need no second round trip to Chroma. Each owner's statistics
  * (document frequencies, average length) are their own, so one user's memories never shape
  * another's scores. The index is derived data: Chroma stays the source of truth, and
  * `LexicalSearch` rebuilds an owner from it whenever the index may have missed a write.
@@ -27,13 +38,24 @@ export abstract class LexicalIndex {
    * Applies a change in one step; with `generation`, also records that the owner's index now
    * reflects every write up to that shared generation.
    */
-  abstract apply(owner: string, change: LexicalChange, generation?: number): Promise<void>;
+  abstract apply(
+    owner: string,
+    change: LexicalChange,
+    synced?: { generation: number; space: string },
+  ): Promise<void>;
   /** The best `limit` documents for any of the analysed `terms`, best first. */
   abstract search(owner: string, terms: string[], limit: number): Promise<LexicalHit[]>;
   /** BM25 scores of the named documents (documents matching no term are left out). */
   abstract score(owner: string, terms: string[], ids: string[]): Promise<Map<string, number>>;
-  /** The shared generation the owner's index was last in step with; undefined if never built. */
-  abstract syncedGeneration(owner: string): Promise<number | undefined>;
+  /** The stored copies of the named records (those it does not hold are left out). */
+  abstract records(owner: string, ids: string[]): Promise<Map<string, IndexedRecord>>;
+  /**
+   * The shared generation the owner's index was last in step with, and the vector space its
+   * copies are in; undefined if never built.
+   */
+  abstract syncedGeneration(
+    owner: string,
+  ): Promise<{ generation: number; space: string } | undefined>;
   /**
    * Replaces the owner's index with documents streamed in pages (the old one answers until the
    * new one is whole), and records the generation it reflects.
@@ -41,7 +63,7 @@ export abstract class LexicalIndex {
   abstract rebuild(
     owner: string,
     pages: AsyncIterable<LexicalDocument[]>,
-    generation: number,
+    synced: { generation: number; space: string },
   ): Promise<number>;
   /** Forgets the owner entirely. */
   abstract drop(owner: string): Promise<void>;

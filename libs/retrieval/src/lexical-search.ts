@@ -1,8 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { KeyedMutex } from '@memory-system/core';
 import { StateStore } from '@memory-system/state';
-import { userHashOf, type VectorScope, VectorStore } from '@memory-system/vector';
-import { type LexicalDocument, type LexicalHit, LexicalIndex } from './lexical-index.port.js';
+import { type Metadata, userHashOf, type VectorScope, VectorStore } from '@memory-system/vector';
+import {
+  type IndexedRecord,
+  type LexicalDocument,
+  type LexicalHit,
+  LexicalIndex,
+} from './lexical-index.port.js';
 import { analyze, queryTerms } from './text/analyzer.js';
 
 /** Shared counter per owner in the state store: every write anywhere moves it on. */
@@ -13,17 +18,36 @@ const PROGRESS_EVERY = 50_000;
 /** The owner key of a user: the same hash their Chroma collections are named by. */
 export const lexicalOwner = userHashOf;
 
+/** A memory as written to Chroma: the index keeps its words and a copy. */
+export interface IndexedMemory {
+  id: string;
+  content: string;
+  metadata: Metadata;
+  embedding: number[];
+}
+
 export interface TextChange {
-  upsert?: Array<{ id: string; content: string }>;
+  upsert?: IndexedMemory[];
   delete?: string[];
+}
+
+const spaceOf = (scope: VectorScope) => `${scope.model}/${scope.dimension}`;
+
+function toDocument(memory: IndexedMemory): LexicalDocument {
+  return {
+    id: memory.id,
+    text: analyze(memory.content).join(' '),
+    record: { document: memory.content, metadata: memory.metadata, embedding: memory.embedding },
+  };
 }
 
 /**
  * Keyword search over a user's memories, kept in step with Chroma on every replica. Each write
  * moves a shared per-user generation (state store) on before it touches Chroma; a replica whose
  * local index is not at the shared generation (it missed a write by another replica, a restore,
- * or a crash between the Chroma write and its own) rebuilds that user's index from Chroma before
- * it answers. A replica that applies a write itself, in step before it, stays in step.
+ * or a crash between the Chroma write and its own), or holds copies from another vector space,
+ * rebuilds that user's index from Chroma before it answers. A replica that applies a write
+ * itself, in step before it, stays in step.
  */
 @Injectable()
 export class LexicalSearch {
@@ -36,24 +60,18 @@ export class LexicalSearch {
     private readonly store: VectorStore,
   ) {}
 
-  /** Runs `write` (the Chroma side of a change) and applies the same change to the index. */
-  async write<T>(userId: string, change: TextChange, write: () => Promise<T>): Promise<T> {
-    const owner = lexicalOwner(userId);
+  /** Runs `write` (the Chroma side of a change in `scope`) and applies it to the index too. */
+  async write<T>(scope: VectorScope, change: TextChange, write: () => Promise<T>): Promise<T> {
+    const owner = lexicalOwner(scope.userId);
     return this.mutex.run(owner, async () => {
       const before = await this.index.syncedGeneration(owner);
       const generation = await this.state.increment(LEXICAL_GENERATION, owner);
       const result = await write();
-      const inStep = before === generation - 1;
+      const inStep = before?.generation === generation - 1 && before.space === spaceOf(scope);
       await this.index.apply(
         owner,
-        {
-          upsert: change.upsert?.map((item) => ({
-            id: item.id,
-            text: analyze(item.content).join(' '),
-          })),
-          delete: change.delete,
-        },
-        inStep ? generation : undefined,
+        { upsert: change.upsert?.map(toDocument), delete: change.delete },
+        inStep ? { generation, space: spaceOf(scope) } : undefined,
       );
       return result;
     });
@@ -65,8 +83,8 @@ export class LexicalSearch {
   }
 
   /**
-   * Marks an owner as changed behind the index's back (a restore wrote Chroma directly): every
-   * replica rebuilds it before its next keyword search.
+   * Marks an owner as changed behind the index's back (a restore or a re-embedding wrote Chroma
+   * directly): every replica rebuilds it before its next search.
    */
   async changedElsewhere(owner: string): Promise<void> {
     await this.mutex.run(owner, async () => {
@@ -87,13 +105,27 @@ export class LexicalSearch {
     return this.index.score(lexicalOwner(scope.userId), queryTerms(query), ids);
   }
 
+  /** The index's copies of these records; call after `search`, which caught up. */
+  records(scope: VectorScope, ids: string[]): Promise<Map<string, IndexedRecord>> {
+    return this.index.records(lexicalOwner(scope.userId), ids);
+  }
+
   private async catchUp(owner: string, scope: VectorScope): Promise<void> {
-    if ((await this.index.syncedGeneration(owner)) === (await this.generation(owner))) return;
+    const inStep = async () => {
+      const synced = await this.index.syncedGeneration(owner);
+      return (
+        synced?.generation === (await this.generation(owner)) && synced.space === spaceOf(scope)
+      );
+    };
+    if (await inStep()) return;
     await this.mutex.run(owner, async () => {
+      if (await inStep()) return;
       const generation = await this.generation(owner);
-      if ((await this.index.syncedGeneration(owner)) === generation) return;
       const started = Date.now();
-      const count = await this.index.rebuild(owner, this.pagesOf(scope), generation);
+      const count = await this.index.rebuild(owner, this.pagesOf(scope), {
+        generation,
+        space: spaceOf(scope),
+      });
       this.logger.log(
         `Rebuilt the keyword index of user ${owner} from Chroma: ${count} memories in ${Date.now() - started} ms`,
       );
@@ -106,8 +138,20 @@ export class LexicalSearch {
 
   private async *pagesOf(scope: VectorScope): AsyncIterable<LexicalDocument[]> {
     for (let offset = 0; ; offset += REBUILD_PAGE) {
-      const records = await this.store.find(scope, undefined, { limit: REBUILD_PAGE, offset });
-      yield records.map((record) => ({ id: record.id, text: analyze(record.document).join(' ') }));
+      const records = await this.store.find(
+        scope,
+        undefined,
+        { limit: REBUILD_PAGE, offset },
+        { embeddings: true },
+      );
+      yield records.map((record) =>
+        toDocument({
+          id: record.id,
+          content: record.document,
+          metadata: record.metadata,
+          embedding: record.embedding ?? [],
+        }),
+      );
       if (records.length < REBUILD_PAGE) return;
       if ((offset + REBUILD_PAGE) % PROGRESS_EVERY === 0) {
         this.logger.log(`Rebuilding a keyword index: ${offset + REBUILD_PAGE} memories so far`);

@@ -17,3 +17,4 @@ export {
 } from './embedded/embedded-chroma.server.js';
 export { ChromaRuntimeUnavailable } from './embedded/chroma-runtime.js';
 export { type IdReader, scanIds } from './id-scan.js';
+export { matchesFilter } from './filter-match.js';

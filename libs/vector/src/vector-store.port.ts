@@ -73,6 +73,7 @@ export abstract class VectorStore {
     scope: VectorScope,
     filter: VectorFilter | undefined,
     page: PageRequest,
+    options?: { embeddings?: boolean },
   ): Promise<StoredRecord[]>;
   /** The nearest records to `embedding`, nearest first. */
   abstract query(

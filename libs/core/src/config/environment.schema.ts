@@ -139,7 +139,7 @@ export class EnvironmentSchema {
   @IsInt()
   @Min(16)
   @Max(4096)
-  LOCAL_EMBEDDING_DIMENSIONS = 1024;
+  LOCAL_EMBEDDING_DIMENSIONS = 384;
 
   @IsIn(['local-weighted-ngrams-v2', 'local-hashed-ngrams-v1'])
   LOCAL_EMBEDDING_MODEL: 'local-weighted-ngrams-v2' | 'local-hashed-ngrams-v1' =

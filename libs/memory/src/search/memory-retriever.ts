@@ -6,10 +6,12 @@ import {
   type Evidence,
   type Fused,
   fuse,
+  type LexicalHit,
   LexicalSearch,
   rankByKeyword,
 } from '@memory-system/retrieval';
 import {
+  matchesFilter,
   type StoredRecord,
   type VectorFilter,
   type VectorScope,
@@ -31,6 +33,8 @@ const LOCAL_VECTOR_WEIGHTS: Record<string, number> = {
   [LOCAL_MODEL_V2]: 0.5,
 };
 const REMOTE_VECTOR_WEIGHT = 0.5;
+/** BM25 is read for this many best matches at once, which usually covers every vector candidate. */
+const SCORED_HITS = 200;
 
 /** Ranks one user's memories for a query in the mode asked: vector, keyword (BM25) or hybrid. */
 @Injectable()
@@ -111,29 +115,27 @@ export class MemoryRetriever {
       .sort((a, b) => a.distance - b.distance);
   }
 
+  /** BM25 only: hits and their records come from the keyword index, with no Chroma round trip. */
   private async byKeyword(
     scope: VectorScope,
     search: MemorySearch,
     filter: VectorFilter | undefined,
   ): Promise<ScoredMemory[]> {
     const hits = await this.lexical.search(scope, search.query, this.pool(search, filter));
-    const records = await this.store.get(
-      scope,
-      hits.map((hit) => hit.id),
-      { filter },
-    );
-    const byId = new Map(records.map((record) => [record.id, record]));
+    const records = await this.keywordRecords(scope, hits, filter);
     const evidence = hits
-      .filter((hit) => byId.has(hit.id))
+      .filter((hit) => records.has(hit.id))
       .map((hit) => ({ id: hit.id, keyword: hit.score }));
     return rankByKeyword(evidence).map((fused) =>
-      this.result(byId.get(fused.id)!, fused, 'keyword'),
+      this.result(records.get(fused.id)!, fused, 'keyword'),
     );
   }
 
   /**
    * Both sides propose candidates; each candidate then gets both scores (its similarity from its
-   * stored vector, its BM25 from the index), so fusion never guesses a missing score.
+   * stored vector, its BM25 from the index), so fusion never guesses a missing score. Keyword
+   * candidates come from the index's own copy of the records, worked on while Chroma answers the
+   * vector side: one Chroma call per search, as in vector mode.
    */
   private async hybrid(
     scope: VectorScope,
@@ -141,35 +143,27 @@ export class MemoryRetriever {
     filter: VectorFilter | undefined,
     embedder: Embedder,
   ): Promise<ScoredMemory[]> {
+    const [embedding] = await embedder.embed([search.query]);
+    // A memory outside the vector side's top `limit` reaches the answer only with a strong BM25,
+    // and then the keyword side proposes it: Chroma is asked for no more than vector mode asks.
+    const vectorSide = this.store.query(scope, embedding!, { limit: search.limit, filter });
+    vectorSide.catch(() => undefined); // awaited below; keeps an early failure from going unhandled
     const pool = this.pool(search, filter);
-    const [[embedding], hits] = await Promise.all([
-      embedder.embed([search.query]),
-      this.lexical.search(scope, search.query, pool),
-    ]);
-    const [matches, keywordRecords] = await Promise.all([
-      this.store.query(scope, embedding!, { limit: pool, filter }),
-      this.store.get(
-        scope,
-        hits.map((hit) => hit.id),
-        { embeddings: true, filter },
-      ),
-    ]);
+    const scored = await this.lexical.search(scope, search.query, Math.max(pool, SCORED_HITS));
     const records = new Map<string, StoredRecord>();
     const evidence = new Map<string, Evidence>();
-    for (const match of matches) {
+    for (const [id, record] of await this.keywordRecords(scope, scored.slice(0, pool), filter)) {
+      records.set(id, record);
+      evidence.set(id, { id, similarity: cosineSimilarity(embedding!, record.embedding ?? []) });
+    }
+    for (const match of await vectorSide) {
       records.set(match.id, match);
       evidence.set(match.id, { id: match.id, similarity: 1 - match.distance });
     }
-    for (const record of keywordRecords) {
-      if (evidence.has(record.id)) continue;
-      records.set(record.id, record);
-      evidence.set(record.id, {
-        id: record.id,
-        similarity: cosineSimilarity(embedding!, record.embedding ?? []),
-      });
-    }
-    const keywordScores = new Map(hits.map((hit) => [hit.id, hit.score]));
-    const unscored = [...evidence.keys()].filter((id) => !keywordScores.has(id));
+    const keywordScores = new Map(scored.map((hit) => [hit.id, hit.score]));
+    // Fewer hits than asked for means every matching memory is among them: the rest score 0.
+    const complete = scored.length < Math.max(pool, SCORED_HITS);
+    const unscored = complete ? [] : [...evidence.keys()].filter((id) => !keywordScores.has(id));
     for (const [id, score] of await this.lexical.score(scope, search.query, unscored)) {
       keywordScores.set(id, score);
     }
@@ -177,6 +171,23 @@ export class MemoryRetriever {
     return fuse([...evidence.values()], this.vectorWeight(scope)).map((fused) =>
       this.result(records.get(fused.id)!, fused, 'hybrid'),
     );
+  }
+
+  /** The index's copies of the hits' records that pass the filter (as Chroma would judge it). */
+  private async keywordRecords(
+    scope: VectorScope,
+    hits: LexicalHit[],
+    filter: VectorFilter | undefined,
+  ): Promise<Map<string, StoredRecord>> {
+    const copies = await this.lexical.records(
+      scope,
+      hits.map((hit) => hit.id),
+    );
+    const records = new Map<string, StoredRecord>();
+    for (const [id, copy] of copies) {
+      if (matchesFilter(copy.metadata, filter)) records.set(id, { id, ...copy });
+    }
+    return records;
   }
 
   private result(record: StoredRecord, fused: Fused, mode: SearchMode): ScoredMemory {

@@ -3,15 +3,31 @@ import { SqliteLexicalIndex } from './sqlite-lexical.index.js';
 const ALICE = 'a'.repeat(20);
 const BOB = 'b'.repeat(20);
 
+const SPACE = 'model/2';
+const at = (generation: number) => ({ generation, space: SPACE });
+
+/** A document with a record copy whose vector and metadata are derived from its text. */
+function doc(id: string, text: string) {
+  return {
+    id,
+    text,
+    record: {
+      document: text,
+      metadata: { type: 'note', n: text.length },
+      embedding: [text.length, 0.5],
+    },
+  };
+}
+
 async function* pagesOf(...pages: Array<Array<[string, string]>>) {
-  for (const page of pages) yield page.map(([id, text]) => ({ id, text }));
+  for (const page of pages) yield page.map(([id, text]) => doc(id, text));
 }
 
 describe('SqliteLexicalIndex', () => {
   let sut: SqliteLexicalIndex;
   beforeEach(async () => {
     sut = new SqliteLexicalIndex(':memory:');
-    await sut.rebuild(ALICE, pagesOf([]), 0);
+    await sut.rebuild(ALICE, pagesOf([]), at(0));
   });
   afterEach(() => sut.close());
 
@@ -21,9 +37,9 @@ describe('SqliteLexicalIndex', () => {
   it('ranks by BM25 with Porter stemming, any term matching', async () => {
     await sut.apply(ALICE, {
       upsert: [
-        { id: 'm1', text: 'caroline researching adoption agencies' },
-        { id: 'm2', text: 'caroline cool look like' },
-        ...filler(10).map(([id, text]) => ({ id, text })),
+        doc('m1', 'caroline researching adoption agencies'),
+        doc('m2', 'caroline cool look like'),
+        ...filler(10).map(([id, text]) => doc(id, text)),
       ],
     });
     const hits = await sut.search(ALICE, ['caroline', 'research'], 10);
@@ -35,12 +51,12 @@ describe('SqliteLexicalIndex', () => {
   it('keeps statistics exact through deletes and replacements (same scores as a fresh build)', async () => {
     await sut.apply(ALICE, {
       upsert: [
-        { id: 'm1', text: 'adoption agencies research' },
-        { id: 'gone', text: 'melanie violin long long text many words' },
-        ...filler(10).map(([id, text]) => ({ id, text })),
+        doc('m1', 'adoption agencies research'),
+        doc('gone', 'melanie violin long long text many words'),
+        ...filler(10).map(([id, text]) => doc(id, text)),
       ],
     });
-    await sut.apply(ALICE, { delete: ['gone'], upsert: [{ id: 'f0', text: 'replaced text' }] });
+    await sut.apply(ALICE, { delete: ['gone'], upsert: [doc('f0', 'replaced text')] });
     const fresh = new SqliteLexicalIndex(':memory:');
     await fresh.rebuild(
       ALICE,
@@ -49,7 +65,7 @@ describe('SqliteLexicalIndex', () => {
         ['f0', 'replaced text'],
         ...filler(10).slice(1),
       ]),
-      0,
+      at(0),
     );
     expect(await sut.search(ALICE, ['adoption'], 5)).toEqual(
       await fresh.search(ALICE, ['adoption'], 5),
@@ -58,10 +74,10 @@ describe('SqliteLexicalIndex', () => {
   });
 
   it("keeps owners apart: one owner's documents never match or weigh in another's search", async () => {
-    await sut.rebuild(BOB, pagesOf([['b1', 'bob sails lake']]), 0);
+    await sut.rebuild(BOB, pagesOf([['b1', 'bob sails lake']]), at(0));
     const before = await sut.search(BOB, ['lake'], 5);
     await sut.apply(ALICE, {
-      upsert: Array.from({ length: 20 }, (_, i) => ({ id: `a${i}`, text: `lake ${i}` })),
+      upsert: Array.from({ length: 20 }, (_, i) => doc(`a${i}`, `lake ${i}`)),
     });
     expect(await sut.search(BOB, ['lake'], 5)).toEqual(before);
     expect((await sut.search(ALICE, ['sails'], 5)).length).toBe(0);
@@ -69,10 +85,7 @@ describe('SqliteLexicalIndex', () => {
 
   it('scores named documents, and leaves out those matching no term', async () => {
     await sut.apply(ALICE, {
-      upsert: [
-        { id: 'm1', text: 'kayak red' },
-        { id: 'm2', text: 'bicycle' },
-      ],
+      upsert: [doc('m1', 'kayak red'), doc('m2', 'bicycle')],
     });
     const scores = await sut.score(ALICE, ['kayak'], ['m1', 'm2', 'unknown']);
     expect([...scores.keys()]).toEqual(['m1']);
@@ -81,40 +94,56 @@ describe('SqliteLexicalIndex', () => {
 
   it('records generations, rebuilds beside the live index and ignores changes to an owner never built', async () => {
     expect(await sut.syncedGeneration(BOB)).toBeUndefined();
-    await sut.apply(BOB, { upsert: [{ id: 'x', text: 'never built' }] }, 5);
+    await sut.apply(BOB, { upsert: [doc('x', 'never built')] }, at(5));
     expect(await sut.syncedGeneration(BOB)).toBeUndefined();
     expect(await sut.search(BOB, ['built'], 5)).toEqual([]);
 
-    await sut.apply(ALICE, { upsert: [{ id: 'old', text: 'stale words' }] }, 1);
-    expect(await sut.syncedGeneration(ALICE)).toBe(1);
-    const count = await sut.rebuild(ALICE, pagesOf([['n1', 'fresh words']], [['n2', 'more']]), 7);
+    await sut.apply(ALICE, { upsert: [doc('old', 'stale words')] }, at(1));
+    expect(await sut.syncedGeneration(ALICE)).toEqual(at(1));
+    const count = await sut.rebuild(ALICE, pagesOf([['n1', 'fresh words']], [['n2', 'more']]), {
+      generation: 7,
+      space: 'other/3',
+    });
     expect(count).toBe(2);
-    expect(await sut.syncedGeneration(ALICE)).toBe(7);
+    expect(await sut.syncedGeneration(ALICE)).toEqual({ generation: 7, space: 'other/3' });
     expect((await sut.search(ALICE, ['stale'], 5)).length).toBe(0);
     expect((await sut.search(ALICE, ['fresh'], 5)).map((h) => h.id)).toEqual(['n1']);
   });
 
   it('leaves the live index untouched when a rebuild fails midway', async () => {
-    await sut.apply(ALICE, { upsert: [{ id: 'keep', text: 'kept words' }] }, 3);
+    await sut.apply(ALICE, { upsert: [doc('keep', 'kept words')] }, at(3));
     async function* failing() {
-      yield [{ id: 'n', text: 'new' }];
+      yield [doc('n', 'new')];
       throw new Error('Chroma went away');
     }
-    await expect(sut.rebuild(ALICE, failing(), 9)).rejects.toThrow('Chroma went away');
-    expect(await sut.syncedGeneration(ALICE)).toBe(3);
+    await expect(sut.rebuild(ALICE, failing(), at(9))).rejects.toThrow('Chroma went away');
+    expect(await sut.syncedGeneration(ALICE)).toEqual(at(3));
     expect((await sut.search(ALICE, ['kept'], 5)).map((h) => h.id)).toEqual(['keep']);
   });
 
   it('treats terms as words, never as FTS5 syntax, and refuses owners that are not hashes', async () => {
-    await sut.apply(ALICE, { upsert: [{ id: 'q', text: 'kayak or not' }] });
+    await sut.apply(ALICE, { upsert: [doc('q', 'kayak or not')] });
     await expect(sut.search(ALICE, ['"', '*', '(', 'col:x', '^'], 5)).resolves.toEqual([]);
     // A word FTS5 would read as an operator is only a word here.
     expect((await sut.search(ALICE, ['OR'], 5)).map((h) => h.id)).toEqual(['q']);
     await expect(sut.search('x; DROP TABLE owners', ['a'], 5)).rejects.toThrow(/owner/);
   });
 
+  it('keeps a copy of each record, float32 vector included, and forgets it with the record', async () => {
+    await sut.apply(ALICE, { upsert: [doc('r1', 'kayak trip'), doc('r2', 'other')] });
+    const copies = await sut.records(ALICE, ['r1', 'unknown']);
+    expect([...copies.keys()]).toEqual(['r1']);
+    expect(copies.get('r1')).toEqual({
+      document: 'kayak trip',
+      metadata: { type: 'note', n: 10 },
+      embedding: [10, 0.5],
+    });
+    await sut.apply(ALICE, { delete: ['r1'] });
+    expect((await sut.records(ALICE, ['r1'])).size).toBe(0);
+  });
+
   it('forgets an owner entirely on drop', async () => {
-    await sut.apply(ALICE, { upsert: [{ id: 'm', text: 'secret pin' }] });
+    await sut.apply(ALICE, { upsert: [doc('m', 'secret pin')] });
     await sut.drop(ALICE);
     expect(await sut.syncedGeneration(ALICE)).toBeUndefined();
     expect(await sut.search(ALICE, ['secret'], 5)).toEqual([]);

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  type IndexedRecord,
   type LexicalChange,
   type LexicalDocument,
   type LexicalHit,
@@ -15,8 +16,9 @@ const TOKENIZER = `porter unicode61 remove_diacritics 2`;
 
 /**
  * The lexical index in SQLite FTS5, one file beside the state store. Each owner has a pair of
- * tables: `ids_<owner>_<n>` holds each memory's id and analysed words, and `fts_<owner>_<n>` is
- * an FTS5 index over them (external content), so BM25 statistics are per owner and stay exact
+ * tables: `ids_<owner>_<n>` holds each memory's id, analysed words and a copy of its record
+ * (text, metadata, float32 vector), and `fts_<owner>_<n>` is an FTS5 index over the words
+ * (external content), so BM25 statistics are per owner and stay exact
  * through deletes (FTS5 is told each deleted row's words). A rebuild writes a new pair beside
  * the old one and switches over in one transaction. Everything is on disk: memory stays flat
  * whatever the number of memories.
@@ -33,13 +35,20 @@ export class SqliteLexicalIndex extends LexicalIndex {
     this.db.pragma('journal_mode = WAL');
     // Derived data: a crash may lose the last writes, and the generation check then rebuilds.
     this.db.pragma('synchronous = NORMAL');
+    // Derived data: an index file of an older layout is simply rebuilt from Chroma.
+    if (!this.hasColumn('owners', 'space')) this.db.exec(`DROP TABLE IF EXISTS owners`);
     this.db.exec(
       `CREATE TABLE IF NOT EXISTS owners (
-         owner TEXT PRIMARY KEY, generation INTEGER NOT NULL, tables TEXT NOT NULL) WITHOUT ROWID`,
+         owner TEXT PRIMARY KEY, generation INTEGER NOT NULL, space TEXT NOT NULL,
+         tables TEXT NOT NULL) WITHOUT ROWID`,
     );
   }
 
-  async apply(owner: string, change: LexicalChange, generation?: number): Promise<void> {
+  async apply(
+    owner: string,
+    change: LexicalChange,
+    synced?: { generation: number; space: string },
+  ): Promise<void> {
     this.db.transaction(() => {
       // Never built here: the next search builds it whole from Chroma.
       const tables = this.live(owner);
@@ -48,18 +57,20 @@ export class SqliteLexicalIndex extends LexicalIndex {
         this.remove(tables, id);
       }
       this.insert(tables, change.upsert ?? []);
-      if (generation !== undefined) this.mark(owner, generation, tables);
+      if (synced) this.mark(owner, synced, tables);
     })();
   }
 
   async search(owner: string, terms: string[], limit: number): Promise<LexicalHit[]> {
     const tables = this.live(owner);
     if (terms.length === 0 || !tables) return [];
+    // FTS5 ranks inside the subquery (its `rank` is bm25); only the top rows meet the id table.
     return this.db
       .prepare<[string, number], LexicalHit>(
-        `SELECT i.id AS id, -bm25(${tables.fts}) AS score FROM ${tables.fts} f
-         JOIN ${tables.ids} i ON i.rid = f.rowid
-         WHERE ${tables.fts} MATCH ? ORDER BY bm25(${tables.fts}) LIMIT ?`,
+        `SELECT i.id AS id, r.score AS score FROM
+           (SELECT rowid, -rank AS score FROM ${tables.fts} WHERE ${tables.fts} MATCH ?
+            ORDER BY rank LIMIT ?) r
+         JOIN ${tables.ids} i ON i.rid = r.rowid ORDER BY r.score DESC, i.id`,
       )
       .all(matchExpression(terms), limit);
   }
@@ -78,14 +89,44 @@ export class SqliteLexicalIndex extends LexicalIndex {
     return new Map(rows.map((row) => [row.id, row.score]));
   }
 
-  async syncedGeneration(owner: string): Promise<number | undefined> {
-    return this.row(owner)?.generation;
+  async records(owner: string, ids: string[]): Promise<Map<string, IndexedRecord>> {
+    const tables = this.live(owner);
+    if (!tables || ids.length === 0) return new Map();
+    const rows = this.db
+      .prepare<[string], { id: string; document: string; metadata: string; embedding: Buffer }>(
+        `SELECT id, document, metadata, embedding FROM ${tables.ids}
+         WHERE id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(ids));
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          document: row.document,
+          metadata: JSON.parse(row.metadata) as IndexedRecord['metadata'],
+          embedding: Array.from(
+            new Float32Array(
+              row.embedding.buffer,
+              row.embedding.byteOffset,
+              row.embedding.length / 4,
+            ),
+          ),
+        },
+      ]),
+    );
+  }
+
+  async syncedGeneration(
+    owner: string,
+  ): Promise<{ generation: number; space: string } | undefined> {
+    const row = this.row(owner);
+    return row ? { generation: row.generation, space: row.space } : undefined;
   }
 
   async rebuild(
     owner: string,
     pages: AsyncIterable<LexicalDocument[]>,
-    generation: number,
+    synced: { generation: number; space: string },
   ): Promise<number> {
     const next = this.tablesFor(owner, `${Date.now().toString(36)}${process.pid}x${++this.builds}`);
     this.db.transaction(() => this.create(next))();
@@ -103,7 +144,7 @@ export class SqliteLexicalIndex extends LexicalIndex {
     this.db.transaction(() => {
       const old = this.live(owner);
       if (old) this.dropTables(old);
-      this.mark(owner, generation, next);
+      this.mark(owner, synced, next);
     })();
     return count;
   }
@@ -122,13 +163,16 @@ export class SqliteLexicalIndex extends LexicalIndex {
 
   private insert(tables: Tables, documents: LexicalDocument[]): void {
     if (documents.length === 0) return;
-    const addRow = this.db.prepare<[string, string], { rid: number }>(
-      `INSERT INTO ${tables.ids} (id, body) VALUES (?, ?) RETURNING rid`,
+    const addRow = this.db.prepare<[string, string, string, string, Buffer], { rid: number }>(
+      `INSERT INTO ${tables.ids} (id, body, document, metadata, embedding)
+       VALUES (?, ?, ?, ?, ?) RETURNING rid`,
     );
     const index = this.db.prepare(`INSERT INTO ${tables.fts} (rowid, body) VALUES (?, ?)`);
-    for (const document of documents) {
-      const { rid } = addRow.get(document.id, document.text)!;
-      index.run(rid, document.text);
+    for (const { id, text, record } of documents) {
+      const vector = Buffer.from(new Float32Array(record.embedding).buffer);
+      const metadata = JSON.stringify(record.metadata);
+      const { rid } = addRow.get(id, text, record.document, metadata, vector)!;
+      index.run(rid, text);
     }
   }
 
@@ -147,7 +191,9 @@ export class SqliteLexicalIndex extends LexicalIndex {
 
   private create(tables: Tables): void {
     this.db.exec(
-      `CREATE TABLE ${tables.ids} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
+      `CREATE TABLE ${tables.ids} (
+         rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
+         document TEXT NOT NULL, metadata TEXT NOT NULL, embedding BLOB NOT NULL);
        CREATE VIRTUAL TABLE ${tables.fts} USING fts5(
          body, content='${tables.ids}', content_rowid='rid', tokenize='${TOKENIZER}');`,
     );
@@ -157,21 +203,29 @@ export class SqliteLexicalIndex extends LexicalIndex {
     this.db.exec(`DROP TABLE IF EXISTS ${tables.fts}; DROP TABLE IF EXISTS ${tables.ids};`);
   }
 
-  private mark(owner: string, generation: number, tables: Tables): void {
+  private mark(owner: string, synced: { generation: number; space: string }, tables: Tables): void {
     this.db
       .prepare(
-        `INSERT INTO owners (owner, generation, tables) VALUES (?, ?, ?)
-         ON CONFLICT (owner) DO UPDATE SET generation = excluded.generation, tables = excluded.tables`,
+        `INSERT INTO owners (owner, generation, space, tables) VALUES (?, ?, ?, ?)
+         ON CONFLICT (owner) DO UPDATE SET generation = excluded.generation,
+           space = excluded.space, tables = excluded.tables`,
       )
-      .run(owner, generation, tables.suffix);
+      .run(owner, synced.generation, synced.space, tables.suffix);
   }
 
-  private row(owner: string): { generation: number; tables: string } | undefined {
+  private row(owner: string): { generation: number; space: string; tables: string } | undefined {
     return this.db
-      .prepare<[string], { generation: number; tables: string }>(
-        `SELECT generation, tables FROM owners WHERE owner = ?`,
+      .prepare<[string], { generation: number; space: string; tables: string }>(
+        `SELECT generation, space, tables FROM owners WHERE owner = ?`,
       )
       .get(this.checked(owner));
+  }
+
+  private hasColumn(table: string, column: string): boolean {
+    const columns = this.db
+      .prepare<[string], { name: string }>(`SELECT name FROM pragma_table_info(?)`)
+      .all(table);
+    return columns.length === 0 || columns.some((c) => c.name === column);
   }
 
   /** The owner's current tables; undefined when the owner was never built here. */

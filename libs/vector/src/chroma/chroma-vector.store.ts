@@ -88,16 +88,23 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
     scope: VectorScope,
     filter: VectorFilter | undefined,
     page: PageRequest,
+    options: { embeddings?: boolean } = {},
   ): Promise<StoredRecord[]> {
     const result = await this.call(scope, 'get', (c) =>
       c.get({
         where: filter as never,
         limit: page.limit,
         offset: page.offset,
-        include: ['documents', 'metadatas'],
+        include: options.embeddings
+          ? ['documents', 'metadatas', 'embeddings']
+          : ['documents', 'metadatas'],
       }),
     );
-    return rows(result.ids, result.documents, result.metadatas);
+    const found = rows(result.ids, result.documents, result.metadatas);
+    if (options.embeddings) {
+      found.forEach((row, i) => (row.embedding = Array.from(result.embeddings[i] ?? [])));
+    }
+    return found;
   }
 
   async query(
