@@ -157,6 +157,11 @@ export class FakeVllmServer {
    * the share of the query's longer words it contains, and the shorter document wins a tie.
    * Results come best first, cut to `top_n`, with the document text, as vLLM answers.
    */
+  /** vLLM's answer for a model it does not serve. */
+  private unknownModel(res: ServerResponse, model: unknown): void {
+    sendError(res, 404, `The model \`${String(model)}\` does not exist.`, 'model');
+  }
+
   private rerank(body: unknown, res: ServerResponse): void {
     const request = body as {
       model?: unknown;
@@ -164,14 +169,7 @@ export class FakeVllmServer {
       documents?: unknown;
       top_n?: unknown;
     };
-    if (request?.model !== this.model) {
-      return sendError(
-        res,
-        404,
-        `The model \`${String(request?.model)}\` does not exist.`,
-        'model',
-      );
-    }
+    if (request?.model !== this.model) return this.unknownModel(res, request?.model);
     if (typeof request.query !== 'string')
       return sendError(res, 400, 'query must be a string', 'query');
     if (!Array.isArray(request.documents) || request.documents.some((d) => typeof d !== 'string')) {
@@ -207,14 +205,7 @@ export class FakeVllmServer {
       messages?: Array<{ role: string; content: string }>;
       max_tokens?: number;
     };
-    if (request?.model !== this.model) {
-      return sendError(
-        res,
-        404,
-        `The model \`${String(request?.model)}\` does not exist.`,
-        'model',
-      );
-    }
+    if (request?.model !== this.model) return this.unknownModel(res, request?.model);
     if (!Array.isArray(request.messages) || request.messages.length === 0) {
       return sendError(res, 400, 'messages must be a non-empty list', 'messages');
     }

@@ -94,6 +94,8 @@ export abstract class VectorStore {
   abstract readIds(name: string, page: PageRequest): Promise<string[]>;
   /** Records of a collection by id, embeddings included. */
   abstract readRecords(name: string, ids: string[]): Promise<ArchivedRecord[]>;
+  /** Records of a collection by id without their vectors (cheaper: comparisons, existence). */
+  abstract readEntries(name: string, ids: string[]): Promise<StoredRecord[]>;
   /** Upserts records into a collection, creating it (cosine space) if needed. */
   abstract writeCollection(
     info: Omit<CollectionInfo, 'count'>,

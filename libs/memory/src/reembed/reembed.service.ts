@@ -5,10 +5,10 @@ import { Conflict } from '@memory-system/core';
 import { type EmbeddingSpace, SpaceEmbedders } from '@memory-system/inference';
 import { StateStore } from '@memory-system/state';
 import {
-  type ArchivedRecord,
   type CollectionInfo,
   collectionNameForHash,
   scanIds,
+  type StoredRecord,
   userHashOfCollection,
   VectorStore,
 } from '@memory-system/vector';
@@ -41,7 +41,10 @@ const LOCK_TTL_MS = 60 * 60 * 1000;
 const STATUS = 'reembed-status';
 /** Per user: how far the copy got, so a rerun after a crash resumes near there. */
 const CURSORS = 'reembed-cursor';
-const PAGE = 200;
+/** Records re-embedded and written per call. */
+const PAGE = 500;
+/** Ids listed per read (as backups do). */
+const ID_BLOCK = 10_000;
 /** A reconciliation pass that still finds differences is repeated, at most this often. */
 const MAX_PASSES = 5;
 
@@ -209,17 +212,13 @@ export class ReembedService {
     const resumeAt = (await this.state.get<number>(CURSORS, source.name)) ?? 0;
     if (resumeAt > 0) advance(Math.min(resumeAt, source.count));
     let position = resumeAt;
-    const pages = scanIds((offset, limit) => this.vectors.readIds(source.name, { offset, limit }), {
-      block: PAGE,
-      overlap: PAGE,
-      from: resumeAt,
-    });
-    for await (const ids of pages) {
-      const records = await this.vectors.readRecords(source.name, ids);
-      await this.write(target, targetName, records);
+    for await (const ids of this.ids(source.name, resumeAt)) {
+      for (const chunk of chunks(ids, PAGE)) {
+        await this.write(target, targetName, await this.vectors.readEntries(source.name, chunk));
+        advance(chunk.length);
+      }
       position += ids.length;
       await this.state.put(CURSORS, source.name, position);
-      advance(ids.length);
     }
   }
 
@@ -236,44 +235,35 @@ export class ReembedService {
   ): Promise<void> {
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
       let fixed = 0;
-      const pages = scanIds(
-        (offset, limit) => this.vectors.readIds(sourceName, { offset, limit }),
-        {
-          block: PAGE,
-          overlap: PAGE,
-        },
-      );
-      for await (const ids of pages) {
-        const records = await this.vectors.readRecords(sourceName, ids);
-        const copies = new Map(
-          (await this.vectors.readRecords(targetName, ids)).map((r) => [r.id, r]),
-        );
-        const stale = records.filter((record) => {
-          const copy = copies.get(record.id);
-          return (
-            !copy ||
-            copy.document !== record.document ||
-            copy.metadata.updatedAt !== record.metadata.updatedAt
-          );
-        });
-        await this.write(target, targetName, stale);
-        fixed += stale.length;
+      for await (const ids of this.ids(sourceName)) {
+        for (const chunk of chunks(ids, PAGE)) {
+          const [records, copies] = await Promise.all([
+            this.vectors.readEntries(sourceName, chunk),
+            this.vectors.readEntries(targetName, chunk),
+          ]);
+          const byId = new Map(copies.map((r) => [r.id, r]));
+          const stale = records.filter((record) => {
+            const copy = byId.get(record.id);
+            return (
+              !copy ||
+              copy.document !== record.document ||
+              copy.metadata.updatedAt !== record.metadata.updatedAt
+            );
+          });
+          await this.write(target, targetName, stale);
+          fixed += stale.length;
+        }
       }
       if (prune) {
-        const extra = scanIds(
-          (offset, limit) => this.vectors.readIds(targetName, { offset, limit }),
-          {
-            block: PAGE,
-            overlap: PAGE,
-          },
-        );
-        for await (const ids of extra) {
-          const present = new Set(
-            (await this.vectors.readRecords(sourceName, ids)).map((r) => r.id),
-          );
-          const gone = ids.filter((id) => !present.has(id));
-          await this.vectors.deleteRecords(targetName, gone);
-          fixed += gone.length;
+        for await (const ids of this.ids(targetName)) {
+          for (const chunk of chunks(ids, PAGE)) {
+            const present = new Set(
+              (await this.vectors.readEntries(sourceName, chunk)).map((r) => r.id),
+            );
+            const gone = chunk.filter((id) => !present.has(id));
+            await this.vectors.deleteRecords(targetName, gone);
+            fixed += gone.length;
+          }
         }
       }
       if (fixed === 0) return;
@@ -281,10 +271,19 @@ export class ReembedService {
     }
   }
 
+  /** A collection's ids in large blocks: Chroma scans up to the offset for every read. */
+  private ids(name: string, from = 0): AsyncIterable<string[]> {
+    return scanIds((offset, limit) => this.vectors.readIds(name, { offset, limit }), {
+      block: ID_BLOCK,
+      overlap: 1000,
+      from,
+    });
+  }
+
   private async write(
     target: EmbeddingSpace,
     targetName: string,
-    records: ArchivedRecord[],
+    records: StoredRecord[],
   ): Promise<void> {
     if (records.length === 0) return;
     const embeddings = await this.embedders.current.embed(records.map((r) => r.document));
@@ -297,4 +296,10 @@ export class ReembedService {
       })),
     );
   }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

@@ -72,16 +72,10 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
       c.get({
         ids,
         where: options.filter as never,
-        include: options.embeddings
-          ? ['documents', 'metadatas', 'embeddings']
-          : ['documents', 'metadatas'],
+        include: includes(options.embeddings),
       }),
     );
-    const found = rows(result.ids, result.documents, result.metadatas);
-    if (options.embeddings) {
-      found.forEach((row, i) => (row.embedding = Array.from(result.embeddings[i] ?? [])));
-    }
-    return found;
+    return records(result, options.embeddings);
   }
 
   async find(
@@ -95,16 +89,10 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
         where: filter as never,
         limit: page.limit,
         offset: page.offset,
-        include: options.embeddings
-          ? ['documents', 'metadatas', 'embeddings']
-          : ['documents', 'metadatas'],
+        include: includes(options.embeddings),
       }),
     );
-    const found = rows(result.ids, result.documents, result.metadatas);
-    if (options.embeddings) {
-      found.forEach((row, i) => (row.embedding = Array.from(result.embeddings[i] ?? [])));
-    }
-    return found;
+    return records(result, options.embeddings);
   }
 
   async query(
@@ -175,6 +163,17 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
       ...row,
       embedding: Array.from(result.embeddings[i] ?? []),
     }));
+  }
+
+  async readEntries(name: string, ids: string[]): Promise<StoredRecord[]> {
+    if (ids.length === 0) return [];
+    const collection = await this.guard('opening a collection', () =>
+      this.client.getCollection({ name }),
+    );
+    const result = await this.guardAdmin('reading a collection', () =>
+      collection.get({ ids, include: ['documents', 'metadatas'] }),
+    );
+    return rows(result.ids, result.documents, result.metadatas);
   }
 
   async writeCollection(
@@ -300,6 +299,27 @@ function columns(records: VectorRecord[]) {
     documents: records.map((r) => r.document),
     metadatas: records.map((r) => r.metadata),
   };
+}
+
+function includes(embeddings?: boolean): Array<'documents' | 'metadatas' | 'embeddings'> {
+  return embeddings ? ['documents', 'metadatas', 'embeddings'] : ['documents', 'metadatas'];
+}
+
+/** A get's columns as records, with their vectors when they were asked for. */
+function records(
+  result: {
+    ids: string[];
+    documents: Array<string | null>;
+    metadatas: Array<Record<string, unknown> | null>;
+    embeddings: Array<ArrayLike<number> | null | undefined>;
+  },
+  embeddings?: boolean,
+): StoredRecord[] {
+  const found = rows(result.ids, result.documents, result.metadatas);
+  if (embeddings) {
+    found.forEach((row, i) => (row.embedding = Array.from(result.embeddings[i] ?? [])));
+  }
+  return found;
 }
 
 function rows(
