@@ -43,15 +43,14 @@ function reembed(env) {
     const started = performance.now();
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
-    let peakKb;
+    let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => {
-      const text = String(chunk);
-      const rss = /peak-rss-kb (\d+)/.exec(text);
-      if (rss) peakKb = Number(rss[1]);
-      else process.stderr.write(text);
+      stderr += chunk;
+      process.stderr.write(chunk);
     });
     child.on('exit', (code) => {
+      const peakKb = Number(/peak-rss-kb (\d+)/.exec(stderr)?.[1]);
       if (code !== 0) return reject(new Error(`reembed exited ${code}: ${stdout}`));
       resolve({ seconds: (performance.now() - started) / 1000, peakRssMb: peakKb / 1024, stdout });
     });

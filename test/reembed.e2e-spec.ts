@@ -86,6 +86,9 @@ describe('re-embedding after the embedding model changed', () => {
     const toChange = before.find((m) => m.content === 'Alice note 1 about sailing boats')!;
     const toDelete = before.find((m) => m.content === 'Alice note 2 about mountain hiking')!;
     expect((await t.admin.get('/api/v1/admin/reembed').expect(200)).body.state).toBe('idle');
+    // Only an admin may start or watch it.
+    await t.api.post('/api/v1/admin/reembed').expect(403);
+    await t.api.get('/api/v1/admin/reembed').expect(403);
     const started = await t.admin.post('/api/v1/admin/reembed').expect(202);
     expect(started.body).toMatchObject({
       state: 'running',

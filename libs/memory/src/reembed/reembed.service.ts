@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { Conflict } from '@memory-system/core';
 import { type EmbeddingSpace, SpaceEmbedders } from '@memory-system/inference';
+import { LEXICAL_GENERATION } from '@memory-system/retrieval';
 import { StateStore } from '@memory-system/state';
 import {
   type CollectionInfo,
@@ -187,9 +188,15 @@ export class ReembedService {
       // From here every write of this user goes to both spaces; wait until all replicas know.
       await this.spaces.setMarker(hash, { serving, target });
       await sleep(2 * MARKER_CACHE_MS);
-      await this.copy(source, target, targetName, advance);
-      // A target that held records before is not ours to prune.
-      await this.reconcile(source.name, target, targetName, targetCountBefore === 0);
+      // Every write of the user moves this generation on (see LexicalSearch).
+      const writesBefore = await this.state.get<number>(LEXICAL_GENERATION, hash);
+      const resumed = await this.copy(source, target, targetName, advance);
+      const raced = (await this.state.get<number>(LEXICAL_GENERATION, hash)) !== writesBefore;
+      // A whole copy that no write raced is the source: nothing to reconcile.
+      if (resumed || raced) {
+        // A target that held records before is not ours to prune.
+        await this.reconcile(source.name, target, targetName, targetCountBefore === 0);
+      }
       await this.spaces.setMarker(hash, { serving: target });
       // Replicas that still read the old marker write to both spaces; let them catch up.
       await sleep(2 * MARKER_CACHE_MS);
@@ -207,7 +214,7 @@ export class ReembedService {
     target: EmbeddingSpace,
     targetName: string,
     advance: (n: number) => void,
-  ): Promise<void> {
+  ): Promise<boolean> {
     // A rerun starts near where the last one stopped; reconciliation catches anything skipped.
     const resumeAt = (await this.state.get<number>(CURSORS, source.name)) ?? 0;
     if (resumeAt > 0) advance(Math.min(resumeAt, source.count));
@@ -220,6 +227,7 @@ export class ReembedService {
       position += ids.length;
       await this.state.put(CURSORS, source.name, position);
     }
+    return resumeAt > 0;
   }
 
   /**
