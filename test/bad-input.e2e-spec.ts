@@ -16,6 +16,32 @@ const valid = { content: 'A valid memory', type: 'note' };
 const uuid = '3f1e2d4c-5b6a-4789-9abc-def012345678';
 
 const cases: BadInput[] = [
+  ...['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'prototype'].map(
+    (key): BadInput => ({
+      name: `metadata key ${key} (reserved, not silently dropped)`,
+      method: 'post',
+      path: '/api/v1/memories',
+      raw: `{"content": "x", "type": "note", "metadata": {"${key}": "a"}}`,
+      status: 400,
+      detail: new RegExp(`key "${key}" is reserved`),
+    }),
+  ),
+  {
+    name: 'search filter on a reserved metadata key (not silently ignored)',
+    method: 'post',
+    path: '/api/v1/memories/search',
+    raw: '{"query": "x", "filter": {"metadata": {"__proto__": "a"}}}',
+    status: 400,
+    detail: /key "__proto__" is reserved/,
+  },
+  {
+    name: 'list cursor with an offset past 2^32',
+    method: 'get',
+    path: '/api/v1/memories',
+    query: { cursor: Buffer.from(JSON.stringify({ o: 2 ** 32 })).toString('base64url') },
+    status: 400,
+    detail: /cursor/,
+  },
   {
     name: 'body is not JSON',
     method: 'post',
