@@ -4,6 +4,11 @@ export interface EmbeddingSpace {
   readonly dimension: number;
 }
 
+/** Whether two spaces are the same: vectors of one can be compared with the other's. */
+export function sameSpace(a: EmbeddingSpace, b: EmbeddingSpace): boolean {
+  return a.model === b.model && a.dimension === b.dimension;
+}
+
 export abstract class Embedder {
   /** 'local' runs in-process; 'remote' calls an inference server (health probes it). */
   abstract readonly kind: 'local' | 'remote';

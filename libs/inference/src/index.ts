@@ -1,4 +1,4 @@
-export { Embedder, type EmbeddingSpace } from './embedder.port.js';
+export { Embedder, type EmbeddingSpace, sameSpace } from './embedder.port.js';
 export { InferenceModule } from './inference.module.js';
 export {
   isLocalModel,

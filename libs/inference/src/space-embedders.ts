@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
 import { AppConfig, Metrics } from '@memory-system/core';
-import { Embedder, type EmbeddingSpace } from './embedder.port.js';
+import { Embedder, type EmbeddingSpace, sameSpace } from './embedder.port.js';
 import { isLocalModel, LocalEmbedder } from './local/local.embedder.js';
 import { OpenAiCompatibleClient } from './openai/openai-compatible.client.js';
 import { OpenAiCompatibleEmbedder } from './openai/openai-compatible.embedder.js';
@@ -26,7 +26,7 @@ export class SpaceEmbedders {
 
   async forSpace(space: EmbeddingSpace): Promise<Embedder | undefined> {
     const current = await this.current.space();
-    if (current.model === space.model && current.dimension === space.dimension) return this.current;
+    if (sameSpace(current, space)) return this.current;
     const key = `${space.model}\u0000${space.dimension}`;
     let embedder = this.others.get(key);
     if (!embedder) {

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { Conflict } from '@memory-system/core';
-import { type EmbeddingSpace, SpaceEmbedders } from '@memory-system/inference';
+import { type EmbeddingSpace, sameSpace, SpaceEmbedders } from '@memory-system/inference';
 import { LEXICAL_GENERATION } from '@memory-system/retrieval';
 import { StateStore } from '@memory-system/state';
 import {
@@ -13,7 +13,7 @@ import {
   userHashOfCollection,
   VectorStore,
 } from '@memory-system/vector';
-import { MARKER_CACHE_MS, UserSpaces } from '../spaces/user-spaces.js';
+import { MARKER_CACHE_MS, SPACES, type SpaceMarker, UserSpaces } from '../spaces/user-spaces.js';
 
 export type ReembedProgress = (event: { phase: string; done: number; total?: number }) => void;
 
@@ -48,9 +48,6 @@ const PAGE = 500;
 const ID_BLOCK = 10_000;
 /** A reconciliation pass that still finds differences is repeated, at most this often. */
 const MAX_PASSES = 5;
-
-const same = (a: EmbeddingSpace, b: EmbeddingSpace) =>
-  a.model === b.model && a.dimension === b.dimension;
 
 /**
  * Moves every user's memories into the configured embedding space, online. Per user: mark them
@@ -158,7 +155,7 @@ export class ReembedService {
       const hash = userHashOfCollection(c.name);
       if (!hash) continue;
       const user = users.get(hash) ?? { hash, sources: [], targetCount: 0 };
-      if (same(c, target)) user.targetCount = c.count;
+      if (sameSpace(c, target)) user.targetCount = c.count;
       else user.sources.push(c);
       users.set(hash, user);
     }
@@ -177,12 +174,9 @@ export class ReembedService {
     targetCountBefore: number,
     advance: (n: number) => void,
   ): Promise<void> {
-    const marker = await this.state.get<{ serving: EmbeddingSpace; target?: EmbeddingSpace }>(
-      'embedding-space',
-      hash,
-    );
+    const marker = await this.state.get<SpaceMarker>(SPACES, hash);
     const serving = marker?.serving ?? { model: source.model, dimension: source.dimension };
-    const servedFromSource = same(serving, source);
+    const servedFromSource = sameSpace(serving, source);
     const targetName = collectionNameForHash(hash, target);
     if (source.count > 0 && servedFromSource) {
       // From here every write of this user goes to both spaces; wait until all replicas know.
@@ -205,8 +199,8 @@ export class ReembedService {
     }
     await this.vectors.dropCollection(source.name);
     await this.state.delete(CURSORS, source.name);
-    const now = await this.state.get<{ serving: EmbeddingSpace }>('embedding-space', hash);
-    if (now && same(now.serving, target)) await this.spaces.setMarker(hash, undefined);
+    const now = await this.state.get<SpaceMarker>(SPACES, hash);
+    if (now && sameSpace(now.serving, target)) await this.spaces.setMarker(hash, undefined);
   }
 
   private async copy(

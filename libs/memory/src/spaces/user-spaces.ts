@@ -1,6 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { FeatureUnavailable } from '@memory-system/core';
-import { type Embedder, type EmbeddingSpace, SpaceEmbedders } from '@memory-system/inference';
+import {
+  type Embedder,
+  type EmbeddingSpace,
+  sameSpace,
+  SpaceEmbedders,
+} from '@memory-system/inference';
 import { StateStore } from '@memory-system/state';
 import { userHashOf, userHashOfCollection, VectorStore } from '@memory-system/vector';
 
@@ -27,9 +32,6 @@ export interface UserSpace {
 
 /** Markers change rarely; a short cache spares a state read per request. Re-embedding waits it out. */
 export const MARKER_CACHE_MS = 1000;
-
-const same = (a: EmbeddingSpace, b: EmbeddingSpace) =>
-  a.model === b.model && a.dimension === b.dimension;
 
 /**
  * Which vector space each user's memories live in. Normally the configured one; a user whose
@@ -106,7 +108,7 @@ export class UserSpaces {
     let memories = 0;
     const models = new Set<string>();
     for (const [hash, spaces] of byUser) {
-      const others = spaces.filter((s) => !same(s.space, current));
+      const others = spaces.filter((s) => !sameSpace(s.space, current));
       if (others.length === 0) continue;
       users++;
       for (const other of others) {
