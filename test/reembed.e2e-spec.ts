@@ -221,6 +221,89 @@ describe('re-embedding that stopped midway (its markers left behind)', () => {
   });
 });
 
+describe('re-embedding a user with memories in two old spaces', () => {
+  it('moves both into the new space: none dropped, none pruned', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ms-reembed-two-'));
+    // Two memories written while a 512-dimension model was configured ...
+    const first = await createTestApp({
+      DATA_DIR: dataDir,
+      ...V1,
+      LOCAL_EMBEDDING_DIMENSIONS: '512',
+    });
+    const chroma = first.chroma!;
+    const onEnv = { DATA_DIR: dataDir, CHROMA_URL: chroma.url, CHROMA_DATABASE: chroma.database };
+    for (const content of ['small space: the violin lesson', 'small space: the ferry timetable']) {
+      await first.api.post('/api/v1/memories').send({ content, type: 'n' }).expect(201);
+    }
+    const aliceHash = createHash('sha256').update(first.aliceId).digest('hex').slice(0, 20);
+    await first.close();
+    // ... and three while a 384-dimension one was (served from there, as an operator switching
+    // models back and forth before re-embedding existed left it).
+    const state = new SqliteStateStore(join(dataDir, 'state.db'));
+    await state.put('embedding-space', aliceHash, {
+      serving: { model: 'local-hashed-ngrams-v1', dimension: 384 },
+    });
+    state.close();
+    const second = await createTestApp({ ...onEnv, ...V1 });
+    for (const content of ['large space: a', 'large space: b', 'large space: c']) {
+      await second.api.post('/api/v1/memories').send({ content, type: 'n' }).expect(201);
+    }
+    await second.close();
+    const before = await collectionNames(chroma.url, chroma.database);
+    expect(before.filter((n) => n.startsWith(`mem-${aliceHash}`))).toHaveLength(2);
+
+    const t = await createTestApp(onEnv);
+    try {
+      await t.admin.post('/api/v1/admin/reembed').expect(202);
+      // Alice keeps writing while it runs; what she sees never shrinks.
+      const written: string[] = [];
+      let seen = 0;
+      for (let i = 0; ; i++) {
+        const status = (await t.admin.get('/api/v1/admin/reembed').expect(200)).body;
+        // (At most 60, so that everything fits in one page of the list.)
+        if (written.length < 60) {
+          const content = `written during the move ${i}`;
+          await t.api.post('/api/v1/memories').send({ content, type: 'n' }).expect(201);
+          written.push(content);
+        }
+        const count = (await listAll(t.api)).length;
+        expect(count).toBeGreaterThanOrEqual(seen);
+        seen = count;
+        if (status.state === 'done') {
+          expect(status.memories).toEqual({ done: 5, total: 5 });
+          break;
+        }
+        if (status.state === 'failed' || i > 600) throw new Error(JSON.stringify(status));
+        await sleep(100);
+      }
+      expect(written.length).toBeGreaterThan(3);
+      const items = await listAll(t.api);
+      expect(items.map((m) => m.content).sort()).toEqual(
+        [
+          'large space: a',
+          'large space: b',
+          'large space: c',
+          'small space: the ferry timetable',
+          'small space: the violin lesson',
+          ...written,
+        ].sort(),
+      );
+      expect(new Set(items.map((m) => m.embeddingModel))).toEqual(
+        new Set(['local-weighted-ngrams-v2']),
+      );
+      // Both searches see the memories that were invisible before, the keyword index included.
+      expect((await search(t.api, 'violin lesson', 'keyword'))[0]!.content).toMatch(/violin/);
+      expect((await search(t.api, 'ferry timetable', 'hybrid'))[0]!.content).toMatch(/ferry/);
+      const names = await collectionNames(chroma.url, chroma.database);
+      expect(names.filter((n) => n.startsWith(`mem-${aliceHash}`))).toEqual([
+        expect.stringContaining('local-weighted-ngrams-v2'),
+      ]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 async function chromaCollection(chroma: { url: string; database: string }, prefix: string) {
   const { hostname, port } = new URL(chroma.url);
   const client = new ChromaClient({

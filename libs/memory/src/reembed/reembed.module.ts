@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InferenceModule } from '@memory-system/inference';
+import { RetrievalModule } from '@memory-system/retrieval';
 import { StateModule } from '@memory-system/state';
 import { VectorModule } from '@memory-system/vector';
 import { UserSpaces } from '../spaces/user-spaces.js';
@@ -7,7 +8,7 @@ import { ReembedService } from './reembed.service.js';
 
 /** Re-embedding without HTTP, for the CLI. */
 @Module({
-  imports: [VectorModule, InferenceModule, StateModule],
+  imports: [VectorModule, InferenceModule, StateModule, RetrievalModule],
   providers: [ReembedService, UserSpaces],
   exports: [ReembedService],
 })

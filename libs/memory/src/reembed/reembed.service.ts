@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { Conflict } from '@memory-system/core';
 import { type EmbeddingSpace, sameSpace, SpaceEmbedders } from '@memory-system/inference';
-import { LEXICAL_GENERATION } from '@memory-system/retrieval';
+import { LEXICAL_GENERATION, LexicalSearch } from '@memory-system/retrieval';
 import { StateStore } from '@memory-system/state';
 import {
   type CollectionInfo,
@@ -40,8 +40,11 @@ const LOCKS = 'locks';
 const LOCK_ID = 'reembed';
 const LOCK_TTL_MS = 60 * 60 * 1000;
 const STATUS = 'reembed-status';
-/** Per user: how far the copy got, so a rerun after a crash resumes near there. */
+/** Per source collection: how far its copy got, so a rerun after a crash resumes near there. */
 const CURSORS = 'reembed-cursor';
+
+/** A source's copy: ids copied so far, and whether the copy finished (older runs saved a bare number). */
+type Cursor = { position: number; complete?: boolean } | number;
 /** Records re-embedded and written per call. */
 const PAGE = 500;
 /** Ids listed per read (as backups do). */
@@ -66,6 +69,7 @@ export class ReembedService {
     private readonly state: StateStore,
     private readonly embedders: SpaceEmbedders,
     private readonly spaces: UserSpaces,
+    private readonly lexical: LexicalSearch,
   ) {}
 
   status(): Promise<ReembedStatus> {
@@ -123,11 +127,26 @@ export class ReembedService {
     await status('running');
     try {
       for (const user of plan) {
-        for (const source of user.sources) {
-          await this.migrate(user.hash, source, target, user.targetCount, (n) => {
-            done += n;
+        const served = await this.servedSpace(user);
+        // The served source first: once it is moved and switched, the others only add to it.
+        const sources = [...user.sources].sort(
+          (a, b) => Number(sameSpace(b, served)) - Number(sameSpace(a, served)),
+        );
+        for (const source of sources) {
+          // Progress counts each source as it was planned: writes meanwhile move neither end.
+          let counted = 0;
+          const advance = (n: number) => {
+            const step = Math.min(n, source.count - counted);
+            counted += step;
+            done += step;
             progress({ phase: 'reembed', done, total });
-          });
+          };
+          if (sameSpace(source, served)) {
+            await this.migrate(user.hash, source, target, user.targetCount, advance);
+          } else {
+            await this.salvage(user.hash, source, target, advance);
+          }
+          advance(source.count - counted);
         }
         users++;
         await status('running');
@@ -167,6 +186,23 @@ export class ReembedService {
       .sort((a, b) => size(b) - size(a));
   }
 
+  /**
+   * The space the user's searches read now: their marker's, else the target when it holds their
+   * memories, else (as start-up detection decides) their largest source.
+   */
+  private async servedSpace(user: {
+    hash: string;
+    sources: CollectionInfo[];
+    targetCount: number;
+  }): Promise<EmbeddingSpace> {
+    const marker = await this.state.get<SpaceMarker>(SPACES, user.hash);
+    if (marker) return marker.serving;
+    const [largest] = user.sources;
+    if (user.targetCount > 0 || !largest) return await this.embedders.current.space();
+    return { model: largest.model, dimension: largest.dimension };
+  }
+
+  /** The collection the user is served from: moved online, then the user switched to the target. */
   private async migrate(
     hash: string,
     source: CollectionInfo,
@@ -174,17 +210,17 @@ export class ReembedService {
     targetCountBefore: number,
     advance: (n: number) => void,
   ): Promise<void> {
-    const marker = await this.state.get<SpaceMarker>(SPACES, hash);
-    const serving = marker?.serving ?? { model: source.model, dimension: source.dimension };
-    const servedFromSource = sameSpace(serving, source);
+    const serving = { model: source.model, dimension: source.dimension };
     const targetName = collectionNameForHash(hash, target);
-    if (source.count > 0 && servedFromSource) {
+    if (source.count > 0) {
       // From here every write of this user goes to both spaces; wait until all replicas know.
       await this.spaces.setMarker(hash, { serving, target });
       await sleep(2 * MARKER_CACHE_MS);
       // Every write of the user moves this generation on (see LexicalSearch).
       const writesBefore = await this.state.get<number>(LEXICAL_GENERATION, hash);
-      const resumed = await this.copy(source, target, targetName, advance);
+      const resumed = await this.copy(source, advance, (records) =>
+        this.write(target, targetName, records),
+      );
       const raced = (await this.state.get<number>(LEXICAL_GENERATION, hash)) !== writesBefore;
       // A whole copy that no write raced is the source: nothing to reconcile.
       if (resumed || raced) {
@@ -197,30 +233,81 @@ export class ReembedService {
     } else {
       advance(source.count);
     }
+    await this.dropSource(hash, source, target);
+  }
+
+  /**
+   * A collection the user is not served from (memories written while another model was
+   * configured; or the served one, after a run that died between the switch and the drop). Its
+   * records join the target only where the target has no record of that id: the target's are
+   * newer. A copy that already finished (the crash case) is not repeated, or it would bring back
+   * memories deleted since.
+   */
+  private async salvage(
+    hash: string,
+    source: CollectionInfo,
+    target: EmbeddingSpace,
+    advance: (n: number) => void,
+  ): Promise<void> {
+    const targetName = collectionNameForHash(hash, target);
+    let added = 0;
+    await this.copy(source, advance, async (records) => {
+      const present = new Set(
+        (
+          await this.vectors.readEntries(
+            targetName,
+            records.map((r) => r.id),
+          )
+        ).map((r) => r.id),
+      );
+      const missing = records.filter((record) => !present.has(record.id));
+      await this.write(target, targetName, missing);
+      added += missing.length;
+    });
+    // Chroma changed behind the keyword index: every replica rebuilds this user's.
+    if (added > 0) await this.lexical.changedElsewhere(hash);
+    await this.dropSource(hash, source, target);
+  }
+
+  private async dropSource(
+    hash: string,
+    source: CollectionInfo,
+    target: EmbeddingSpace,
+  ): Promise<void> {
     await this.vectors.dropCollection(source.name);
     await this.state.delete(CURSORS, source.name);
     const now = await this.state.get<SpaceMarker>(SPACES, hash);
     if (now && sameSpace(now.serving, target)) await this.spaces.setMarker(hash, undefined);
   }
 
+  /**
+   * Feeds every record of the source to `write`, page by page, saving how far it got; a finished
+   * copy is not repeated. Returns whether an earlier run had started it.
+   */
   private async copy(
     source: CollectionInfo,
-    target: EmbeddingSpace,
-    targetName: string,
     advance: (n: number) => void,
+    write: (records: StoredRecord[]) => Promise<void>,
   ): Promise<boolean> {
+    const saved = await this.state.get<Cursor>(CURSORS, source.name);
+    const cursor = typeof saved === 'number' ? { position: saved } : saved;
+    if (cursor?.complete) {
+      advance(source.count);
+      return true;
+    }
     // A rerun starts near where the last one stopped; reconciliation catches anything skipped.
-    const resumeAt = (await this.state.get<number>(CURSORS, source.name)) ?? 0;
+    const resumeAt = cursor?.position ?? 0;
     if (resumeAt > 0) advance(Math.min(resumeAt, source.count));
     let position = resumeAt;
     for await (const ids of this.ids(source.name, resumeAt)) {
       for (const chunk of chunks(ids, PAGE)) {
-        await this.write(target, targetName, await this.vectors.readEntries(source.name, chunk));
+        await write(await this.vectors.readEntries(source.name, chunk));
         advance(chunk.length);
       }
       position += ids.length;
-      await this.state.put(CURSORS, source.name, position);
+      await this.state.put<Cursor>(CURSORS, source.name, { position });
     }
+    await this.state.put<Cursor>(CURSORS, source.name, { position, complete: true });
     return resumeAt > 0;
   }
 
