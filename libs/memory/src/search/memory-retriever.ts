@@ -1,3 +1,4 @@
+import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@memory-system/core';
 import { type Embedder, LOCAL_MODEL_V1, LOCAL_MODEL_V2, Reranker } from '@memory-system/inference';
@@ -148,6 +149,9 @@ export class MemoryRetriever {
     // and then the keyword side proposes it: Chroma is asked for no more than vector mode asks.
     const vectorSide = this.store.query(scope, embedding!, { limit: search.limit, filter });
     vectorSide.catch(() => undefined); // awaited below; keeps an early failure from going unhandled
+    // The keyword side's SQLite work is synchronous: let the event loop send Chroma's request
+    // first, or the two run one after the other (measured at 10,000 memories: +7 ms -> +0).
+    await nextTurnOfEventLoop();
     const pool = this.pool(search, filter);
     const scored = await this.lexical.search(scope, search.query, Math.max(pool, SCORED_HITS));
     const records = new Map<string, StoredRecord>();
