@@ -12,6 +12,7 @@ import {
   CurrentCaller,
   decodeCursor,
   encodeCursor,
+  RequireScopes,
   Roles,
 } from '@memory-system/core';
 import {
@@ -32,6 +33,7 @@ const isAfterCursor = (v: unknown): v is AfterCursor =>
 @ApiTags('admin: users')
 @ApiBearerAuth()
 @Roles('admin')
+@RequireScopes('admin')
 @Controller({ path: 'admin/users', version: '1' })
 export class AdminUsersController {
   constructor(

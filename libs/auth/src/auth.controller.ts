@@ -8,7 +8,13 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { type Caller, CurrentCaller, Public, Unauthenticated } from '@memory-system/core';
+import {
+  type Caller,
+  CurrentCaller,
+  PasswordLoginOnly,
+  Public,
+  Unauthenticated,
+} from '@memory-system/core';
 import { ApiKeysService } from './api-keys/api-keys.service.js';
 import {
   ApiKeyViewDto,
@@ -74,17 +80,23 @@ export class AuthController {
   }
 
   @Post('api-keys')
+  @PasswordLoginOnly()
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Create an API key for a service client; the key is shown once' })
+  @ApiOperation({
+    summary: 'Create an API key for a service client; the key is shown once',
+    description:
+      'Needs a password login (a bearer access token): an API key can never create, list or revoke keys.',
+  })
   @ApiCreatedResponse({ type: CreatedApiKeyView })
   createApiKey(
     @CurrentCaller() caller: Caller,
     @Body() body: CreateApiKeyDto,
   ): Promise<CreatedApiKeyView> {
-    return this.apiKeys.create(caller, body.name, body.expiresInDays);
+    return this.apiKeys.create(caller, body.name, body.expiresInDays, body.scopes);
   }
 
   @Get('api-keys')
+  @PasswordLoginOnly()
   @ApiBearerAuth()
   @ApiOkResponse({ type: [ApiKeyViewDto] })
   listApiKeys(@CurrentCaller() caller: Caller): Promise<ApiKeyViewDto[]> {
@@ -92,6 +104,7 @@ export class AuthController {
   }
 
   @Delete('api-keys/:id')
+  @PasswordLoginOnly()
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiNoContentResponse()

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { Roles } from '@memory-system/core';
+import { RequireScopes, Roles } from '@memory-system/core';
 import { BackupScheduler } from './backup.scheduler.js';
 import { BackupService, type Progress, type RestoreMode } from './backup.service.js';
 
@@ -35,6 +35,7 @@ function loggedProgress(logger: Logger, what: string): Progress {
 @ApiTags('admin: backups')
 @ApiBearerAuth()
 @Roles('admin')
+@RequireScopes('admin')
 @Controller({ path: 'admin/backups', version: '1' })
 export class AdminBackupsController {
   private readonly logger = new Logger('Backups');

@@ -9,7 +9,19 @@ export {
   type ProblemDocument,
 } from './errors/problem-details.filter.js';
 export { createValidationPipe } from './http/validation.js';
-export { type Caller, CurrentCaller, type Role } from './http/caller.js';
+export { assertScope, type Caller, CurrentCaller, type Role } from './http/caller.js';
+export {
+  DEFAULT_KEY_SCOPES,
+  isScope,
+  LEGACY_KEY_SCOPES,
+  PASSWORD_LOGIN_ONLY,
+  PasswordLoginOnly,
+  REQUIRED_SCOPES,
+  RequireScopes,
+  type Scope,
+  SCOPES,
+  scopesOfRole,
+} from './http/scopes.js';
 export { type UserDataEraser, UserDataErasure } from './user-data-erasure.js';
 export { LoggingModule } from './logging/logging.module.js';
 export { KeyedMutex } from './keyed-mutex.js';

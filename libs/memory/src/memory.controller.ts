@@ -18,7 +18,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { type Caller, CurrentCaller, InvalidRequest } from '@memory-system/core';
+import { type Caller, CurrentCaller, InvalidRequest, RequireScopes } from '@memory-system/core';
 import type { Memory, MemoryPage, SearchOutcome } from './domain/memory.js';
 import { BatchCreateMemoriesDto } from './dto/batch-create-memories.dto.js';
 import {
@@ -48,6 +48,7 @@ export class MemoryController {
     private readonly insights: InsightsService,
   ) {}
 
+  @RequireScopes('memories:write')
   @Post()
   @ApiOperation({
     summary: 'Store a memory (the same content and type again returns the stored one, 200)',
@@ -68,6 +69,7 @@ export class MemoryController {
     return { ...memory, insight: await this.insights.forNewMemory(caller, memory) };
   }
 
+  @RequireScopes('memories:read')
   @Post('insights')
   @HttpCode(200)
   @ApiOperation({
@@ -86,6 +88,7 @@ export class MemoryController {
     return this.insights.generate(caller, body);
   }
 
+  @RequireScopes('memories:write')
   @Post('batch')
   @HttpCode(200)
   @ApiOperation({ summary: 'Store up to 500 memories in one request' })
@@ -104,6 +107,7 @@ export class MemoryController {
     return { created, existing: results.length - created, results };
   }
 
+  @RequireScopes('memories:read')
   @Post('search')
   @HttpCode(200)
   @ApiOperation({
@@ -119,6 +123,7 @@ export class MemoryController {
     return this.memories.searchWithReport(caller, body);
   }
 
+  @RequireScopes('memories:read')
   @Get()
   @ApiOperation({ summary: 'List memories, a page at a time' })
   @ApiOkResponse({ type: MemoryPageView })
@@ -126,12 +131,14 @@ export class MemoryController {
     return this.memories.list(caller, query);
   }
 
+  @RequireScopes('memories:read')
   @Get(':id')
   @ApiOkResponse({ type: MemoryView })
   get(@CurrentCaller() caller: Caller, @Param('id', MemoryIdPipe) id: string): Promise<Memory> {
     return this.memories.get(caller, id);
   }
 
+  @RequireScopes('memories:write')
   @Patch(':id')
   @ApiOperation({ summary: 'Change a memory; a new content is embedded again' })
   @ApiOkResponse({ type: MemoryView })
@@ -143,6 +150,7 @@ export class MemoryController {
     return this.memories.update(caller, id, body);
   }
 
+  @RequireScopes('memories:write')
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()

@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { type Caller, CurrentCaller } from '@memory-system/core';
+import { type Caller, CurrentCaller, RequireScopes } from '@memory-system/core';
 import { MemoryService, UuidOr404 } from '@memory-system/memory';
 import {
   AppendContextDto,
@@ -24,6 +24,7 @@ const SessionId = () => Param('id', new UuidOr404(sessionNotFound));
 
 @ApiTags('sessions')
 @ApiBearerAuth()
+@RequireScopes('sessions')
 @Controller({ path: 'sessions', version: '1' })
 export class SessionsController {
   constructor(

@@ -1,6 +1,15 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type Caller, NotFound, type UserDataEraser } from '@memory-system/core';
+import {
+  type Caller,
+  DEFAULT_KEY_SCOPES,
+  Forbidden,
+  LEGACY_KEY_SCOPES,
+  NotFound,
+  type Scope,
+  SCOPES,
+  type UserDataEraser,
+} from '@memory-system/core';
 import { StateStore } from '@memory-system/state';
 
 const API_KEYS = 'api-keys';
@@ -9,6 +18,8 @@ const KEY_PATTERN = /^msk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
 interface StoredApiKey {
   userId: string;
   name: string;
+  /** Absent on keys made before scopes existed (they carry LEGACY_KEY_SCOPES). */
+  scopes?: Scope[];
   secretHash: string;
   createdAt: string;
   expiresAt: string | null;
@@ -18,6 +29,7 @@ interface StoredApiKey {
 export interface ApiKeyView {
   id: string;
   name: string;
+  scopes: Scope[];
   /** The key's visible start, to tell keys apart; never enough to use it. */
   prefix: string;
   createdAt: string;
@@ -47,13 +59,24 @@ export class ApiKeysService implements UserDataEraser {
 
   constructor(private readonly store: StateStore) {}
 
-  async create(caller: Caller, name: string, expiresInDays?: number): Promise<CreatedApiKey> {
+  async create(
+    caller: Caller,
+    name: string,
+    expiresInDays?: number,
+    scopes: readonly Scope[] = DEFAULT_KEY_SCOPES,
+  ): Promise<CreatedApiKey> {
+    // A key never carries more than its creator holds (only an admin can hand out `admin`).
+    const beyond = scopes.find((scope) => !caller.scopes.includes(scope));
+    if (beyond) {
+      throw new Forbidden(`You cannot give a key the scope ${beyond}: you do not hold it.`);
+    }
     const id = randomUUID().replace(/-/g, '');
     const secret = randomBytes(32).toString('base64url');
     const now = new Date();
     const record: StoredApiKey = {
       userId: caller.userId,
       name,
+      scopes: SCOPES.filter((scope) => scopes.includes(scope)),
       secretHash: sha256(secret).toString('hex'),
       createdAt: now.toISOString(),
       expiresAt: expiresInDays
@@ -77,8 +100,8 @@ export class ApiKeysService implements UserDataEraser {
     await this.store.delete(API_KEYS, id);
   }
 
-  /** The owner of a valid, unexpired key; undefined for anything else. */
-  async authenticate(key: string): Promise<string | undefined> {
+  /** The owner and scopes of a valid, unexpired key; undefined for anything else. */
+  async authenticate(key: string): Promise<{ userId: string; scopes: Scope[] } | undefined> {
     const match = KEY_PATTERN.exec(key);
     if (!match) return undefined;
     const [, id, secret] = match as unknown as [string, string, string];
@@ -86,7 +109,7 @@ export class ApiKeysService implements UserDataEraser {
     if (!record) return undefined;
     if (!timingSafeEqual(sha256(secret), Buffer.from(record.secretHash, 'hex'))) return undefined;
     await this.touch(id, record);
-    return record.userId;
+    return { userId: record.userId, scopes: scopesOf(record) };
   }
 
   async eraseUserData(userId: string): Promise<void> {
@@ -112,9 +135,14 @@ function view(id: string, record: StoredApiKey): ApiKeyView {
   return {
     id,
     name: record.name,
+    scopes: scopesOf(record),
     prefix: `msk_${id.slice(0, 8)}`,
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
     lastUsedAt: record.lastUsedAt,
   };
+}
+
+function scopesOf(record: StoredApiKey): Scope[] {
+  return record.scopes ?? [...LEGACY_KEY_SCOPES];
 }

@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
   IsIn,
   IsInt,
   IsOptional,
@@ -10,7 +13,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { QueryLimit, type Role } from '@memory-system/core';
+import { DEFAULT_KEY_SCOPES, QueryLimit, type Role, type Scope, SCOPES } from '@memory-system/core';
 
 export const PASSWORD_MIN = 8;
 const USERNAME = /^[A-Za-z0-9_.@-]{3,64}$/;
@@ -59,11 +62,26 @@ export class CreateApiKeyDto {
   @Min(1)
   @Max(3650)
   expiresInDays?: number;
+
+  @ApiPropertyOptional({
+    enum: SCOPES,
+    isArray: true,
+    default: DEFAULT_KEY_SCOPES,
+    description:
+      'What the key may do. admin only when an admin creates it; a missing scope is a 403 that names it.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(SCOPES, { each: true, message: `each scope must be one of: ${SCOPES.join(', ')}` })
+  scopes?: Scope[];
 }
 
 export class ApiKeyViewDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
+  @ApiProperty({ enum: SCOPES, isArray: true }) scopes!: Scope[];
   @ApiProperty() prefix!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) expiresAt!: string | null;

@@ -2,18 +2,22 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import {
+  assertScope,
   type Caller,
   Forbidden,
   IS_PUBLIC,
+  PASSWORD_LOGIN_ONLY,
   REQUIRED_ROLES,
+  REQUIRED_SCOPES,
   type Role,
+  type Scope,
   Unauthenticated,
 } from '@memory-system/core';
 
 /**
  * Global guard: every route needs a bearer JWT or an API key (passport strategies 'jwt' and
- * 'api-key') unless it is @Public(); @Roles() then narrows who may call it. The verified caller
- * lands on `req.caller`, where @CurrentCaller() reads it.
+ * 'api-key') unless it is @Public(); @Roles(), @RequireScopes() and @PasswordLoginOnly() then
+ * narrow who may call it. The verified caller lands on `req.caller`, where @CurrentCaller() reads it.
  */
 @Injectable()
 export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) implements CanActivate {
@@ -28,8 +32,19 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) implement
     const req = context.switchToHttp().getRequest<{ user?: Caller; caller?: Caller }>();
     req.caller = req.user;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
-    if (roles && !roles.includes(req.caller!.role)) {
+    const caller = req.caller!;
+    if (roles && !roles.includes(caller.role)) {
       throw new Forbidden(`This needs the ${roles.join(' or ')} role.`);
+    }
+    const scopes = this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES, targets);
+    for (const scope of scopes ?? []) assertScope(caller, scope);
+    if (
+      caller.via !== 'jwt' &&
+      this.reflector.getAllAndOverride<boolean>(PASSWORD_LOGIN_ONLY, targets)
+    ) {
+      throw new Forbidden(
+        'API keys are managed with a password login (its bearer access token), never with an API key.',
+      );
     }
     return true;
   }

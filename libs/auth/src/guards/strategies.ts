@@ -3,21 +3,28 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Strategy as CustomStrategy } from 'passport-custom';
 import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
-import { type Caller, Unauthenticated } from '@memory-system/core';
+import { type Caller, type Scope, scopesOfRole, Unauthenticated } from '@memory-system/core';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { ACCESS_TOKEN_ISSUER } from '../tokens/token.service.js';
 import { JwtSecret } from '../tokens/jwt-secret.js';
 import { UsersService } from '../users/users.service.js';
 
+/**
+ * The caller behind a verified credential: a password login holds every scope its role allows;
+ * a key holds what it was given, within what its owner's role allows today.
+ */
 async function activeCaller(
   users: UsersService,
   userId: string,
   via: Caller['via'],
+  keyScopes?: readonly Scope[],
 ): Promise<Caller> {
   const user = await users.findById(userId);
   // A disabled or deleted user's tokens and keys stop working at once.
   if (!user || user.disabled) throw new Unauthenticated('The account is disabled or deleted.');
-  return { userId: user.id, role: user.role, via };
+  const allowed = scopesOfRole(user.role);
+  const scopes = keyScopes ? allowed.filter((scope) => keyScopes.includes(scope)) : allowed;
+  return { userId: user.id, role: user.role, via, scopes };
 }
 
 /** `Authorization: Bearer <access JWT>`, HS256 only (so `alg: none` and RS/HS confusion fail). */
@@ -59,8 +66,8 @@ export class ApiKeyStrategy extends PassportStrategy(CustomStrategy, 'api-key') 
     const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
     const key = typeof header === 'string' ? header : bearer;
     if (!key?.startsWith('msk_')) return false;
-    const userId = await this.keys.authenticate(key);
-    if (!userId) throw new Unauthenticated('The API key is invalid, revoked or expired.');
-    return activeCaller(this.users, userId, 'api-key');
+    const owner = await this.keys.authenticate(key);
+    if (!owner) throw new Unauthenticated('The API key is invalid, revoked or expired.');
+    return activeCaller(this.users, owner.userId, 'api-key', owner.scopes);
   }
 }

@@ -1,4 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { Forbidden } from '../errors/domain-error.js';
+import type { Scope } from './scopes.js';
 
 export type Role = 'admin' | 'user';
 
@@ -8,6 +10,18 @@ export interface Caller {
   readonly role: Role;
   /** How the caller proved who they are. */
   readonly via: 'jwt' | 'api-key';
+  /** What this credential may do (a password login: all its role allows; a key: what it was given). */
+  readonly scopes: readonly Scope[];
+}
+
+/** A 403 that names the missing scope, unless the caller holds it. */
+export function assertScope(caller: Caller, scope: Scope): void {
+  if (caller.scopes.includes(scope)) return;
+  throw new Forbidden(
+    caller.via === 'api-key'
+      ? `This API key lacks the scope ${scope}; create a key that has it.`
+      : `This needs the scope ${scope}, which the ${caller.role} role does not have.`,
+  );
 }
 
 type RequestWithCaller = { caller?: Caller };

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { type Caller, CurrentCaller } from '@memory-system/core';
+import { type Caller, CurrentCaller, RequireScopes } from '@memory-system/core';
 import type { Memory, ScoredMemory } from '../domain/memory.js';
 import { MemoryView, ScoredMemoryView } from '../dto/memory.views.js';
 import { UpdateMemoryDto } from '../dto/update-memory.dto.js';
@@ -30,6 +30,7 @@ import { LegacyCreateMemoryDto, LegacySearchQuery } from './legacy-memory.dto.js
 export class LegacyMemoryController {
   constructor(private readonly memories: MemoryService) {}
 
+  @RequireScopes('memories:write')
   @Post()
   @ApiOperation({
     summary: 'Seed route: store a memory; answers the memory itself',
@@ -46,6 +47,7 @@ export class LegacyMemoryController {
     return memory;
   }
 
+  @RequireScopes('memories:read')
   @Get()
   @ApiOperation({
     summary: 'Seed route: search; answers an array, nearest first',
@@ -59,6 +61,7 @@ export class LegacyMemoryController {
     return this.memories.search(caller, { query: query.query, limit: query.limit });
   }
 
+  @RequireScopes('memories:write')
   @Put(':id')
   @ApiOperation({ summary: 'Seed route: change a memory', deprecated: true })
   @ApiOkResponse({ type: MemoryView })
@@ -70,6 +73,7 @@ export class LegacyMemoryController {
     return this.memories.update(caller, id, body);
   }
 
+  @RequireScopes('memories:write')
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Seed route: forget a memory', deprecated: true })

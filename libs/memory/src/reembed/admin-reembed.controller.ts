@@ -7,12 +7,13 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Roles } from '@memory-system/core';
+import { RequireScopes, Roles } from '@memory-system/core';
 import { ReembedService, type ReembedStatus } from './reembed.service.js';
 
 @ApiTags('admin: re-embedding')
 @ApiBearerAuth()
 @Roles('admin')
+@RequireScopes('admin')
 @Controller({ path: 'admin/reembed', version: '1' })
 export class AdminReembedController {
   constructor(private readonly reembed: ReembedService) {}
