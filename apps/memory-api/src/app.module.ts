@@ -16,6 +16,7 @@ import {
   ProblemDetailsFilter,
 } from '@memory-system/core';
 import { BackupModule } from '@memory-system/backup';
+import { McpModule } from '@memory-system/mcp';
 import { MemoryModule } from '@memory-system/memory';
 import { HealthModule, MetricsModule } from '@memory-system/observability';
 import { SessionModule } from '@memory-system/session';
@@ -36,6 +37,7 @@ export class AppModule {
         AuthModule,
         MemoryModule,
         SessionModule,
+        McpModule,
         BackupModule,
         HealthModule,
       ],

@@ -38,6 +38,7 @@ export function configureApp(app: INestApplication): INestApplication {
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
+      { path: 'mcp', method: RequestMethod.ALL },
     ],
   });
   app.enableVersioning({ type: VersioningType.URI });

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, join, resolve as resolvePath } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
-import { AppConfig, BackendUnavailable, Metrics, NotFound } from '@memory-system/core';
+import { APP_VERSION, AppConfig, BackendUnavailable, Metrics, NotFound } from '@memory-system/core';
 import { type StateEntry, StateStore } from '@memory-system/state';
 import { LEXICAL_GENERATION, LexicalSearch } from '@memory-system/retrieval';
 import {
@@ -51,16 +51,6 @@ const ID_BLOCK = 10_000;
 const ID_OVERLAP = 1_000;
 const PAGE_ATTEMPTS = 5;
 const noProgress: Progress = () => undefined;
-const appVersion = (() => {
-  try {
-    return (
-      JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version: string }
-    ).version;
-  } catch {
-    return 'unknown';
-  }
-})();
-
 export const backupNotFound = (name: string) =>
   new NotFound('Backup not found', `No backup named ${JSON.stringify(name)}.`);
 
@@ -218,7 +208,7 @@ export class BackupService {
       const manifest: Manifest = {
         format: FORMAT,
         formatVersion: FORMAT_VERSION,
-        appVersion,
+        appVersion: APP_VERSION,
         createdAt: new Date().toISOString(),
         collections: collections.map((c) => ({
           name: c.name,

@@ -32,3 +32,4 @@ export { AppCacheModule } from './cache/cache.module.js';
 export { QueryLimit } from './http/query-limit.decorator.js';
 export { tokenize } from './text/tokenize.js';
 export { isStopWord } from './text/stop-words.js';
+export { APP_VERSION } from './app-version.js';

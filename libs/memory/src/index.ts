@@ -13,3 +13,8 @@ export {
   ReembedService,
   type ReembedStatus,
 } from './reembed/reembed.service.js';
+export { MemoryIdPipe } from './memory-id.pipe.js';
+export { CreateMemoryDto } from './dto/create-memory.dto.js';
+export { UpdateMemoryDto } from './dto/update-memory.dto.js';
+export { SearchMemoriesDto } from './dto/search-memories.dto.js';
+export { ListMemoriesQuery } from './dto/list-memories.query.js';

@@ -3,6 +3,7 @@ import { UserDataErasure } from '@memory-system/core';
 import { MemoryModule, SessionRegistry } from '@memory-system/memory';
 import { StateModule } from '@memory-system/state';
 import { SessionsController } from './sessions.controller.js';
+import { SessionContextService } from './session-context.service.js';
 import { SessionsService } from './sessions.service.js';
 
 /** Global so that MemoryModule finds the SessionRegistry it needs without importing this module. */
@@ -10,8 +11,12 @@ import { SessionsService } from './sessions.service.js';
 @Module({
   imports: [StateModule, MemoryModule],
   controllers: [SessionsController],
-  providers: [SessionsService, { provide: SessionRegistry, useExisting: SessionsService }],
-  exports: [SessionRegistry],
+  providers: [
+    SessionsService,
+    SessionContextService,
+    { provide: SessionRegistry, useExisting: SessionsService },
+  ],
+  exports: [SessionRegistry, SessionsService, SessionContextService],
 })
 export class SessionModule implements OnModuleInit {
   constructor(

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { type Caller, CurrentCaller, RequireScopes } from '@memory-system/core';
-import { MemoryService, UuidOr404 } from '@memory-system/memory';
+import { UuidOr404 } from '@memory-system/memory';
 import {
   AppendContextDto,
   CreateSessionDto,
@@ -18,6 +18,7 @@ import {
   SessionView,
 } from './dto/session.dto.js';
 import type { Session } from './session.js';
+import { SessionContextService } from './session-context.service.js';
 import { sessionNotFound, SessionsService } from './sessions.service.js';
 
 const SessionId = () => Param('id', new UuidOr404(sessionNotFound));
@@ -29,7 +30,7 @@ const SessionId = () => Param('id', new UuidOr404(sessionNotFound));
 export class SessionsController {
   constructor(
     private readonly sessions: SessionsService,
-    private readonly memories: MemoryService,
+    private readonly contexts: SessionContextService,
   ) {}
 
   @Post()
@@ -72,6 +73,8 @@ export class SessionsController {
     return this.sessions.appendContext(caller, id, body.items);
   }
 
+  // It answers memories too: a key needs to read them as well.
+  @RequireScopes('sessions', 'memories:read')
   @Get(':id/context')
   @ApiOperation({
     summary: "The session's context with the memories most relevant to a query (or stored in it)",
@@ -82,10 +85,6 @@ export class SessionsController {
     @SessionId() id: string,
     @Query() query: SessionContextQuery,
   ): Promise<SessionContextView> {
-    const session = await this.sessions.get(caller, id);
-    const memories = query.query
-      ? await this.memories.search(caller, { query: query.query, limit: query.limit })
-      : (await this.memories.list(caller, { sessionId: id, limit: query.limit })).items;
-    return { session, context: session.context, memories };
+    return this.contexts.of(caller, id, query);
   }
 }

@@ -139,3 +139,10 @@ export class TooManyRequests extends DomainError {
     this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
   }
 }
+
+/** The route exists, but not for this HTTP method. */
+export class MethodNotAllowed extends DomainError {
+  readonly status = 405;
+  readonly title = 'Method not allowed';
+  readonly code = 'method-not-allowed';
+}

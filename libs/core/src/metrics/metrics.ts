@@ -42,6 +42,17 @@ export class Metrics {
       }),
   );
 
+  readonly mcpToolCallDuration = metric(
+    'mcp_tool_call_duration_seconds',
+    () =>
+      new Histogram({
+        name: `${PREFIX}mcp_tool_call_duration_seconds`,
+        help: 'MCP tool calls by tool and outcome (success, or error: the call answered a tool error)',
+        labelNames: ['tool', 'outcome'],
+        buckets: LATENCY_BUCKETS,
+      }),
+  );
+
   readonly backendRequestDuration = metric(
     'backend_request_duration_seconds',
     () =>

@@ -1,0 +1,87 @@
+import { All, Controller, Post, Req, Res, VERSION_NEUTRAL } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { APP_VERSION, type Caller, CurrentCaller, MethodNotAllowed } from '@memory-system/core';
+import { MemoryService } from '@memory-system/memory';
+import { SessionContextService } from '@memory-system/session';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Request, Response } from 'express';
+import { type MemoryTool, memoryTools } from './memory-tools.js';
+import { McpToolRunner } from './mcp-tool-runner.js';
+
+const INSTRUCTIONS =
+  'Long-term memory for this user. Call recall before answering anything that may depend on what you were told earlier; call remember for facts, preferences and events worth keeping, one self-contained sentence each; use update or forget when something stored is no longer true.';
+
+/**
+ * MCP over Streamable HTTP at /mcp, stateless: every POST is answered on its own, so any replica
+ * can take any call. The global guard has authenticated the caller exactly as for REST, and each
+ * tool runs as that caller.
+ */
+@ApiTags('mcp')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Controller({ path: 'mcp', version: VERSION_NEUTRAL })
+export class McpController {
+  private readonly tools: MemoryTool[];
+
+  constructor(
+    memories: MemoryService,
+    contexts: SessionContextService,
+    private readonly runner: McpToolRunner,
+  ) {
+    this.tools = memoryTools(memories, contexts);
+  }
+
+  @Post()
+  @ApiOperation({
+    summary:
+      'MCP (Streamable HTTP, JSON responses): tools remember, recall, list, get, update, forget, session_context',
+  })
+  async handle(
+    @CurrentCaller() caller: Caller,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const server = this.serverFor(caller);
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  }
+
+  /** No server-initiated streams or sessions in stateless mode: GET and DELETE have nothing to do. */
+  @All()
+  @ApiOperation({ summary: 'Not used: this MCP endpoint is stateless (POST only)' })
+  refuse(@Req() req: Request, @Res() res: Response): never {
+    res.setHeader('Allow', 'POST');
+    throw new MethodNotAllowed(
+      `${req.method} /mcp is not used: this MCP endpoint is stateless; send JSON-RPC with POST.`,
+    );
+  }
+
+  private serverFor(caller: Caller): McpServer {
+    const server = new McpServer(
+      { name: 'memory-system', version: APP_VERSION },
+      { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
+    );
+    for (const tool of this.tools) {
+      server.registerTool(
+        tool.name,
+        {
+          title: tool.title,
+          description: `${tool.description} Needs the scope${tool.scopes.length > 1 ? 's' : ''} ${tool.scopes.join(' and ')}.`,
+          inputSchema: tool.input,
+          annotations: tool.annotations,
+        },
+        (args: Record<string, unknown>) => this.runner.call(caller, tool, args),
+      );
+    }
+    return server;
+  }
+}

@@ -1,0 +1,220 @@
+import { type Caller, createValidationPipe, type Scope } from '@memory-system/core';
+import {
+  CreateMemoryDto,
+  ListMemoriesQuery,
+  MemoryIdPipe,
+  MemoryLimits,
+  MemoryService,
+  SearchMemoriesDto,
+  UpdateMemoryDto,
+} from '@memory-system/memory';
+import {
+  SessionContextQuery,
+  SessionContextService,
+  sessionNotFound,
+} from '@memory-system/session';
+import { UuidOr404 } from '@memory-system/memory';
+import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+
+/** One MCP tool: what it is for, what it takes, what it needs, what it does. */
+export interface MemoryTool {
+  name: string;
+  title: string;
+  description: string;
+  /** The caller needs every one of these (as the matching REST route does). */
+  scopes: Scope[];
+  input: z.ZodRawShape;
+  annotations: ToolAnnotations;
+  run(caller: Caller, args: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+// The REST validation, limits and error texts, applied to tool arguments too.
+const validation = createValidationPipe();
+const validated = <T>(dto: new () => T, value: object): Promise<T> =>
+  validation.transform(value, { type: 'body', metatype: dto }) as Promise<T>;
+const memoryId = new MemoryIdPipe();
+const sessionId = new UuidOr404(sessionNotFound);
+
+// Passed on untouched (a record schema would rebuild the object and silently drop a key such as
+// `__proto__`); the REST validation below then judges it, reserved keys included.
+const metadata = z.unknown().meta({
+  type: 'object',
+  additionalProperties: { type: ['string', 'number', 'boolean'] },
+  description: `Flat key/value pairs (string, number or boolean values), at most ${MemoryLimits.metadataMaxKeys} keys.`,
+});
+const tags = z
+  .array(z.string())
+  .max(MemoryLimits.tagsMax)
+  .describe('Labels: 1-64 letters, digits, spaces or _ . : -');
+const type = z
+  .string()
+  .describe('A kind of memory: fact, preference, event, note, insight, ... (a letter first).');
+const id = z.string().describe('The memory id (a UUID) from remember, recall or list.');
+
+/** The tools an agent gets, on the same services (and so the same rules) as the REST API. */
+export function memoryTools(
+  memories: MemoryService,
+  contexts: SessionContextService,
+): MemoryTool[] {
+  return [
+    {
+      name: 'remember',
+      title: 'Remember',
+      description:
+        'Store a memory for later: a fact, preference or event about the user, in one self-contained ' +
+        'sentence. Storing the same content and type again returns the memory already stored.',
+      scopes: ['memories:write'],
+      input: {
+        content: z
+          .string()
+          .describe(`The text to remember (at most ${MemoryLimits.contentMaxChars} characters).`),
+        type: type
+          .optional()
+          .describe('A kind of memory (default "note"): fact, preference, event, ...'),
+        tags: tags.optional(),
+        metadata: metadata.optional(),
+        sessionId: z.string().optional().describe('The session (UUID) this memory belongs to.'),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+      run: async (caller, args) => {
+        const input = await validated(CreateMemoryDto, { type: 'note', ...args });
+        const { memory, created } = await memories.create(caller, input);
+        return { created, memory };
+      },
+    },
+    {
+      name: 'recall',
+      title: 'Recall',
+      description:
+        'Find the memories that best answer a question, best first (keyword and meaning combined by ' +
+        'default). Ask in natural language; filter by type, tags, metadata, session or date.',
+      scopes: ['memories:read'],
+      input: {
+        query: z.string().describe('What to look for, e.g. "what coffee does the user like?"'),
+        limit: z
+          .number()
+          .int()
+          .optional()
+          .describe(`How many (1-${MemoryLimits.searchLimitMax}, default 10).`),
+        mode: z
+          .enum(['hybrid', 'vector', 'keyword'])
+          .optional()
+          .describe(
+            'hybrid (default): keyword and meaning; vector: meaning only; keyword: BM25 only.',
+          ),
+        minScore: z.number().optional().describe('Drop results scoring below this (-1 to 1).'),
+        filter: z
+          .object({
+            type: type.optional(),
+            tags: tags.optional().describe('Only memories with every one of these tags.'),
+            metadata: metadata
+              .optional()
+              .describe('Only memories whose metadata has these values.'),
+            sessionId: z.string().optional(),
+            createdAfter: z.string().optional().describe('ISO 8601 date-time.'),
+            createdBefore: z.string().optional().describe('ISO 8601 date-time.'),
+          })
+          .optional(),
+      },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+      run: async (caller, args) => {
+        const search = await validated(SearchMemoriesDto, args);
+        const outcome = await memories.searchWithReport(caller, search);
+        return { ...outcome };
+      },
+    },
+    {
+      name: 'list',
+      title: 'List memories',
+      description:
+        'List stored memories, newest first, a page at a time (pass nextCursor back for more).',
+      scopes: ['memories:read'],
+      input: {
+        limit: z
+          .number()
+          .int()
+          .optional()
+          .describe(
+            `Page size (1-${MemoryLimits.listLimitMax}, default ${MemoryLimits.listLimitDefault}).`,
+          ),
+        cursor: z.string().optional().describe('nextCursor from the previous page.'),
+        type: type.optional(),
+        tag: z.string().optional().describe('Only memories with this tag.'),
+        sessionId: z.string().optional().describe('Only memories of this session.'),
+      },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+      run: async (caller, args) => {
+        const query = await validated(ListMemoriesQuery, args);
+        return { ...(await memories.list(caller, query)) };
+      },
+    },
+    {
+      name: 'get',
+      title: 'Get a memory',
+      description: 'One memory by its id.',
+      scopes: ['memories:read'],
+      input: { id },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+      run: async (caller, args) => ({
+        memory: await memories.get(caller, memoryId.transform(String(args.id))),
+      }),
+    },
+    {
+      name: 'update',
+      title: 'Update a memory',
+      description:
+        'Correct a memory: only the fields given change (tags and metadata, when given, replace the old ones).',
+      scopes: ['memories:write'],
+      input: {
+        id,
+        content: z.string().optional(),
+        type: type.optional(),
+        tags: tags.optional(),
+        metadata: metadata.optional(),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+      run: async (caller, { id: given, ...patch }) => {
+        const target = memoryId.transform(String(given));
+        return {
+          memory: await memories.update(caller, target, await validated(UpdateMemoryDto, patch)),
+        };
+      },
+    },
+    {
+      name: 'forget',
+      title: 'Forget a memory',
+      description: 'Delete a memory for good, by its id.',
+      scopes: ['memories:write'],
+      input: { id },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+      run: async (caller, args) => {
+        const target = memoryId.transform(String(args.id));
+        await memories.remove(caller, target);
+        return { deleted: target };
+      },
+    },
+    {
+      name: 'session_context',
+      title: 'Session context',
+      description:
+        "A session's recent context window, with the memories most relevant to a query (or, without " +
+        'one, the memories stored in that session): what to read before answering in that session.',
+      scopes: ['sessions', 'memories:read'],
+      input: {
+        sessionId: z.string().describe('The session id (a UUID).'),
+        query: z.string().optional().describe('Find the memories closest to this.'),
+        limit: z
+          .number()
+          .int()
+          .optional()
+          .describe(`How many memories (1-${MemoryLimits.searchLimitMax}, default 10).`),
+      },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+      run: async (caller, { sessionId: given, ...rest }) => {
+        const options = await validated(SessionContextQuery, rest);
+        return { ...(await contexts.of(caller, sessionId.transform(String(given)), options)) };
+      },
+    },
+  ];
+}
