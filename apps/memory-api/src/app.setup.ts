@@ -1,7 +1,7 @@
 import { type INestApplication, RequestMethod, VersioningType } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Express, NextFunction, Request, Response } from 'express';
-import { json } from 'express';
+import { json, text } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, createValidationPipe } from '@memory-system/core';
@@ -31,6 +31,14 @@ export function configureApp(app: INestApplication): INestApplication {
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });
+  // An import is a whole export file: NDJSON as text, with its own, larger limit.
+  app.use(
+    '/api/v1/memories/import',
+    text({
+      type: ['application/x-ndjson', 'application/jsonl', 'text/plain'],
+      limit: config.http.importBodyLimit,
+    }),
+  );
   app.use(json({ limit: config.http.bodyLimit }));
   app.setGlobalPrefix('api', {
     exclude: [

@@ -18,3 +18,8 @@ export { CreateMemoryDto } from './dto/create-memory.dto.js';
 export { UpdateMemoryDto } from './dto/update-memory.dto.js';
 export { SearchMemoriesDto } from './dto/search-memories.dto.js';
 export { ListMemoriesQuery } from './dto/list-memories.query.js';
+export {
+  type ImportReport,
+  MemoryTransferService,
+  type TransferProgress,
+} from './transfer/memory-transfer.service.js';

@@ -13,10 +13,18 @@ import { SearchCache } from './search/search-cache.js';
 import { UserSpaces } from './spaces/user-spaces.js';
 import { AdminReembedController } from './reembed/admin-reembed.controller.js';
 import { ReembedService } from './reembed/reembed.service.js';
+import { MemoryTransferController } from './transfer/memory-transfer.controller.js';
+import { MemoryTransferService } from './transfer/memory-transfer.service.js';
 
 @Module({
   imports: [VectorModule, InferenceModule, RetrievalModule, StateModule],
-  controllers: [MemoryController, LegacyMemoryController, AdminReembedController],
+  // The transfer routes first: their fixed paths must win over MemoryController's /:id.
+  controllers: [
+    MemoryTransferController,
+    MemoryController,
+    LegacyMemoryController,
+    AdminReembedController,
+  ],
   providers: [
     MemoryService,
     MemoryRetriever,
@@ -24,8 +32,9 @@ import { ReembedService } from './reembed/reembed.service.js';
     InsightsService,
     UserSpaces,
     ReembedService,
+    MemoryTransferService,
   ],
-  exports: [MemoryService],
+  exports: [MemoryService, MemoryTransferService],
 })
 export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(MemoryModule.name);

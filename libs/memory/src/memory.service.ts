@@ -14,6 +14,7 @@ import { LexicalSearch } from '@memory-system/retrieval';
 import { type Metadata, userHashOf, type VectorScope, VectorStore } from '@memory-system/vector';
 import { contentHash } from './domain/content-hash.js';
 import type {
+  ImportedMemory,
   Memory,
   MemoryFilter,
   MemoryPage,
@@ -93,7 +94,19 @@ export class MemoryService implements UserDataEraser {
     return this.metrics.countOperation('create_batch', () => this.storeMany(caller, inputs));
   }
 
-  private async storeMany(caller: Caller, inputs: NewMemory[]): Promise<CreateOutcome[]> {
+  /**
+   * Stores memories from an export, keeping their ids and times (and vectors, when given). One
+   * whose id or content and type is already stored is not stored again: importing a file twice
+   * stores nothing the second time.
+   */
+  importMany(caller: Caller, inputs: ImportedMemory[]): Promise<CreateOutcome[]> {
+    return this.metrics.countOperation('import', () => this.storeMany(caller, inputs));
+  }
+
+  private async storeMany(
+    caller: Caller,
+    inputs: Array<NewMemory | ImportedMemory>,
+  ): Promise<CreateOutcome[]> {
     // Every named session must be the caller's before anything is stored.
     const sessionIds = inputs.flatMap((input) => (input.sessionId ? [input.sessionId] : []));
     if (sessionIds.length) await this.sessions.assertOwned(caller, sessionIds);
@@ -110,9 +123,10 @@ export class MemoryService implements UserDataEraser {
       return [{ input, index, hash }];
     });
     const contents = fresh.map((item) => item.input.content);
-    const embeddings = fresh.length
-      ? await UserSpaces.embedderOf(space.serving).embed(contents)
-      : [];
+    const embeddings = await this.embeddingsFor(
+      space,
+      fresh.map((item) => item.input),
+    );
     // While a re-embedding copies this user, new memories go to the new space as well.
     const targetEmbeddings =
       fresh.length && space.target ? await UserSpaces.embedderOf(space.target).embed(contents) : [];
@@ -126,6 +140,13 @@ export class MemoryService implements UserDataEraser {
               scope,
               fresh.map((item) => item.hash),
             );
+      // An imported memory whose id is stored already (changed since the export) stays as it is.
+      const importedIds = fresh.flatMap(({ input }) => ('id' in input ? [input.id] : []));
+      for (const record of importedIds.length ? await this.store.get(scope, importedIds) : []) {
+        const memory = toMemory(record);
+        const item = fresh.find(({ input }) => 'id' in input && input.id === record.id)!;
+        raced.set(item.hash, memory);
+      }
       const now = new Date().toISOString();
       const toAdd = fresh.flatMap((item, i) => {
         if (raced.has(item.hash)) return [];
@@ -244,12 +265,23 @@ export class MemoryService implements UserDataEraser {
       const scope = this.scopeIn(caller, space.serving.space);
       const [record] = await this.store.get(scope, [id]);
       if (!record) throw new MemoryNotFound(id);
-      await this.lexical.write(scope, { delete: [id] }, async () => {
-        await this.store.delete(scope, [id]);
-        if (space.target) await this.store.delete(this.scopeIn(caller, space.target.space), [id]);
-      });
-      await this.searchCache.invalidate(caller.userId);
+      await this.deleteIn(caller, space, [id]);
     });
+  }
+
+  /** Takes back memories stored moments ago (an import that failed midway); unknown ids are no error. */
+  async removeMany(caller: Caller, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.deleteIn(caller, await this.spaces.of(caller.userId), ids);
+  }
+
+  private async deleteIn(caller: Caller, space: UserSpace, ids: string[]): Promise<void> {
+    const scope = this.scopeIn(caller, space.serving.space);
+    await this.lexical.write(scope, { delete: ids }, async () => {
+      await this.store.delete(scope, ids);
+      if (space.target) await this.store.delete(this.scopeIn(caller, space.target.space), ids);
+    });
+    await this.searchCache.invalidate(caller.userId);
   }
 
   list(caller: Caller, query: ListQuery): Promise<MemoryPage> {
@@ -338,17 +370,38 @@ export class MemoryService implements UserDataEraser {
     );
   }
 
-  private newMemory(input: NewMemory, hash: string, now: string, model: string): Memory {
+  /** Vectors in the serving space: an import's own where it brought valid ones, else embedded. */
+  private async embeddingsFor(
+    space: UserSpace,
+    inputs: Array<NewMemory | ImportedMemory>,
+  ): Promise<number[][]> {
+    const missing = inputs.flatMap((input, index) =>
+      'embedding' in input && input.embedding ? [] : [index],
+    );
+    const embedded = missing.length
+      ? await UserSpaces.embedderOf(space.serving).embed(missing.map((i) => inputs[i]!.content))
+      : [];
+    const byIndex = new Map(missing.map((index, i) => [index, embedded[i]!]));
+    return inputs.map((input, index) => byIndex.get(index) ?? (input as ImportedMemory).embedding!);
+  }
+
+  private newMemory(
+    input: NewMemory | ImportedMemory,
+    hash: string,
+    now: string,
+    model: string,
+  ): Memory {
+    const imported = 'id' in input ? input : undefined;
     return {
-      id: randomUUID(),
+      id: imported?.id ?? randomUUID(),
       content: input.content,
       type: input.type,
       metadata: input.metadata ?? {},
       tags: [...new Set(input.tags ?? [])].sort(),
       sessionId: input.sessionId ?? null,
       contentHash: hash,
-      createdAt: now,
-      updatedAt: now,
+      createdAt: imported?.createdAt ?? now,
+      updatedAt: imported?.updatedAt ?? now,
       embeddingModel: model,
     };
   }

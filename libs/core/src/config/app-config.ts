@@ -10,6 +10,8 @@ export abstract class AppConfig {
     host: string;
     port: number;
     bodyLimit: string;
+    /** The largest NDJSON file POST /memories/import takes. */
+    importBodyLimit: string;
     swagger: boolean;
     /** Origins allowed by CORS; empty: no cross-origin access; ['*']: any. */
     allowedOrigins: string[];

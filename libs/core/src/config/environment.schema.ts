@@ -64,6 +64,9 @@ export class EnvironmentSchema {
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'REQUEST_BODY_LIMIT must look like 512kb or 10mb' })
   REQUEST_BODY_LIMIT = '10mb';
 
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'IMPORT_BODY_LIMIT must look like 512kb or 50mb' })
+  IMPORT_BODY_LIMIT = '50mb';
+
   @IsOptional()
   @IsUrl(urlOptions)
   CHROMA_URL?: string;

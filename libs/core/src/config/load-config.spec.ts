@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 3000,
       bodyLimit: '10mb',
+      importBodyLimit: '50mb',
       swagger: true,
       allowedOrigins: [],
       trustProxy: false,

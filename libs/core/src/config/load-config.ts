@@ -140,6 +140,7 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       host: schema.HOST,
       port: schema.PORT,
       bodyLimit: schema.REQUEST_BODY_LIMIT,
+      importBodyLimit: schema.IMPORT_BODY_LIMIT,
       swagger: schema.SWAGGER_ENABLED,
       allowedOrigins: (schema.ALLOWED_ORIGINS ?? '')
         .split(',')

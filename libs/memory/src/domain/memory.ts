@@ -23,6 +23,15 @@ export interface NewMemory {
   sessionId?: string;
 }
 
+/** A memory brought from an export: it keeps its id and times, and its vector when still valid. */
+export interface ImportedMemory extends NewMemory {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Only when the file was embedded by the model (and dimension) this user is served with. */
+  embedding?: number[];
+}
+
 export type MemoryPatch = Partial<Pick<NewMemory, 'content' | 'type' | 'metadata' | 'tags'>>;
 
 export type SearchMode = 'hybrid' | 'vector' | 'keyword';

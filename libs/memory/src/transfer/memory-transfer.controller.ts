@@ -1,0 +1,87 @@
+import { once } from 'node:events';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional } from 'class-validator';
+import type { Response } from 'express';
+import { type Caller, CurrentCaller, InvalidRequest, RequireScopes } from '@memory-system/core';
+import { type ImportReport, MemoryTransferService } from './memory-transfer.service.js';
+
+export class ExportQuery {
+  @ApiPropertyOptional({ default: false, description: "Include each memory's vector." })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'embeddings must be true or false' })
+  embeddings?: boolean;
+}
+
+class ImportReportView implements ImportReport {
+  @ApiPropertyOptional() memories!: number;
+  @ApiPropertyOptional() created!: number;
+  @ApiPropertyOptional() existing!: number;
+  @ApiPropertyOptional() reembedded!: boolean;
+}
+
+/** Declared before MemoryController's routes, or GET /memories/:id would take /memories/export. */
+@ApiTags('memories')
+@Controller({ path: 'memories', version: '1' })
+export class MemoryTransferController {
+  constructor(private readonly transfer: MemoryTransferService) {}
+
+  @RequireScopes('memories:read')
+  @Get('export')
+  @ApiOperation({
+    summary:
+      'Every memory of the caller as NDJSON: a header line, then one memory per line (what import takes)',
+  })
+  @ApiProduces('application/x-ndjson')
+  async export(
+    @CurrentCaller() caller: Caller,
+    @Query() query: ExportQuery,
+    @Res() res: Response,
+  ): Promise<void> {
+    const lines = this.transfer.export(caller, { embeddings: query.embeddings ?? false });
+    // The first read happens before any byte is sent: a failure there is still a problem answer.
+    const first = await lines.next();
+    res.status(200);
+    res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+    res.setHeader('Content-Disposition', 'attachment; filename="memories.ndjson"');
+    try {
+      if (!first.done) res.write(first.value);
+      for await (const chunk of lines) {
+        if (!res.write(chunk)) await once(res, 'drain');
+      }
+      res.end();
+    } catch {
+      // Headers are gone: cutting the stream short is the only way left to say it failed.
+      res.destroy();
+    }
+  }
+
+  @RequireScopes('memories:write')
+  @Post('import')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Store memories from an export (NDJSON); the same file twice stores nothing twice; a bad line refuses the whole file',
+  })
+  @ApiConsumes('application/x-ndjson')
+  @ApiBody({ schema: { type: 'string', description: 'The NDJSON of GET /memories/export' } })
+  @ApiOkResponse({ type: ImportReportView })
+  import(@CurrentCaller() caller: Caller, @Body() body: unknown): Promise<ImportReport> {
+    if (typeof body !== 'string') {
+      throw new InvalidRequest(
+        'Send the file as Content-Type: application/x-ndjson (one JSON object per line).',
+      );
+    }
+    return this.transfer.import(caller, body);
+  }
+}

@@ -1,0 +1,267 @@
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+interface Memory {
+  id: string;
+  content: string;
+  type: string;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  embeddingModel: string;
+}
+type Agent = TestApp['api'];
+
+const exportOf = async (agent: Agent, embeddings = false) => {
+  const res = await agent
+    .get('/api/v1/memories/export')
+    .query({ embeddings })
+    .buffer(true)
+    .parse((response, done) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => done(null, body));
+    })
+    .expect(200);
+  expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
+  return res.body as string;
+};
+const lines = (ndjson: string) =>
+  ndjson
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+const importInto = (agent: Agent, ndjson: string) =>
+  agent.post('/api/v1/memories/import').set('Content-Type', 'application/x-ndjson').send(ndjson);
+const listAll = async (agent: Agent) =>
+  (
+    (await agent.get('/api/v1/memories').query({ limit: 100 }).expect(200)).body.items as Memory[]
+  ).sort((a, b) => a.id.localeCompare(b.id));
+
+describe('per-user export and import', () => {
+  let t: TestApp;
+  let bob: Agent;
+  beforeAll(async () => {
+    t = await createTestApp({ IMPORT_BODY_LIMIT: '256kb' });
+    await t.api
+      .post('/api/v1/memories/batch')
+      .send({
+        items: [
+          { content: 'Alice grows tomatoes on the balcony', type: 'fact', tags: ['garden'] },
+          { content: 'Alice is allergic to peanuts', type: 'fact', metadata: { severity: 3 } },
+          { content: 'Alice prefers trains to planes', type: 'preference' },
+        ],
+      })
+      .expect(200);
+    bob = (await t.signUp('bob-import')).agent;
+  });
+  afterAll(() => t.close());
+
+  it('exports a header and every memory, with vectors only when asked', async () => {
+    const [header, ...memories] = lines(await exportOf(t.api));
+    expect(header).toMatchObject({
+      format: 'memory-system-memories',
+      version: 1,
+      embeddingModel: 'local-weighted-ngrams-v2',
+      dimension: 384,
+      embeddings: false,
+    });
+    expect(memories.map((m) => m.content).sort()).toEqual([
+      'Alice grows tomatoes on the balcony',
+      'Alice is allergic to peanuts',
+      'Alice prefers trains to planes',
+    ]);
+    expect(memories.find((m) => m.type === 'preference')).not.toHaveProperty('embedding');
+    expect(memories.find((m) => String(m.content).includes('peanuts'))).toMatchObject({
+      metadata: { severity: 3 },
+      createdAt: expect.any(String),
+    });
+    const [withVectors, ...embedded] = lines(await exportOf(t.api, true));
+    expect(withVectors).toMatchObject({ embeddings: true });
+    for (const m of embedded) expect((m.embedding as number[]).length).toBe(384);
+  });
+
+  it('imports into another user with ids and times kept; the same file twice stores nothing twice', async () => {
+    const file = await exportOf(t.api, true);
+    const first = await importInto(bob, file).expect(200);
+    expect(first.body).toEqual({ memories: 3, created: 3, existing: 0, reembedded: false });
+    const alice = await listAll(t.api);
+    const copied = await listAll(bob);
+    const comparable = (m: Memory) => ({ ...m, userId: undefined });
+    expect(copied.map(comparable)).toEqual(alice.map(comparable));
+    const found = (
+      await bob.post('/api/v1/memories/search').send({ query: 'peanut allergy' }).expect(200)
+    ).body.results as Memory[];
+    expect(found[0]!.content).toBe('Alice is allergic to peanuts');
+
+    const again = await importInto(bob, file).expect(200);
+    expect(again.body).toMatchObject({ memories: 3, created: 0, existing: 3 });
+    expect(await listAll(bob)).toHaveLength(3);
+  });
+
+  it('re-embeds a file from another model, and it is found by meaning', async () => {
+    const carol = (await t.signUp('carol-import')).agent;
+    const header = {
+      format: 'memory-system-memories',
+      version: 1,
+      exportedAt: new Date().toISOString(),
+      embeddingModel: 'BAAI/bge-m3',
+      dimension: 4,
+      embeddings: true,
+    };
+    const memory = {
+      id: '7f1c2a4e-0000-4000-8000-000000000001',
+      content: 'Carol keeps bees in the orchard',
+      type: 'fact',
+      tags: [],
+      metadata: {},
+      createdAt: '2025-01-02T03:04:05.000Z',
+      updatedAt: '2025-01-02T03:04:05.000Z',
+      embedding: [0.1, 0.2, 0.3, 0.4],
+    };
+    const res = await importInto(carol, [header, memory].map((l) => JSON.stringify(l)).join('\n'));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ created: 1, reembedded: true });
+    const [stored] = await listAll(carol);
+    expect(stored).toMatchObject({
+      id: memory.id,
+      createdAt: memory.createdAt,
+      embeddingModel: 'local-weighted-ngrams-v2',
+    });
+    const found = (
+      await carol
+        .post('/api/v1/memories/search')
+        .send({ query: 'beekeeping in the orchard', mode: 'vector' })
+        .expect(200)
+    ).body.results as Memory[];
+    expect(found[0]!.id).toBe(memory.id);
+  });
+
+  it('refuses a file with a bad line, naming the line, and stores nothing of it', async () => {
+    const dave = (await t.signUp('dave-import')).agent;
+    const [header, ...memories] = (await exportOf(t.api)).trim().split('\n');
+    const broken = JSON.parse(memories[1]!) as Record<string, unknown>;
+    broken.content = '   ';
+    const cases: Array<[string[], RegExp]> = [
+      [[header!, memories[0]!, JSON.stringify(broken), memories[2]!], /line 3: content/],
+      [[header!, memories[0]!, '{not json', memories[2]!], /line 3: not JSON/],
+      [[header!, memories[0]!, memories[0]!], /line 3: id repeats line 2/],
+      [[header!, memories[0]!.replace('"type"', '"__proto__":1,"type"')], /line 2: .*reserved/],
+      [[header!, JSON.stringify({ ...broken, content: 'x', extra: true })], /line 2: .*extra/],
+      [['{"format":"something-else"}', memories[0]!], /line 1: not a memory-system export/],
+      [[header!.replace('"version":1', '"version":9'), memories[0]!], /line 1: version 9 is newer/],
+      [[''], /line 1: the file is empty/],
+    ];
+    for (const [file, expected] of cases) {
+      const res = await importInto(dave, file.join('\n'));
+      expect(res.status).toBe(400);
+      expect(res.type).toBe('application/problem+json');
+      expect(res.body.detail).toMatch(expected);
+    }
+    expect(await listAll(dave)).toEqual([]);
+  });
+
+  it('takes only NDJSON, within IMPORT_BODY_LIMIT, and only with the write scope', async () => {
+    const json = await t.api.post('/api/v1/memories/import').send({ items: [] });
+    expect(json.status).toBe(400);
+    expect(json.body.detail).toMatch(/application\/x-ndjson/);
+    const huge = await importInto(t.api, 'x'.repeat(300 * 1024));
+    expect(huge.status).toBe(413);
+    expect(huge.type).toBe('application/problem+json');
+
+    const reader = (
+      await t.api
+        .post('/api/v1/auth/api-keys')
+        .send({ name: 'export-only', scopes: ['memories:read'] })
+        .expect(201)
+    ).body.key as string;
+    await t.http.get('/api/v1/memories/export').set('X-API-Key', reader).expect(200);
+    const denied = await t.http
+      .post('/api/v1/memories/import')
+      .set('X-API-Key', reader)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(await exportOf(t.api));
+    expect(denied.status).toBe(403);
+    expect(denied.body.detail).toMatch(/memories:write/);
+  });
+});
+
+/** A loopback proxy in front of the real Chroma that fails every record write once told to. */
+async function failingWritesProxy(target: string) {
+  const { hostname, port } = new URL(target);
+  const state = { failWrites: false, writes: 0 };
+  const server = createServer((req, res) => {
+    const isWrite = req.method === 'POST' && /\/(add|upsert)$/.test(req.url!);
+    if (isWrite) state.writes++;
+    if (isWrite && state.failWrites) {
+      req.resume();
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: 'InternalError', message: 'injected by the test' }));
+      return;
+    }
+    req.pipe(
+      request(
+        { hostname, port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode!, answer.headers);
+          answer.pipe(res);
+        },
+      ),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, state, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+describe('an import that meets a Chroma failure midway', () => {
+  it('takes back what it stored, answers 503, and completes when run again', async () => {
+    const proxy = await failingWritesProxy(sharedChromaUrl());
+    const t = await createTestApp({
+      CHROMA_URL: proxy.url,
+      CHROMA_DATABASE: await createChromaDatabase(sharedChromaUrl()),
+    });
+    try {
+      await t.api.post('/api/v1/memories').send({ content: 'kept from before', type: 'n' });
+      const header = {
+        format: 'memory-system-memories',
+        version: 1,
+        exportedAt: new Date().toISOString(),
+        embeddingModel: 'local-weighted-ngrams-v2',
+        dimension: 384,
+        embeddings: false,
+      };
+      const file = [
+        JSON.stringify(header),
+        ...Array.from({ length: 1200 }, (_, i) =>
+          JSON.stringify({
+            id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+            content: `imported memory number ${i}`,
+            type: 'note',
+            createdAt: '2025-06-01T00:00:00.000Z',
+            updatedAt: '2025-06-01T00:00:00.000Z',
+          }),
+        ),
+      ].join('\n');
+      // The first page of 500 is stored, then every write fails.
+      const writesBefore = proxy.state.writes;
+      const watcher = setInterval(() => {
+        if (proxy.state.writes > writesBefore) proxy.state.failWrites = true;
+      }, 1);
+      const failed = await importInto(t.api, file);
+      clearInterval(watcher);
+      expect(failed.status).toBe(503);
+      expect(failed.headers['retry-after']).toBeDefined();
+      const left = (await t.api.get('/api/v1/memories').query({ limit: 100 }).expect(200)).body;
+      expect(left.items.map((m: Memory) => m.content)).toEqual(['kept from before']);
+
+      proxy.state.failWrites = false;
+      const done = await importInto(t.api, file).expect(200);
+      expect(done.body).toMatchObject({ memories: 1200, created: 1200, existing: 0 });
+    } finally {
+      await t.close();
+      await new Promise<void>((resolve) => proxy.server.close(() => resolve()));
+    }
+  });
+});
