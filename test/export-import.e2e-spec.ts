@@ -14,9 +14,9 @@ interface Memory {
 }
 type Agent = TestApp['api'];
 
-const exportOf = async (agent: Agent, embeddings = false) => {
+const exportOf = async (agent: Agent, embeddings = false, path = '/api/v1/memories/export') => {
   const res = await agent
-    .get('/api/v1/memories/export')
+    .get(path)
     .query({ embeddings })
     .buffer(true)
     .parse((response, done) => {
@@ -161,6 +161,37 @@ describe('per-user export and import', () => {
       expect(res.body.detail).toMatch(expected);
     }
     expect(await listAll(dave)).toEqual([]);
+  });
+
+  it("lets an admin export and import a named user's memories, and no one else", async () => {
+    const erin = await t.signUp('erin-import');
+    const aliceFile = await exportOf(
+      t.admin,
+      false,
+      `/api/v1/admin/users/${t.aliceId}/memories/export`,
+    );
+    const aliceLines = lines(aliceFile).slice(1);
+    expect(aliceLines.map((m) => m.id).sort()).toEqual((await listAll(t.api)).map((m) => m.id));
+    const imported = await t.admin
+      .post(`/api/v1/admin/users/${erin.id}/memories/import`)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(aliceFile)
+      .expect(200);
+    expect(imported.body).toMatchObject({ created: aliceLines.length });
+    expect((await listAll(erin.agent)).map((m) => m.content).sort()).toEqual(
+      aliceLines.map((m) => m.content).sort(),
+    );
+    await t.api.get(`/api/v1/admin/users/${erin.id}/memories/export`).expect(403);
+    await t.api
+      .post(`/api/v1/admin/users/${erin.id}/memories/import`)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(aliceFile)
+      .expect(403);
+    const missing = await t.admin.get(
+      '/api/v1/admin/users/00000000-0000-4000-8000-000000000000/memories/export',
+    );
+    expect(missing.status).toBe(404);
+    expect(missing.type).toBe('application/problem+json');
   });
 
   it('takes only NDJSON, within IMPORT_BODY_LIMIT, and only with the write scope', async () => {

@@ -33,7 +33,7 @@ export function configureApp(app: INestApplication): INestApplication {
   });
   // An import is a whole export file: NDJSON as text, with its own, larger limit.
   app.use(
-    '/api/v1/memories/import',
+    ['/api/v1/memories/import', '/api/v1/admin/users/:userId/memories/import'],
     text({
       type: ['application/x-ndjson', 'application/jsonl', 'text/plain'],
       limit: config.http.importBodyLimit,

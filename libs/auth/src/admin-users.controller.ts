@@ -22,8 +22,8 @@ import {
   UserPageView,
   UserView,
 } from './dto/auth.dto.js';
-import { TokenService } from './tokens/token.service.js';
 import { toPublicUser } from './users/user.js';
+import { UserAdministration } from './users/user-administration.js';
 import { UsersService } from './users/users.service.js';
 
 type AfterCursor = { a: string };
@@ -38,13 +38,13 @@ const isAfterCursor = (v: unknown): v is AfterCursor =>
 export class AdminUsersController {
   constructor(
     private readonly users: UsersService,
-    private readonly tokens: TokenService,
+    private readonly administration: UserAdministration,
   ) {}
 
   @Post()
   @ApiCreatedResponse({ type: UserView })
   async create(@Body() body: CreateUserDto): Promise<UserView> {
-    return toPublicUser(await this.users.create(body.username, body.password, body.role));
+    return this.administration.create(body.username, body.password, body.role);
   }
 
   @Get()
@@ -74,13 +74,7 @@ export class AdminUsersController {
     @Param('id') id: string,
     @Body() body: UpdateUserDto,
   ): Promise<UserView> {
-    if (id === caller.userId && (body.disabled || body.role === 'user')) {
-      throw new Conflict('An admin cannot disable or demote their own account.');
-    }
-    const user = await this.users.update(id, body);
-    // A disabled account or a new password ends every session that came from a login.
-    if (body.disabled || body.password) await this.tokens.revokeAllFor(id);
-    return toPublicUser(user);
+    return this.administration.update(id, body, caller);
   }
 
   @Delete(':id')

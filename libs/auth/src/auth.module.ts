@@ -1,7 +1,7 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { AppConfig, UserDataErasure } from '@memory-system/core';
+import { AppConfig, UserDataErasure, UserDirectory } from '@memory-system/core';
 import { StateModule } from '@memory-system/state';
 import { AdminBootstrap } from './admin-bootstrap.js';
 import { AdminUsersController } from './admin-users.controller.js';
@@ -12,8 +12,11 @@ import { ApiKeyStrategy, JwtStrategy } from './guards/strategies.js';
 import { JwtSecret } from './tokens/jwt-secret.js';
 import { TokenService } from './tokens/token.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
+import { UserAdministration } from './users/user-administration.js';
 import { UsersService } from './users/users.service.js';
 
+/** Global: other modules find the UserDirectory here without depending on auth. */
+@Global()
 @Module({
   imports: [
     StateModule,
@@ -38,8 +41,10 @@ import { UsersService } from './users/users.service.js';
     ApiKeyStrategy,
     AuthenticationGuard,
     AdminBootstrap,
+    UserAdministration,
+    { provide: UserDirectory, useExisting: UsersService },
   ],
-  exports: [AuthenticationGuard, UsersService],
+  exports: [AuthenticationGuard, UsersService, UserAdministration, UserDirectory],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

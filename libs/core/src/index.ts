@@ -33,3 +33,4 @@ export { QueryLimit } from './http/query-limit.decorator.js';
 export { tokenize } from './text/tokenize.js';
 export { isStopWord } from './text/stop-words.js';
 export { APP_VERSION } from './app-version.js';
+export { UserDirectory } from './user-directory.js';

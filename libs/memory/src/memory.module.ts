@@ -13,6 +13,7 @@ import { SearchCache } from './search/search-cache.js';
 import { UserSpaces } from './spaces/user-spaces.js';
 import { AdminReembedController } from './reembed/admin-reembed.controller.js';
 import { ReembedService } from './reembed/reembed.service.js';
+import { AdminUserMemoriesController } from './transfer/admin-user-memories.controller.js';
 import { MemoryTransferController } from './transfer/memory-transfer.controller.js';
 import { MemoryTransferService } from './transfer/memory-transfer.service.js';
 
@@ -24,6 +25,7 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
     MemoryController,
     LegacyMemoryController,
     AdminReembedController,
+    AdminUserMemoriesController,
   ],
   providers: [
     MemoryService,

@@ -100,6 +100,30 @@ export class ApiKeysService implements UserDataEraser {
     await this.store.delete(API_KEYS, id);
   }
 
+  /** For administrators: every key (or one user's), with its owner; never a secret. */
+  async listAll(userId?: string): Promise<Array<ApiKeyView & { userId: string }>> {
+    if (userId) {
+      return (await this.store.listByOwner<StoredApiKey>(API_KEYS, userId)).map((entry) => ({
+        ...view(entry.id, entry.value),
+        userId,
+      }));
+    }
+    const keys: Array<ApiKeyView & { userId: string }> = [];
+    for (let after: string | undefined; ;) {
+      const page = await this.store.list<StoredApiKey>(API_KEYS, { limit: 500, after });
+      keys.push(
+        ...page.map((entry) => ({ ...view(entry.id, entry.value), userId: entry.value.userId })),
+      );
+      if (page.length < 500) return keys;
+      after = page[page.length - 1]!.id;
+    }
+  }
+
+  /** For administrators: revokes any user's key by its id. */
+  async revokeById(id: string): Promise<void> {
+    if (!(await this.store.delete(API_KEYS, id))) throw notFound(id);
+  }
+
   /** The owner and scopes of a valid, unexpired key; undefined for anything else. */
   async authenticate(key: string): Promise<{ userId: string; scopes: Scope[] } | undefined> {
     const match = KEY_PATTERN.exec(key);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Conflict, NotFound, type Role, UserDataErasure } from '@memory-system/core';
+import { Conflict, NotFound, type Role, UserDataErasure, UserDirectory } from '@memory-system/core';
 import { StateStore } from '@memory-system/state';
 import { PasswordHasher } from './password-hasher.js';
 import type { User } from './user.js';
@@ -13,7 +13,7 @@ export const userNotFound = (id: string) =>
 
 /** Users, stored in the state store; usernames are unique regardless of case. */
 @Injectable()
-export class UsersService {
+export class UsersService implements UserDirectory {
   constructor(
     private readonly store: StateStore,
     private readonly hasher: PasswordHasher,
@@ -37,6 +37,11 @@ export class UsersService {
     }
     await this.store.put(USERS, user.id, user);
     return user;
+  }
+
+  async account(userId: string): Promise<{ id: string; role: Role } | undefined> {
+    const user = await this.findById(userId);
+    return user && { id: user.id, role: user.role };
   }
 
   async findById(id: string): Promise<User | undefined> {

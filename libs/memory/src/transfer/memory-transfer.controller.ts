@@ -48,22 +48,7 @@ export class MemoryTransferController {
     @Query() query: ExportQuery,
     @Res() res: Response,
   ): Promise<void> {
-    const lines = this.transfer.export(caller, { embeddings: query.embeddings ?? false });
-    // The first read happens before any byte is sent: a failure there is still a problem answer.
-    const first = await lines.next();
-    res.status(200);
-    res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
-    res.setHeader('Content-Disposition', 'attachment; filename="memories.ndjson"');
-    try {
-      if (!first.done) res.write(first.value);
-      for await (const chunk of lines) {
-        if (!res.write(chunk)) await once(res, 'drain');
-      }
-      res.end();
-    } catch {
-      // Headers are gone: cutting the stream short is the only way left to say it failed.
-      res.destroy();
-    }
+    await sendNdjson(res, this.transfer.export(caller, { embeddings: query.embeddings ?? false }));
   }
 
   @RequireScopes('memories:write')
@@ -77,11 +62,33 @@ export class MemoryTransferController {
   @ApiBody({ schema: { type: 'string', description: 'The NDJSON of GET /memories/export' } })
   @ApiOkResponse({ type: ImportReportView })
   import(@CurrentCaller() caller: Caller, @Body() body: unknown): Promise<ImportReport> {
-    if (typeof body !== 'string') {
-      throw new InvalidRequest(
-        'Send the file as Content-Type: application/x-ndjson (one JSON object per line).',
-      );
+    return this.transfer.import(caller, ndjsonBody(body));
+  }
+}
+
+/** The import body as text; a JSON (or any other) body gets a 400 that says what to send. */
+export function ndjsonBody(body: unknown): string {
+  if (typeof body === 'string') return body;
+  throw new InvalidRequest(
+    'Send the file as Content-Type: application/x-ndjson (one JSON object per line).',
+  );
+}
+
+/** Streams an export with back-pressure, as an attachment. */
+export async function sendNdjson(res: Response, lines: AsyncGenerator<string>): Promise<void> {
+  // The first read happens before any byte is sent: a failure there is still a problem answer.
+  const first = await lines.next();
+  res.status(200);
+  res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
+  res.setHeader('Content-Disposition', 'attachment; filename="memories.ndjson"');
+  try {
+    if (!first.done) res.write(first.value);
+    for await (const chunk of lines) {
+      if (!res.write(chunk)) await once(res, 'drain');
     }
-    return this.transfer.import(caller, body);
+    res.end();
+  } catch {
+    // Headers are gone: cutting the stream short is the only way left to say it failed.
+    res.destroy();
   }
 }

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Conflict, NotFound, type Role } from '@memory-system/core';
+import { ApiKeysService, type ApiKeyView } from '../api-keys/api-keys.service.js';
+import { TokenService } from '../tokens/token.service.js';
+import { type PublicUser, toPublicUser } from './user.js';
+import { UsersService } from './users.service.js';
+
+/**
+ * What an administrator does to accounts, for the admin API and the CLI alike (the CLI is the
+ * way in when no admin can log in).
+ */
+@Injectable()
+export class UserAdministration {
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  /** A user by username or id; a 404 names what was asked for. */
+  async find(usernameOrId: string): Promise<PublicUser> {
+    const user =
+      (await this.users.findByUsername(usernameOrId)) ?? (await this.users.findById(usernameOrId));
+    if (!user) {
+      throw new NotFound(
+        'User not found',
+        `No user named or with id ${JSON.stringify(usernameOrId)}.`,
+      );
+    }
+    return toPublicUser(user);
+  }
+
+  async create(username: string, password: string, role: Role): Promise<PublicUser> {
+    return toPublicUser(await this.users.create(username, password, role));
+  }
+
+  /** Changes an account; disabling it or setting a new password ends every login session. */
+  async update(
+    id: string,
+    changes: { disabled?: boolean; role?: Role; password?: string },
+    by?: { userId: string },
+  ): Promise<PublicUser> {
+    if (by && id === by.userId && (changes.disabled || changes.role === 'user')) {
+      throw new Conflict('An admin cannot disable or demote their own account.');
+    }
+    const user = await this.users.update(id, changes);
+    if (changes.disabled || changes.password) await this.tokens.revokeAllFor(id);
+    return toPublicUser(user);
+  }
+
+  /** Sets a new random password (shown to the operator once) and ends the user's sessions. */
+  async resetPassword(id: string): Promise<string> {
+    const password = randomBytes(18).toString('base64url');
+    await this.update(id, { password });
+    return password;
+  }
+
+  /** Every API key, or one user's, with its owner. */
+  async listKeys(userId?: string): Promise<Array<ApiKeyView & { userId: string }>> {
+    return this.apiKeys.listAll(userId);
+  }
+
+  revokeKey(id: string): Promise<void> {
+    return this.apiKeys.revokeById(id);
+  }
+}
