@@ -4,3 +4,4 @@ export { CallerThrottlerGuard, LoginThrottle, throttlerOptions } from './throttl
 export { UsersService } from './users/users.service.js';
 export type { PublicUser, User } from './users/user.js';
 export { UserAdministration } from './users/user-administration.js';
+export { CreateUserDto } from './dto/auth.dto.js';

@@ -31,6 +31,17 @@ export class UserAdministration {
     return toPublicUser(user);
   }
 
+  /** Every user, in pages under the hood. */
+  async listUsers(): Promise<PublicUser[]> {
+    const all: PublicUser[] = [];
+    for (let after: string | undefined; ;) {
+      const page = await this.users.list({ limit: 500, after });
+      all.push(...page.map(toPublicUser));
+      if (page.length < 500) return all;
+      after = page[page.length - 1]!.id;
+    }
+  }
+
   async create(username: string, password: string, role: Role): Promise<PublicUser> {
     return toPublicUser(await this.users.create(username, password, role));
   }

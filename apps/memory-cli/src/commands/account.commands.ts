@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { CreateUserDto, UserAdministration } from '@memory-system/auth';
+import { createValidationPipe } from '@memory-system/core';
+import { type CliCommand, option } from './command.js';
+
+const USER_ACTIONS = ['list', 'create', 'disable', 'enable', 'reset-password'];
+const KEY_ACTIONS = ['list', 'revoke'];
+
+/** Accounts and keys, on the admin API's own code: the way in when no admin can log in. */
+export const accountCommands: Record<string, CliCommand> = {
+  users: {
+    usage: [
+      ['users list', 'every user (id, name, role, disabled)'],
+      [
+        'users create <name> [--role admin|user]',
+        'create a user; prints a generated password once',
+      ],
+      ['users disable|enable <name>', "stop or restore a user (a disabled one's logins end)"],
+      ['users reset-password <name>', 'set a generated password (printed once), end logins'],
+    ],
+    check: ({ words }) => {
+      const [action, name] = words;
+      if (!action || !USER_ACTIONS.includes(action)) {
+        return `users needs one of: ${USER_ACTIONS.join(', ')}.`;
+      }
+      return action !== 'list' && !name ? `users ${action} needs a user name.` : undefined;
+    },
+    run: async (app, line) => {
+      const admin = app.get(UserAdministration);
+      const [action, name] = line.words as [string, string];
+      switch (action) {
+        case 'list':
+          for (const user of await admin.listUsers())
+            console.log(
+              `${user.id}\t${user.username}\t${user.role}${user.disabled ? '\tdisabled' : ''}`,
+            );
+          return;
+        case 'create': {
+          const password = randomBytes(18).toString('base64url');
+          // The API's own rules for names and roles.
+          const input = (await createValidationPipe().transform(
+            { username: name, password, role: option(line, 'role') ?? 'user' },
+            { type: 'body', metatype: CreateUserDto },
+          )) as CreateUserDto;
+          const user = await admin.create(input.username, input.password, input.role);
+          console.log(`Created ${user.role} ${user.username} (${user.id}); password: ${password}`);
+          return;
+        }
+        case 'disable':
+        case 'enable': {
+          const user = await admin.find(name);
+          await admin.update(user.id, { disabled: action === 'disable' });
+          console.log(`${action === 'disable' ? 'Disabled' : 'Enabled'} ${user.username}`);
+          return;
+        }
+        case 'reset-password': {
+          const user = await admin.find(name);
+          const password = await admin.resetPassword(user.id);
+          console.log(`New password for ${user.username}: ${password} (every login session ended)`);
+          return;
+        }
+      }
+    },
+  },
+  'api-keys': {
+    usage: [
+      ['api-keys list [--user <name>]', 'every API key (id, owner, name, scopes; no secret)'],
+      ['api-keys revoke <id>', "revoke any user's key at once"],
+    ],
+    check: ({ words }) => {
+      const [action, id] = words;
+      if (!action || !KEY_ACTIONS.includes(action)) {
+        return `api-keys needs one of: ${KEY_ACTIONS.join(', ')}.`;
+      }
+      return action === 'revoke' && !id ? 'api-keys revoke needs a key id.' : undefined;
+    },
+    run: async (app, line) => {
+      const admin = app.get(UserAdministration);
+      const [action, id] = line.words as [string, string];
+      if (action === 'revoke') {
+        await admin.revokeKey(id);
+        console.log(`Revoked ${id}`);
+        return;
+      }
+      const userName = option(line, 'user');
+      const owner = userName ? await admin.find(userName) : undefined;
+      const names = new Map<string, string>();
+      for (const key of await admin.listKeys(owner?.id)) {
+        if (!names.has(key.userId)) {
+          names.set(
+            key.userId,
+            (await admin.find(key.userId).catch(() => undefined))?.username ?? '?',
+          );
+        }
+        console.log(
+          `${key.id}\t${names.get(key.userId)}\t${key.name}\t${key.scopes.join(',')}\t${key.prefix}\tlast used ${key.lastUsedAt ?? 'never'}`,
+        );
+      }
+    },
+  },
+};

@@ -1,0 +1,73 @@
+import { type BackupRef, BackupService, type RestoreMode } from '@memory-system/backup';
+import { ReembedService } from '@memory-system/memory';
+import { type CliCommand, option } from './command.js';
+
+// A bare name is a backup in BACKUP_DIR; anything with a slash or .tar is a file.
+const refOf = (target: string): BackupRef =>
+  /[/\\]|\.tar$/.test(target) ? { file: target } : { name: target };
+
+export const backupCommands: Record<string, CliCommand> = {
+  backup: {
+    usage: [['backup', 'write a backup to BACKUP_DIR now']],
+    check: () => undefined,
+    run: async (app, _, progress) => {
+      const result = await app.get(BackupService).backup('cli', progress);
+      progress.end();
+      console.log(`${result.name}\t${result.bytes} bytes\t${result.file}`);
+    },
+  },
+  list: {
+    usage: [['list', 'list the backups in BACKUP_DIR']],
+    check: () => undefined,
+    run: async (app) => {
+      for (const b of await app.get(BackupService).list())
+        console.log(`${b.name}\t${b.createdAt}\t${b.bytes} bytes`);
+    },
+  },
+  verify: {
+    usage: [['verify <name|file.tar>', 'check every checksum of a backup']],
+    check: ({ words }) => (words[0] ? undefined : 'verify needs a backup name or file.'),
+    run: async (app, { words }, progress) => {
+      const manifest = await app.get(BackupService).verify(refOf(words[0]!), progress);
+      progress.end();
+      const records = manifest.collections.reduce((n, c) => n + c.records, 0);
+      console.log(
+        `OK: ${records} records in ${manifest.collections.length} collections, ${manifest.state.entries} state entries (written ${manifest.createdAt})`,
+      );
+    },
+  },
+  restore: {
+    usage: [
+      [
+        'restore <name|file.tar> --mode replace|merge',
+        'verify, then restore (replace empties first)',
+      ],
+    ],
+    check: (line) => {
+      if (!line.words[0]) return 'restore needs a backup name or file.';
+      const mode = option(line, 'mode');
+      return mode === 'replace' || mode === 'merge'
+        ? undefined
+        : 'restore needs --mode replace or --mode merge.';
+    },
+    run: async (app, line, progress) => {
+      const mode = option(line, 'mode') as RestoreMode;
+      const result = await app.get(BackupService).restore(refOf(line.words[0]!), mode, progress);
+      progress.end();
+      console.log(
+        `Restored ${result.name} (${result.mode}): ${result.records} records, ${result.entries} state entries`,
+      );
+    },
+  },
+  reembed: {
+    usage: [['reembed', 'move every memory to the configured model and dimension (resumable)']],
+    check: () => undefined,
+    run: async (app, _, progress) => {
+      const result = await app.get(ReembedService).run(progress);
+      progress.end();
+      console.log(
+        `Re-embedded ${result.memories} memories of ${result.users} users into ${result.model}/${result.dimension}; dropped ${result.droppedCollections} old collections`,
+      );
+    },
+  },
+};
