@@ -394,6 +394,46 @@ const cases: BadInput[] = [
     detail: /too large/i,
   },
   {
+    name: 'content with a lone UTF-16 surrogate',
+    method: 'post',
+    path: '/api/v1/memories',
+    raw: '{"content": "x\\ud800y", "type": "note"}',
+    status: 400,
+    detail: /content: contains a lone UTF-16 surrogate/,
+  },
+  {
+    name: 'a batch item whose metadata value holds a lone surrogate',
+    method: 'post',
+    path: '/api/v1/memories/batch',
+    raw: '{"items": [{"content": "ok", "type": "note"}, {"content": "ok 2", "type": "note", "metadata": {"k": "\\udc00"}}]}',
+    status: 400,
+    detail: /items\[1\]\.metadata\.k: contains a lone UTF-16 surrogate/,
+  },
+  {
+    name: 'a search query with a lone surrogate',
+    method: 'post',
+    path: '/api/v1/memories/search',
+    raw: '{"query": "\\ud83d"}',
+    status: 400,
+    detail: /query: contains a lone UTF-16 surrogate/,
+  },
+  {
+    name: 'metadata nested 3,000 deep',
+    method: 'post',
+    path: '/api/v1/memories',
+    raw: `{"content": "x", "type": "note", "metadata": {"k": ${'['.repeat(3000)}${']'.repeat(3000)}}}`,
+    status: 400,
+    detail: /nests deeper than 32 levels/,
+  },
+  {
+    name: 'a search filter nested 1,000 deep',
+    method: 'post',
+    path: '/api/v1/memories/search',
+    raw: `{"query": "x", "filter": ${'{"metadata":'.repeat(1000)}{}${'}'.repeat(1000)}}`,
+    status: 400,
+    detail: /nests deeper than 32 levels/,
+  },
+  {
     name: 'unknown route',
     method: 'get',
     path: '/api/v1/nothing-here',
@@ -433,6 +473,32 @@ describe('bad input gets a clear 4xx problem, and nothing is written', () => {
     expect(res.body.detail).toMatch(detail);
     expect(res.body.requestId).toBe('bad-input-test');
     expect(res.headers['x-request-id']).toBe('bad-input-test');
+  });
+
+  it('refuses a body nested millions deep on a public route at once, and keeps answering', async () => {
+    const deep = '['.repeat(2_000_000) + ']'.repeat(2_000_000);
+    // Anyone may call refresh: its body limit is small, so 4 MB never reaches a parser.
+    const [refused, live] = await Promise.all([
+      t.http.post('/api/v1/auth/refresh').set('Content-Type', 'application/json').send(deep),
+      t.http.get('/health/live'),
+    ]);
+    expect(refused.status).toBe(413);
+    expect(refused.type).toBe('application/problem+json');
+    expect(live.status).toBe(200);
+    // Small but deep: refused for its depth before it is parsed.
+    const small = await t.http
+      .post('/api/v1/auth/refresh')
+      .set('Content-Type', 'application/json')
+      .send('['.repeat(5000) + ']'.repeat(5000));
+    expect(small.status).toBe(400);
+    expect(small.body.detail).toMatch(/nests deeper than 32 levels/);
+    // An authenticated route takes up to REQUEST_BODY_LIMIT, and refuses the depth the same way.
+    const authed = await t.api
+      .post('/api/v1/memories/search')
+      .set('Content-Type', 'application/json')
+      .send('['.repeat(90_000) + ']'.repeat(90_000));
+    expect(authed.status).toBe(400);
+    expect(authed.body.detail).toMatch(/nests deeper than 32 levels/);
   });
 
   it('lists the offending fields of a validation error', async () => {

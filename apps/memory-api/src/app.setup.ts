@@ -4,7 +4,7 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import { json, text } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, createValidationPipe } from '@memory-system/core';
+import { AppConfig, createValidationPipe, refuseDeepJson } from '@memory-system/core';
 import { HttpMetricsMiddleware } from '@memory-system/observability';
 
 /** A JSON API needs no scripts or frames; the /docs UI needs its own scripts and styles. */
@@ -12,6 +12,9 @@ const apiHeaders = helmet({
   contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
 });
 const docsHeaders = helmet({ contentSecurityPolicy: false });
+
+/** The body limit of the routes that need no credentials. */
+const PUBLIC_BODY_LIMIT = '16kb';
 
 /** Everything main.ts and the e2e tests apply alike to an app instance. */
 export function configureApp(app: INestApplication): INestApplication {
@@ -39,7 +42,12 @@ export function configureApp(app: INestApplication): INestApplication {
       limit: config.http.importBodyLimit,
     }),
   );
-  app.use(json({ limit: config.http.bodyLimit }));
+  // Routes anyone may call take small bodies: nothing there needs more than a password or a token.
+  app.use(
+    ['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/auth/logout'],
+    json({ limit: PUBLIC_BODY_LIMIT, verify: refuseDeepJson }),
+  );
+  app.use(json({ limit: config.http.bodyLimit, verify: refuseDeepJson }));
   app.setGlobalPrefix('api', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

@@ -34,3 +34,4 @@ export { tokenize } from './text/tokenize.js';
 export { isStopWord } from './text/stop-words.js';
 export { APP_VERSION } from './app-version.js';
 export { UserDirectory } from './user-directory.js';
+export { MAX_JSON_DEPTH, nestsDeeperThan, refuseDeepJson } from './http/json-depth.js';

@@ -35,13 +35,39 @@ const RESERVED_KEYS = new Set([
   '__lookupSetter__',
 ]);
 
-/** The path of the first reserved key in a parsed JSON value (depth-first), or undefined. */
-function reservedKeyIn(value: unknown, path: string, depth = 0): string | undefined {
+/** A lone UTF-16 surrogate: JSON allows it (`"\ud800"`), Unicode text does not. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The first part of a parsed JSON value that no field may hold (depth-first), with why: a
+ * reserved key, or text that is not valid Unicode. Undefined when there is none.
+ */
+function problemIn(
+  value: unknown,
+  path: string,
+  depth = 0,
+): { field: string; message: string } | undefined {
+  if (typeof value === 'string') {
+    return LONE_SURROGATE.test(value)
+      ? {
+          field: path || 'body',
+          message: 'contains a lone UTF-16 surrogate, which is not valid Unicode text',
+        }
+      : undefined;
+  }
   if (typeof value !== 'object' || value === null || depth > 64) return undefined;
   for (const [key, item] of Object.entries(value)) {
-    const here = path ? `${path}.${key}` : key;
-    if (RESERVED_KEYS.has(key)) return here;
-    const nested = reservedKeyIn(item, Array.isArray(value) ? `${path}[${key}]` : here, depth + 1);
+    const here = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    if (RESERVED_KEYS.has(key)) {
+      return { field: here, message: `key ${JSON.stringify(key)} is reserved; use another name` };
+    }
+    if (LONE_SURROGATE.test(key)) {
+      return {
+        field: path || 'body',
+        message: 'has a key with a lone UTF-16 surrogate, which is not valid Unicode text',
+      };
+    }
+    const nested = problemIn(item, here, depth + 1);
     if (nested) return nested;
   }
   return undefined;
@@ -50,11 +76,11 @@ function reservedKeyIn(value: unknown, path: string, depth = 0): string | undefi
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' || metadata.type === 'query') {
-      const field = reservedKeyIn(value, '');
-      if (field) {
-        const key = field.split('.').pop()!;
-        const message = `key ${JSON.stringify(key)} is reserved; use another name`;
-        throw new InvalidRequest(`${field}: ${message}`, [{ field, messages: [message] }]);
+      const problem = problemIn(value, '');
+      if (problem) {
+        throw new InvalidRequest(`${problem.field}: ${problem.message}`, [
+          { field: problem.field, messages: [problem.message] },
+        ]);
       }
     }
     return super.transform(value, metadata);
