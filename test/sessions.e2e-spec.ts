@@ -118,6 +118,37 @@ describe('sessions', () => {
     expect(inSession).toHaveLength(3);
   });
 
+  it('forgets a deleted memory in every context it joined (deleted means forgotten)', async () => {
+    const session = (await t.api.post('/api/v1/sessions').send({ title: 'bank' }).expect(201)).body;
+    await t.api
+      .post(`/api/v1/sessions/${session.id}/context`)
+      .send({ items: [{ role: 'user', content: 'Please note my PIN' }] })
+      .expect(200);
+    const pin = (
+      await t.api
+        .post('/api/v1/memories')
+        .send({ content: 'My bank PIN is 9876', type: 'fact', sessionId: session.id })
+        .expect(201)
+    ).body;
+    const kept = (
+      await t.api
+        .post('/api/v1/memories')
+        .send({ content: 'Banks with the credit union', type: 'fact', sessionId: session.id })
+        .expect(201)
+    ).body;
+    const before = (await t.api.get(`/api/v1/sessions/${session.id}`).expect(200)).body;
+    expect(JSON.stringify(before.context)).toContain('9876');
+
+    await t.api.delete(`/api/v1/memories/${pin.id}`).expect(204);
+    const after = (await t.api.get(`/api/v1/sessions/${session.id}`).expect(200)).body;
+    expect(JSON.stringify(after)).not.toContain('9876');
+    expect(after.context.map((item: ContextItem) => item.content)).toEqual([
+      'Please note my PIN',
+      'Banks with the credit union',
+    ]);
+    expect(after.context[1].memoryId).toBe(kept.id);
+  });
+
   it('refuses a memory for an unknown session with 404 and stores nothing', async () => {
     const ghost = '11111111-2222-4333-8444-555555555555';
     await t.api

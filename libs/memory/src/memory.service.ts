@@ -266,6 +266,7 @@ export class MemoryService implements UserDataEraser {
       const [record] = await this.store.get(scope, [id]);
       if (!record) throw new MemoryNotFound(id);
       await this.deleteIn(caller, space, [id]);
+      await this.sessions.forgetMemories(caller, [toMemory(record)]);
     });
   }
 

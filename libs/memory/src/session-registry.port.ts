@@ -10,4 +10,9 @@ export abstract class SessionRegistry {
   /** Throws a 404 problem when any of the sessions is not the caller's live session. */
   abstract assertOwned(caller: Caller, sessionIds: string[]): Promise<void>;
   abstract recordMemories(caller: Caller, memories: Memory[]): Promise<void>;
+  /** Deleted memories leave the context windows they joined: deleted means forgotten. */
+  abstract forgetMemories(
+    caller: Caller,
+    memories: Array<Pick<Memory, 'id' | 'sessionId'>>,
+  ): Promise<void>;
 }

@@ -114,6 +114,34 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
     }
   }
 
+  async forgetMemories(
+    caller: Caller,
+    memories: Array<Pick<Memory, 'id' | 'sessionId'>>,
+  ): Promise<void> {
+    const bySession = new Map<string, Set<string>>();
+    for (const { id, sessionId } of memories) {
+      if (sessionId) bySession.set(sessionId, (bySession.get(sessionId) ?? new Set()).add(id));
+    }
+    for (const [id, forgotten] of bySession) {
+      await this.locks.run(id, async () => {
+        const session = await this.store.get<Session>(SESSIONS, id);
+        if (!session || session.userId !== caller.userId) return; // expired, or never the caller's
+        const context = session.context.filter(
+          (item) => !item.memoryId || !forgotten.has(item.memoryId),
+        );
+        if (context.length === session.context.length) return;
+        // Forgetting is not activity: the session keeps the expiry it had.
+        const ttlMs = Math.max(1, Date.parse(session.expiresAt) - Date.now());
+        await this.store.put(
+          SESSIONS,
+          id,
+          { ...session, context },
+          { owner: session.userId, ttlMs },
+        );
+      });
+    }
+  }
+
   async eraseUserData(userId: string): Promise<void> {
     await this.store.deleteByOwner(SESSIONS, userId);
   }
