@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SqliteStateStore } from '@memory-system/state';
 import { RedisServer } from './support/redis.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -215,6 +216,100 @@ describe('sessions', () => {
       'The user is allergic to peanuts',
     ]);
     await t.api.get(`/api/v1/sessions/${s.id}/context`).query({ limit: 0 }).expect(400);
+  });
+});
+
+describe('session lists and limits', () => {
+  let t: TestApp;
+  const dataDir = mkdtempSync(join(tmpdir(), 'ms-session-limits-'));
+  beforeAll(
+    async () => (t = await createTestApp({ DATA_DIR: dataDir, SESSION_MAX_PER_USER: '3' })),
+  );
+  afterAll(() => t.close());
+
+  it('lists sessions a page at a time, without their context, saying how many items each holds', async () => {
+    const ids: string[] = [];
+    for (const title of ['one', 'two', 'three']) {
+      const s = (await t.api.post('/api/v1/sessions').send({ title }).expect(201)).body;
+      await t.api
+        .post(`/api/v1/sessions/${s.id}/context`)
+        .send({ items: [{ role: 'user', content: `${title} `.repeat(1000) }] })
+        .expect(200);
+      ids.unshift(s.id);
+      await sleep(5);
+    }
+    const first = (await t.api.get('/api/v1/sessions').query({ limit: 2 }).expect(200)).body;
+    expect(first.items.map((s: { id: string }) => s.id)).toEqual(ids.slice(0, 2));
+    expect(first.items[0]).not.toHaveProperty('context');
+    expect(first.items[0]).toMatchObject({ title: 'three', contextItems: 1 });
+    const second = (
+      await t.api.get('/api/v1/sessions').query({ limit: 2, cursor: first.nextCursor }).expect(200)
+    ).body;
+    expect(second).toEqual({
+      items: [expect.objectContaining({ id: ids[2], contextItems: 1 })],
+      nextCursor: null,
+    });
+    await t.api.get('/api/v1/sessions').query({ cursor: 'made-up' }).expect(400);
+    await t.api.get('/api/v1/sessions').query({ limit: 1000 }).expect(400);
+  });
+
+  it('refuses a session past SESSION_MAX_PER_USER with a 409 that says so; deleting one makes room', async () => {
+    const refused = await t.api.post('/api/v1/sessions').send({ title: 'four' });
+    expect(refused.status).toBe(409);
+    expect(refused.type).toBe('application/problem+json');
+    expect(refused.body.detail).toMatch(
+      /3 live sessions, the most SESSION_MAX_PER_USER \(3\) allows/,
+    );
+    // Another user has room of their own.
+    const bob = await t.signUp('bob-sessions');
+    await bob.agent.post('/api/v1/sessions').send({}).expect(201);
+    const [oldest] = (
+      await t.api.get('/api/v1/sessions').query({ limit: 100 }).expect(200)
+    ).body.items.slice(-1);
+    await t.api.delete(`/api/v1/sessions/${oldest.id}`).expect(204);
+    await t.api.post('/api/v1/sessions').send({ title: 'four' }).expect(201);
+  });
+
+  it('still reads a session stored with its context inline (before lists left it out)', async () => {
+    const chroma = t.chroma!;
+    // The most recent session, rewritten below as an older release stored it.
+    const target = (await t.api.get('/api/v1/sessions').expect(200)).body.items[0];
+    await t.close();
+    const state = new SqliteStateStore(join(dataDir, 'state.db'));
+    const stored = await state.get<Record<string, unknown>>('sessions', target.id);
+    const { contextItems: _, ...legacy } = stored!;
+    const inline = [
+      { role: 'user', content: 'kept from an older release', createdAt: new Date().toISOString() },
+    ];
+    await state.put(
+      'sessions',
+      target.id,
+      { ...legacy, context: inline },
+      { owner: legacy.userId as string, ttlMs: 60_000 },
+    );
+    await state.delete('session-contexts', target.id);
+    state.close();
+    t = await createTestApp({
+      DATA_DIR: dataDir,
+      CHROMA_URL: chroma.url,
+      CHROMA_DATABASE: chroma.database,
+      SESSION_MAX_PER_USER: '3',
+    });
+    const listed = (await t.api.get('/api/v1/sessions').query({ limit: 100 }).expect(200)).body
+      .items;
+    expect(listed.find((s: { id: string }) => s.id === target.id)).toMatchObject({
+      contextItems: 1,
+    });
+    const read = (await t.api.get(`/api/v1/sessions/${target.id}`).expect(200)).body;
+    expect(read.context.map((item: ContextItem) => item.content)).toEqual([
+      'kept from an older release',
+    ]);
+    await t.api
+      .post(`/api/v1/sessions/${target.id}/context`)
+      .send({ items: [{ role: 'assistant', content: 'and a new item' }] })
+      .expect(200);
+    const after = (await t.api.get(`/api/v1/sessions/${target.id}`).expect(200)).body;
+    expect(after.context).toHaveLength(2);
   });
 });
 

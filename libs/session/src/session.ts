@@ -20,3 +20,13 @@ export interface Session {
   /** The newest SESSION_MAX_CONTEXT_ITEMS items, oldest first. */
   context: ContextItem[];
 }
+
+/** What a session list shows: the session without its context, with how many items it holds. */
+export interface SessionSummary extends Omit<Session, 'context'> {
+  contextItems: number;
+}
+
+export interface SessionPage {
+  items: SessionSummary[];
+  nextCursor: string | null;
+}

@@ -12,12 +12,13 @@ import { UuidOr404 } from '@memory-system/memory';
 import {
   AppendContextDto,
   CreateSessionDto,
+  ListSessionsQuery,
   SessionContextQuery,
   SessionContextView,
   SessionListView,
   SessionView,
 } from './dto/session.dto.js';
-import type { Session } from './session.js';
+import type { Session, SessionPage } from './session.js';
 import { SessionContextService } from './session-context.service.js';
 import { sessionNotFound, SessionsService } from './sessions.service.js';
 
@@ -40,10 +41,13 @@ export class SessionsController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The caller's live sessions, most recently used first" })
+  @ApiOperation({
+    summary:
+      "The caller's live sessions, most recently used first, a page at a time (without context)",
+  })
   @ApiOkResponse({ type: SessionListView })
-  async list(@CurrentCaller() caller: Caller): Promise<{ items: Session[] }> {
-    return { items: await this.sessions.list(caller) };
+  list(@CurrentCaller() caller: Caller, @Query() query: ListSessionsQuery): Promise<SessionPage> {
+    return this.sessions.list(caller, query);
   }
 
   @Get(':id')

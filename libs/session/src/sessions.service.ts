@@ -3,6 +3,9 @@ import { Injectable } from '@nestjs/common';
 import {
   AppConfig,
   type Caller,
+  Conflict,
+  decodeCursor,
+  encodeCursor,
   KeyedMutex,
   NotFound,
   type UserDataEraser,
@@ -10,9 +13,22 @@ import {
 import type { Memory } from '@memory-system/memory';
 import { SessionRegistry } from '@memory-system/memory';
 import { StateStore } from '@memory-system/state';
-import type { ContextItem, Session } from './session.js';
+import type { ContextItem, Session, SessionPage, SessionSummary } from './session.js';
 
+/** Each session's summary: what a list reads. */
 const SESSIONS = 'sessions';
+/** Each session's context window, apart, so a list never loads one. */
+const CONTEXTS = 'session-contexts';
+
+/** A stored summary; sessions written before the split still hold their context inline. */
+type StoredSession = SessionSummary & { context?: ContextItem[] };
+
+type OffsetCursor = { o: number };
+const isOffsetCursor = (v: unknown): v is OffsetCursor =>
+  typeof v === 'object' &&
+  v !== null &&
+  Number.isSafeInteger((v as OffsetCursor).o) &&
+  (v as OffsetCursor).o >= 0;
 
 export const sessionNotFound = (id: string) =>
   new NotFound(
@@ -42,6 +58,14 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
     caller: Caller,
     input: { title?: string; metadata?: Session['metadata'] },
   ): Promise<Session> {
+    const live = (await this.store.listByOwner<StoredSession>(SESSIONS, caller.userId)).length;
+    const max = this.config.sessions.maxPerUser;
+    if (live >= max) {
+      throw new Conflict(
+        `You have ${live} live sessions, the most SESSION_MAX_PER_USER (${max}) allows: ` +
+          'delete one, or let one expire.',
+      );
+    }
     const now = new Date();
     const session: Session = {
       id: randomUUID(),
@@ -62,16 +86,23 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
     return this.locks.run(id, async () => this.save(this.touched(await this.load(caller, id))));
   }
 
-  async list(caller: Caller): Promise<Session[]> {
-    const entries = await this.store.listByOwner<Session>(SESSIONS, caller.userId);
-    return entries
-      .map((e) => e.value)
-      .sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt));
+  /** The caller's live sessions, most recently used first, a page at a time, without context. */
+  async list(caller: Caller, page: { limit: number; cursor?: string }): Promise<SessionPage> {
+    const offset = page.cursor ? decodeCursor(page.cursor, isOffsetCursor).o : 0;
+    const summaries = (await this.store.listByOwner<StoredSession>(SESSIONS, caller.userId))
+      .map((entry) => summaryOf(entry.value))
+      .sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt) || a.id.localeCompare(b.id));
+    const end = offset + page.limit;
+    return {
+      items: summaries.slice(offset, end),
+      nextCursor: end < summaries.length ? encodeCursor({ o: end }) : null,
+    };
   }
 
   async remove(caller: Caller, id: string): Promise<void> {
     await this.load(caller, id);
     await this.store.delete(SESSIONS, id);
+    await this.store.delete(CONTEXTS, id);
   }
 
   /** Appends items; the window keeps the newest SESSION_MAX_CONTEXT_ITEMS. */
@@ -107,8 +138,8 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
         createdAt: m.createdAt,
       }));
       await this.locks.run(id, async () => {
-        const session = await this.store.get<Session>(SESSIONS, id);
-        if (!session || session.userId !== caller.userId) return; // expired since the check
+        const session = await this.find(caller, id);
+        if (!session) return; // expired since the check
         await this.save(this.withItems(this.touched(session), items));
       });
     }
@@ -124,33 +155,38 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
     }
     for (const [id, forgotten] of bySession) {
       await this.locks.run(id, async () => {
-        const session = await this.store.get<Session>(SESSIONS, id);
-        if (!session || session.userId !== caller.userId) return; // expired, or never the caller's
+        const session = await this.find(caller, id);
+        if (!session) return; // expired, or never the caller's
         const context = session.context.filter(
           (item) => !item.memoryId || !forgotten.has(item.memoryId),
         );
         if (context.length === session.context.length) return;
         // Forgetting is not activity: the session keeps the expiry it had.
-        const ttlMs = Math.max(1, Date.parse(session.expiresAt) - Date.now());
-        await this.store.put(
-          SESSIONS,
-          id,
-          { ...session, context },
-          { owner: session.userId, ttlMs },
-        );
+        await this.save({ ...session, context }, Date.parse(session.expiresAt) - Date.now());
       });
     }
   }
 
   async eraseUserData(userId: string): Promise<void> {
     await this.store.deleteByOwner(SESSIONS, userId);
+    await this.store.deleteByOwner(CONTEXTS, userId);
   }
 
   private async load(caller: Caller, id: string): Promise<Session> {
-    const session = await this.store.get<Session>(SESSIONS, id);
     // Another user's session is reported exactly like a missing one.
-    if (!session || session.userId !== caller.userId) throw sessionNotFound(id);
+    const session = await this.find(caller, id);
+    if (!session) throw sessionNotFound(id);
     return session;
+  }
+
+  /** The caller's session with its context, or undefined (missing, expired, or not theirs). */
+  private async find(caller: Caller, id: string): Promise<Session | undefined> {
+    const stored = await this.store.get<StoredSession>(SESSIONS, id);
+    if (!stored || stored.userId !== caller.userId) return undefined;
+    const { contextItems: _, context: inline, ...session } = stored;
+    const context =
+      inline ?? (await this.store.get<{ items: ContextItem[] }>(CONTEXTS, id))?.items ?? [];
+    return { ...session, context };
   }
 
   private touched(session: Session): Session {
@@ -163,15 +199,26 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
     return { ...session, context };
   }
 
-  private async save(session: Session): Promise<Session> {
-    await this.store.put(SESSIONS, session.id, session, {
-      owner: session.userId,
-      ttlMs: this.config.sessions.ttlMs,
-    });
+  /** Context first, then the summary that names it; both live as long as the session. */
+  private async save(session: Session, ttlMs = this.config.sessions.ttlMs): Promise<Session> {
+    const options = { owner: session.userId, ttlMs: Math.max(1, ttlMs) };
+    const { context, ...rest } = session;
+    await this.store.put(CONTEXTS, session.id, { items: context }, options);
+    await this.store.put<StoredSession>(
+      SESSIONS,
+      session.id,
+      { ...rest, contextItems: context.length },
+      options,
+    );
     return session;
   }
 
   private expiryFrom(now: Date): string {
     return new Date(now.getTime() + this.config.sessions.ttlMs).toISOString();
   }
+}
+
+function summaryOf(stored: StoredSession): SessionSummary {
+  const { context, ...summary } = stored;
+  return { ...summary, contextItems: stored.contextItems ?? context?.length ?? 0 };
 }

@@ -93,6 +93,11 @@ export abstract class AppConfig {
     adminUsername: string;
     adminPassword?: string;
   };
-  abstract readonly sessions: { ttlMs: number; maxContextItems: number };
+  abstract readonly sessions: {
+    ttlMs: number;
+    maxContextItems: number;
+    /** Live sessions one user may hold at once. */
+    maxPerUser: number;
+  };
   abstract readonly throttle: { ttlMs: number; limit: number; loginLimit: number };
 }

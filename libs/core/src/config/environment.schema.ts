@@ -315,6 +315,12 @@ export class EnvironmentSchema {
   @Max(10_000)
   SESSION_MAX_CONTEXT_ITEMS = 100;
 
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  SESSION_MAX_PER_USER = 100;
+
   @Matches(DURATION, { message: DURATION_MESSAGE })
   THROTTLE_TTL = '1m';
 

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       allowedOrigins: [],
       trustProxy: false,
     });
-    expect(config.sessions).toEqual({ ttlMs: 30 * 60_000, maxContextItems: 100 });
+    expect(config.sessions).toEqual({ ttlMs: 30 * 60_000, maxContextItems: 100, maxPerUser: 100 });
     expect(config.auth).toMatchObject({ accessTtlSeconds: 900, adminUsername: 'admin' });
     expect(config.chroma.url).toBeUndefined();
     expect(config.embedding.url).toBeUndefined();

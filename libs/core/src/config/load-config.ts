@@ -179,6 +179,7 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
     sessions: {
       ttlMs: durationMs(schema.SESSION_TTL),
       maxContextItems: schema.SESSION_MAX_CONTEXT_ITEMS,
+      maxPerUser: schema.SESSION_MAX_PER_USER,
     },
     throttle: {
       ttlMs: durationMs(schema.THROTTLE_TTL),

@@ -89,8 +89,36 @@ export class SessionView {
   @ApiProperty({ type: [ContextItemView] }) context!: ContextItemView[];
 }
 
+export class SessionSummaryView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ nullable: true, type: String }) title!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) lastActivityAt!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({ description: 'Items in its context window (read them with GET /sessions/{id}).' })
+  contextItems!: number;
+}
+
 export class SessionListView {
-  @ApiProperty({ type: [SessionView] }) items!: SessionView[];
+  @ApiProperty({ type: [SessionSummaryView] }) items!: SessionSummaryView[];
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass back as cursor for the next page.',
+  })
+  nextCursor!: string | null;
+}
+
+export class ListSessionsQuery {
+  @QueryLimit(100, 20)
+  limit: number = 20;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  cursor?: string;
 }
 
 export class SessionContextView {
