@@ -48,20 +48,21 @@ export class AdminBackupsController {
   @Post()
   @ApiOperation({ summary: 'Back up now (the same job as the nightly one); 409 while one runs' })
   @ApiCreatedResponse({ description: 'The archive and its manifest' })
-  create() {
-    return this.backups.backup('api', loggedProgress(this.logger, 'backup'));
+  async create() {
+    return withoutPath(await this.backups.backup('api', loggedProgress(this.logger, 'backup')));
   }
 
   @Get()
   @ApiOkResponse({ description: 'Archives in BACKUP_DIR, newest first' })
   async list() {
-    return { items: await this.backups.list(), schedule: this.scheduler.describe() };
+    const items = (await this.backups.list()).map(withoutPath);
+    return { items, schedule: this.scheduler.describe() };
   }
 
   @Get(':name')
   @ApiOperation({ summary: 'One archive, verified: its manifest after every checksum was checked' })
-  get(@Param('name') name: string) {
-    return this.backups.get(name);
+  async get(@Param('name') name: string) {
+    return withoutPath(await this.backups.get(name));
   }
 
   @Post(':name/restore')
@@ -83,4 +84,9 @@ export class AdminBackupsController {
   async remove(@Param('name') name: string): Promise<void> {
     await this.backups.delete(name);
   }
+}
+
+/** Answers name archives, never where they lie on the server. */
+function withoutPath<T extends { file: string }>({ file: _, ...info }: T): Omit<T, 'file'> {
+  return info;
 }

@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import * as tar from 'tar';
 import { InvalidRequest } from '@memory-system/core';
+import {
+  ARCHIVE_LIMITS,
+  manifestProblem,
+  recordProblem,
+  stateEntryProblem,
+} from './archive-checks.js';
 
 /** What a backup archive holds: a manifest and two gzipped NDJSON files. */
 export const FORMAT = 'memory-system-backup';
@@ -43,13 +48,45 @@ export async function writeNdjson(file: string, lines: AsyncIterable<unknown>): 
   return count;
 }
 
-/** Reads gzipped NDJSON a line at a time: memory stays flat whatever the size. */
+/**
+ * Reads gzipped NDJSON a line at a time: memory stays flat whatever the size. An archive is
+ * untrusted, so a line longer than any record can be, or one that is not JSON, is refused (naming
+ * the member and line) instead of being gathered until the process runs out of memory.
+ */
 export async function* readNdjson<T>(file: string): AsyncIterable<T> {
-  const lines = createInterface({
-    input: createReadStream(file).pipe(createGunzip()),
-    crlfDelay: Infinity,
-  });
-  for await (const line of lines) if (line) yield JSON.parse(line) as T;
+  const member = basename(file);
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let lineNumber = 0;
+  const parse = (bytes: Buffer): T => {
+    lineNumber++;
+    try {
+      return JSON.parse(bytes.toString('utf8')) as T;
+    } catch {
+      throw new InvalidBackup(`The backup is corrupt: line ${lineNumber} of ${member} is not JSON`);
+    }
+  };
+  for await (const chunk of createReadStream(file).pipe(createGunzip()) as AsyncIterable<Buffer>) {
+    let start = 0;
+    // A newline byte never occurs inside a multi-byte UTF-8 character: splitting bytes is safe.
+    for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
+      const line = Buffer.concat([...pending, chunk.subarray(start, end)]);
+      pending = [];
+      pendingBytes = 0;
+      start = end + 1;
+      if (line.length > 0) yield parse(line);
+    }
+    if (start < chunk.length) {
+      pending.push(chunk.subarray(start));
+      pendingBytes += chunk.length - start;
+      if (pendingBytes > ARCHIVE_LIMITS.lineBytes) {
+        throw new InvalidBackup(
+          `The backup is corrupt: line ${lineNumber + 1} of ${member} is longer than ${ARCHIVE_LIMITS.lineBytes} bytes`,
+        );
+      }
+    }
+  }
+  if (pendingBytes > 0) yield parse(Buffer.concat(pending));
 }
 
 export async function fileDigest(file: string): Promise<{ sha256: string; bytes: number }> {
@@ -69,16 +106,38 @@ export async function pack(dir: string, file: string): Promise<void> {
  */
 export async function unpackAndVerify(file: string, dir: string): Promise<Manifest> {
   await mkdir(dir, { recursive: true });
+  const seen = new Map<string, number>();
+  let manifestTooLarge = false;
   try {
     await tar.extract({
       file,
       cwd: dir,
       strict: true,
+      onReadEntry: (entry) => {
+        seen.set(entry.path, (seen.get(entry.path) ?? 0) + 1);
+        if (entry.path === MANIFEST_FILE && entry.size > ARCHIVE_LIMITS.manifestBytes) {
+          manifestTooLarge = true;
+        }
+      },
       filter: (path, entry) =>
-        MEMBERS.includes(path) && (entry as { type?: string }).type === 'File',
+        MEMBERS.includes(path) &&
+        (entry as { type?: string }).type === 'File' &&
+        !(path === MANIFEST_FILE && manifestTooLarge),
     });
   } catch (error) {
     throw new InvalidBackup(`Not a readable backup archive: ${(error as Error).message}`);
+  }
+  if (manifestTooLarge) {
+    throw new InvalidBackup(
+      `The backup manifest is larger than ${ARCHIVE_LIMITS.manifestBytes} bytes`,
+    );
+  }
+  // A second member of the same name would silently win over the first.
+  for (const [path, count] of seen) {
+    if (count > 1) throw new InvalidBackup(`The backup holds ${path} ${count} times`);
+    if (!MEMBERS.includes(path)) {
+      throw new InvalidBackup(`The backup holds an unexpected member ${JSON.stringify(path)}`);
+    }
   }
   const found = (await readdir(dir)).sort();
   if (found.join() !== [...MEMBERS].sort().join()) {
@@ -86,19 +145,22 @@ export async function unpackAndVerify(file: string, dir: string): Promise<Manife
       `Not a memory-system backup: it holds ${found.join(', ') || 'nothing we know'}`,
     );
   }
-  let manifest: Manifest;
+  let parsed: unknown;
   try {
-    manifest = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
+    parsed = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
   } catch {
     throw new InvalidBackup('The backup manifest is not valid JSON');
   }
-  if (manifest.format !== FORMAT)
+  if ((parsed as Partial<Manifest> | null)?.format !== FORMAT)
     throw new InvalidBackup('Not a memory-system backup (unknown format)');
+  const manifest = parsed as Manifest;
   if (manifest.formatVersion > FORMAT_VERSION) {
     throw new InvalidBackup(
       `The backup has format version ${manifest.formatVersion}; this release reads up to ${FORMAT_VERSION}`,
     );
   }
+  const shape = manifestProblem(manifest);
+  if (shape) throw new InvalidBackup(`The backup is corrupt: ${shape}`);
   for (const member of [CHROMA_FILE, STATE_FILE]) {
     const expected = manifest.files?.[member];
     const actual = await fileDigest(join(dir, member));
@@ -106,23 +168,48 @@ export async function unpackAndVerify(file: string, dir: string): Promise<Manife
       throw new InvalidBackup(`The backup is corrupt: ${member} does not match its checksum`);
     }
   }
-  await checkCounts(dir, manifest);
+  await checkContents(dir, manifest);
   return manifest;
 }
 
-async function checkCounts(dir: string, manifest: Manifest): Promise<void> {
+/**
+ * Reads both data files through and checks every record and entry against the manifest (its
+ * collection, that collection's vector size, the field types), and the counts: a restore trusts
+ * nothing it was not shown here first.
+ */
+async function checkContents(dir: string, manifest: Manifest): Promise<void> {
+  const collections = new Map(manifest.collections.map((c) => [c.name, c]));
   const perCollection = new Map<string, number>();
-  try {
-    for await (const record of readNdjson<{ collection: string }>(join(dir, CHROMA_FILE))) {
-      perCollection.set(record.collection, (perCollection.get(record.collection) ?? 0) + 1);
+  let index = 0;
+  for await (const record of readNdjson<{ collection: string }>(join(dir, CHROMA_FILE))) {
+    index++;
+    const problem = recordProblem(record, collections);
+    if (problem) throw new InvalidBackup(`The backup is corrupt: record ${index}: ${problem}`);
+    const found = (perCollection.get(record.collection) ?? 0) + 1;
+    if (found > collections.get(record.collection)!.records) {
+      throw new InvalidBackup(
+        `The backup is corrupt: ${record.collection} has more records than the manifest says (${collections.get(record.collection)!.records})`,
+      );
     }
-    let entries = 0;
-    for await (const _ of readNdjson(join(dir, STATE_FILE))) entries++;
-    if (entries !== manifest.state.entries)
-      throw new Error(`state has ${entries} entries, manifest says ${manifest.state.entries}`);
-  } catch (error) {
-    if (error instanceof InvalidBackup) throw error;
-    throw new InvalidBackup(`The backup is corrupt: ${(error as Error).message}`);
+    perCollection.set(record.collection, found);
+  }
+  let entries = 0;
+  for await (const entry of readNdjson(join(dir, STATE_FILE))) {
+    entries++;
+    const problem = stateEntryProblem(entry);
+    if (problem) {
+      throw new InvalidBackup(`The backup is corrupt: state entry ${entries}: ${problem}`);
+    }
+    if (entries > manifest.state.entries) {
+      throw new InvalidBackup(
+        `The backup is corrupt: state has more entries than the manifest says (${manifest.state.entries})`,
+      );
+    }
+  }
+  if (entries !== manifest.state.entries) {
+    throw new InvalidBackup(
+      `The backup is corrupt: state has ${entries} entries, manifest says ${manifest.state.entries}`,
+    );
   }
   for (const collection of manifest.collections) {
     const found = perCollection.get(collection.name) ?? 0;

@@ -1,0 +1,233 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
+import { create as createTar, extract as extractTar } from 'tar';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+type Json = Record<string, unknown>;
+interface Parts {
+  manifest: Json | null;
+  records: Json[];
+  entries: Json[];
+}
+
+const ndjson = (lines: unknown[]) => lines.map((l) => JSON.stringify(l) + '\n').join('');
+const digest = (bytes: Buffer) => ({
+  sha256: createHash('sha256').update(bytes).digest('hex'),
+  bytes: bytes.length,
+});
+
+/** A real backup, opened up: its manifest, records and state entries. */
+function open(file: string): Parts {
+  const dir = mkdtempSync(join(tmpdir(), 'ms-open-'));
+  extractTar({ file, cwd: dir, sync: true });
+  const lines = (member: string) =>
+    gunzipSync(readFileSync(join(dir, member)))
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Json);
+  return {
+    manifest: JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Json,
+    records: lines('chroma.ndjson.gz'),
+    entries: lines('state.ndjson.gz'),
+  };
+}
+
+/**
+ * Packs crafted parts as an archive, with checksums and counts made to match (what an attacker
+ * who can write into BACKUP_DIR can always do), unless told to keep the manifest as given.
+ */
+async function craft(
+  backupDir: string,
+  name: string,
+  parts: Parts,
+  options: { chroma?: Buffer; fixCounts?: boolean; members?: string[] } = {},
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ms-craft-'));
+  const chroma = options.chroma ?? gzipSync(ndjson(parts.records));
+  const state = gzipSync(ndjson(parts.entries));
+  writeFileSync(join(dir, 'chroma.ndjson.gz'), chroma);
+  writeFileSync(join(dir, 'state.ndjson.gz'), state);
+  let manifest = parts.manifest;
+  if (manifest && options.fixCounts !== false) {
+    manifest = {
+      ...manifest,
+      files: { 'chroma.ndjson.gz': digest(chroma), 'state.ndjson.gz': digest(state) },
+    };
+  }
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  await createTar(
+    { file: join(backupDir, `${name}.tar`), cwd: dir, portable: true },
+    options.members ?? ['manifest.json', 'chroma.ndjson.gz', 'state.ndjson.gz'],
+  );
+}
+
+describe('hostile backup archives', () => {
+  let t: TestApp;
+  let backupDir: string;
+  let base: Parts;
+  let memoryCount: number;
+
+  beforeAll(async () => {
+    backupDir = mkdtempSync(join(tmpdir(), 'ms-hostile-backups-'));
+    t = await createTestApp({ BACKUP_DIR: backupDir });
+    await t.api
+      .post('/api/v1/memories/batch')
+      .send({ items: [1, 2, 3].map((i) => ({ content: `kept memory ${i}`, type: 'note' })) })
+      .expect(200);
+    const good = (await t.admin.post('/api/v1/admin/backups').expect(201)).body as {
+      name: string;
+    };
+    base = open(join(backupDir, `${good.name}.tar`));
+    memoryCount = 3;
+  });
+  afterAll(() => t.close());
+
+  const collection = () => (base.manifest!.collections as Json[])[0]!;
+  const cases: Array<[string, () => Promise<void>, RegExp]> = [
+    [
+      'a record in a collection the manifest does not list',
+      () =>
+        craft(backupDir, 'memory-system-20210101T000000001Z', {
+          ...base,
+          manifest: {
+            ...base.manifest,
+            collections: [{ ...collection(), records: base.records.length }],
+          },
+          records: [
+            ...base.records.slice(0, -1),
+            { ...base.records[0], collection: 'mem-planted' },
+          ],
+        }),
+      /collection "mem-planted" is not in the manifest/,
+    ],
+    [
+      'a record whose vector has the wrong size',
+      () =>
+        craft(backupDir, 'memory-system-20210101T000000002Z', {
+          ...base,
+          records: [{ ...base.records[0], embedding: [0.1, 0.2] }, ...base.records.slice(1)],
+        }),
+      /does not have a vector of 384 numbers/,
+    ],
+    [
+      'a state entry without a namespace',
+      () =>
+        craft(backupDir, 'memory-system-20210101T000000003Z', {
+          ...base,
+          entries: [{ ...base.entries[0], namespace: undefined }, ...base.entries.slice(1)],
+        }),
+      /state entry 1: no namespace/,
+    ],
+    [
+      'a null manifest',
+      () => craft(backupDir, 'memory-system-20210101T000000004Z', { ...base, manifest: null }),
+      /Not a memory-system backup/,
+    ],
+    [
+      'a manifest without collections',
+      () =>
+        craft(backupDir, 'memory-system-20210101T000000005Z', {
+          ...base,
+          manifest: { ...base.manifest, collections: undefined },
+        }),
+      /the manifest lists no collections/,
+    ],
+    [
+      'duplicate members (the last would win)',
+      () =>
+        craft(backupDir, 'memory-system-20210101T000000006Z', base, {
+          members: ['manifest.json', 'chroma.ndjson.gz', 'state.ndjson.gz', 'manifest.json'],
+        }),
+      /holds manifest\.json 2 times/,
+    ],
+    [
+      'a records line that is not JSON',
+      () =>
+        craft(backupDir, 'memory-system-20210101T000000007Z', base, {
+          chroma: gzipSync(ndjson(base.records) + '{"collection": \n'),
+        }),
+      /line 4 of chroma\.ndjson\.gz is not JSON/,
+    ],
+    [
+      'more state entries than the manifest says',
+      () =>
+        craft(backupDir, 'memory-system-20210101T000000008Z', {
+          ...base,
+          entries: [...base.entries, { namespace: 'users', id: 'planted', value: {} }],
+        }),
+      /state has more entries than the manifest says/,
+    ],
+  ];
+
+  it.each(cases)(
+    'refuses %s with a 400 on verify and restore, changing nothing',
+    async (_, make, why) => {
+      const before = readdirSync(backupDir).length;
+      await make();
+      const name = readdirSync(backupDir)
+        .filter((f) => f.startsWith('memory-system-2021'))
+        .sort()
+        .pop()!
+        .replace(/\.tar$/, '');
+      const verified = await t.admin.get(`/api/v1/admin/backups/${name}`);
+      expect(verified.status).toBe(400);
+      expect(verified.type).toBe('application/problem+json');
+      expect(verified.body.detail).toMatch(why);
+      expect(verified.body.detail).not.toContain(backupDir);
+      const restored = await t.admin
+        .post(`/api/v1/admin/backups/${name}/restore`)
+        .send({ mode: 'replace' });
+      expect(restored.status).toBe(400);
+      expect(restored.body.detail).toMatch(why);
+      // Everyone can still log in, and every memory is still there.
+      await t.login('admin', 'test-admin-password-0123456789');
+      const page = (await t.api.get('/api/v1/memories').query({ limit: 100 }).expect(200)).body;
+      expect(page.items).toHaveLength(memoryCount);
+      // Nothing was left behind beside the archive itself.
+      expect(readdirSync(backupDir)).toHaveLength(before + 1);
+      await t.admin.delete(`/api/v1/admin/backups/${name}`).expect(204);
+    },
+  );
+
+  it('names archives in its answers, never where they lie on the server', async () => {
+    const created = (await t.admin.post('/api/v1/admin/backups').expect(201)).body;
+    const listed = (await t.admin.get('/api/v1/admin/backups').expect(200)).body;
+    const verified = (await t.admin.get(`/api/v1/admin/backups/${created.name}`).expect(200)).body;
+    for (const answer of [created, listed, verified]) {
+      expect(JSON.stringify(answer)).not.toContain(backupDir);
+    }
+    expect(created).not.toHaveProperty('file');
+    await t.admin.delete(`/api/v1/admin/backups/${created.name}`).expect(204);
+  });
+
+  it('refuses a decompression bomb (a line with no end) and keeps answering meanwhile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ms-bomb-'));
+    // 64 MB of one character compresses to about 64 KB.
+    const bombFile = join(dir, 'chroma.ndjson.gz');
+    await pipeline(
+      (async function* () {
+        const block = Buffer.alloc(1024 * 1024, 'a');
+        yield Buffer.from('{"collection":"');
+        for (let i = 0; i < 64; i++) yield block;
+      })(),
+      createGzip(),
+      createWriteStream(bombFile),
+    );
+    const name = 'memory-system-20210101T000000009Z';
+    await craft(backupDir, name, base, { chroma: readFileSync(bombFile) });
+    const [verified, live] = await Promise.all([
+      t.admin.get(`/api/v1/admin/backups/${name}`),
+      t.http.get('/health/live'),
+    ]);
+    expect(live.status).toBe(200);
+    expect(verified.status).toBe(400);
+    expect(verified.body.detail).toMatch(/line 1 of chroma\.ndjson\.gz is longer than/);
+    await t.http.get('/health/live').expect(200);
+    await t.admin.delete(`/api/v1/admin/backups/${name}`).expect(204);
+  });
+});
