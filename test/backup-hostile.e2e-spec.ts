@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -229,5 +238,95 @@ describe('hostile backup archives', () => {
     expect(verified.body.detail).toMatch(/line 1 of chroma\.ndjson\.gz is longer than/);
     await t.http.get('/health/live').expect(200);
     await t.admin.delete(`/api/v1/admin/backups/${name}`).expect(204);
+  });
+});
+
+describe('signed backups', () => {
+  let t: TestApp;
+  let backupDir: string;
+  let dataDir: string;
+  beforeAll(async () => {
+    backupDir = mkdtempSync(join(tmpdir(), 'ms-signed-backups-'));
+    dataDir = mkdtempSync(join(tmpdir(), 'ms-signed-data-'));
+    t = await createTestApp({
+      BACKUP_DIR: backupDir,
+      DATA_DIR: dataDir,
+      BACKUP_KEEP_MIN: '2',
+      BACKUP_RETENTION_DAYS: '1',
+    });
+    await t.api.post('/api/v1/memories').send({ content: 'signed memory', type: 'note' });
+  });
+  afterAll(() => t.close());
+
+  it('signs what it writes, and writes it readable by the service alone', async () => {
+    const made = (await t.admin.post('/api/v1/admin/backups').expect(201)).body;
+    const verified = (await t.admin.get(`/api/v1/admin/backups/${made.name}`).expect(200)).body;
+    expect(verified.signature).toBe('valid');
+    expect(statSync(join(backupDir, `${made.name}.tar`)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, 'state.db')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, 'backup-signing-key')).mode & 0o777).toBe(0o600);
+  });
+
+  it('will not merge in a planted admin from an archive it did not sign, unless trusted', async () => {
+    const made = (await t.admin.post('/api/v1/admin/backups').expect(201)).body;
+    const parts = open(join(backupDir, `${made.name}.tar`));
+    // What someone who can write into BACKUP_DIR would plant: an admin with a password they know.
+    const admin = parts.entries.find(
+      (e) => e.namespace === 'users' && (e.value as Json).username === 'admin',
+    )!;
+    const planted = {
+      ...admin,
+      id: '11111111-1111-4111-8111-111111111111',
+      value: {
+        ...(admin.value as Json),
+        id: '11111111-1111-4111-8111-111111111111',
+        username: 'mallory',
+      },
+    };
+    const claim = { namespace: 'usernames', id: 'mallory', value: { userId: planted.id } };
+    const name = 'memory-system-20300101T000000000Z';
+    await craft(backupDir, name, {
+      ...parts,
+      manifest: {
+        ...parts.manifest,
+        state: { entries: parts.entries.length + 2 },
+      },
+      entries: [...parts.entries, planted, claim],
+    });
+    const verified = (await t.admin.get(`/api/v1/admin/backups/${name}`).expect(200)).body;
+    expect(verified.signature).toBe('missing');
+    const refused = await t.admin
+      .post(`/api/v1/admin/backups/${name}/restore`)
+      .send({ mode: 'merge' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.detail).toMatch(/not signed with this service's key.*trustUnsigned/);
+    await t.http
+      .post('/api/v1/auth/login')
+      .send({ username: 'mallory', password: 'test-admin-password-0123456789' })
+      .expect(401);
+    // Said explicitly, it is restored: the operator knows where this one came from.
+    await t.admin
+      .post(`/api/v1/admin/backups/${name}/restore`)
+      .send({ mode: 'merge', trustUnsigned: true })
+      .expect(200);
+    await t.login('mallory', 'test-admin-password-0123456789');
+    await t.admin.delete(`/api/v1/admin/backups/${name}`).expect(204);
+  });
+
+  it('counts only signed archives toward BACKUP_KEEP_MIN', async () => {
+    for (const f of readdirSync(backupDir)) unlinkSync(join(backupDir, f));
+    const real = (await t.admin.post('/api/v1/admin/backups').expect(201)).body;
+    // A signed archive from long ago, and junk named like backups from the future.
+    const old = 'memory-system-20200101T000000000Z';
+    renameSync(join(backupDir, `${real.name}.tar`), join(backupDir, `${old}.tar`));
+    writeFileSync(join(backupDir, 'memory-system-20990101T000000000Z.tar'), 'junk');
+    writeFileSync(join(backupDir, 'memory-system-20990101T000000001Z.tar'), 'junk');
+    await t.admin.post('/api/v1/admin/backups').expect(201);
+    // Two signed ones are kept, the old one among them, whatever the junk's names say.
+    const names = (await t.admin.get('/api/v1/admin/backups').expect(200)).body.items.map(
+      (b: { name: string }) => b.name,
+    );
+    expect(names).toContain(old);
+    expect(names).toHaveLength(4);
   });
 });

@@ -7,6 +7,9 @@ import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 
 async function bootstrap(): Promise<void> {
+  // Everything the service writes (state, keyword index, keys, archives, exports) holds user data:
+  // readable by its own user only.
+  process.umask(0o077);
   if (existsSync('.env')) process.loadEnvFile('.env');
   const app = await NestFactory.create(AppModule.forRoot(), {
     bufferLogs: true,

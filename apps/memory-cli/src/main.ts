@@ -24,6 +24,9 @@ no admin can log in). With the embedded Chroma they attach to the running servic
 or start it when the service is stopped.`;
 
 async function run(args: string[]): Promise<number> {
+  // Everything the service writes (state, keyword index, keys, archives, exports) holds user data:
+  // readable by its own user only.
+  process.umask(0o077);
   const [name, ...rest] = args;
   if (!name || name === 'help' || name === '--help') {
     console.log(USAGE);

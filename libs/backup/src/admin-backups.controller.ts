@@ -6,9 +6,10 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
+  ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsIn } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { RequireScopes, Roles } from '@memory-system/core';
 import { BackupScheduler } from './backup.scheduler.js';
 import { BackupService, type Progress, type RestoreMode } from './backup.service.js';
@@ -20,6 +21,16 @@ export class RestoreDto {
   })
   @IsIn(['replace', 'merge'])
   mode!: RestoreMode;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Restore an archive this service did not sign (another deployment, an older release). ' +
+      'Only for archives whose origin you know: anyone who can write into BACKUP_DIR can make one.',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'trustUnsigned must be true or false' })
+  trustUnsigned?: boolean;
 }
 
 /** Logs a long job's progress at most every few seconds. */
@@ -75,7 +86,9 @@ export class AdminBackupsController {
       'replaced: run the same restore again.',
   })
   restore(@Param('name') name: string, @Body() body: RestoreDto) {
-    return this.backups.restore({ name }, body.mode, loggedProgress(this.logger, 'restore'));
+    return this.backups.restore({ name }, body.mode, loggedProgress(this.logger, 'restore'), {
+      trustUnsigned: body.trustUnsigned ?? false,
+    });
   }
 
   @Delete(':name')

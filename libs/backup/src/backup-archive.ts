@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -20,7 +20,17 @@ export const FORMAT_VERSION = 1;
 export const CHROMA_FILE = 'chroma.ndjson.gz';
 export const STATE_FILE = 'state.ndjson.gz';
 export const MANIFEST_FILE = 'manifest.json';
+/** The service's signature of the manifest (archives of older releases have none). */
+export const SIGNATURE_FILE = 'manifest.sig';
 const MEMBERS = [MANIFEST_FILE, CHROMA_FILE, STATE_FILE];
+const ALLOWED = [...MEMBERS, SIGNATURE_FILE];
+
+/** A checked archive: its manifest, the manifest's exact bytes, and the signature it carries. */
+export interface VerifiedArchive {
+  manifest: Manifest;
+  manifestBytes: Buffer;
+  signature?: string;
+}
 
 export interface Manifest {
   format: typeof FORMAT;
@@ -97,14 +107,39 @@ export async function fileDigest(file: string): Promise<{ sha256: string; bytes:
 
 /** Packs the members of `dir` into one tar file. */
 export async function pack(dir: string, file: string): Promise<void> {
-  await tar.create({ file, cwd: dir, portable: true, noMtime: true }, MEMBERS);
+  await tar.create({ file, cwd: dir, portable: true, noMtime: true }, ALLOWED);
+}
+
+/** An archive's manifest bytes and signature, read without unpacking its data members. */
+export async function readSignedManifest(
+  file: string,
+): Promise<{ manifestBytes?: Buffer; signature?: string }> {
+  const found: { manifestBytes?: Buffer; signature?: string } = {};
+  const collect = (entry: tar.ReadEntry, done: (bytes: Buffer) => void) => {
+    const chunks: Buffer[] = [];
+    entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+    entry.on('end', () => done(Buffer.concat(chunks)));
+  };
+  await tar
+    .t({
+      file,
+      onReadEntry: (entry) => {
+        if (entry.path === MANIFEST_FILE && entry.size <= ARCHIVE_LIMITS.manifestBytes) {
+          collect(entry, (bytes) => (found.manifestBytes = bytes));
+        } else if (entry.path === SIGNATURE_FILE && entry.size <= 1024) {
+          collect(entry, (bytes) => (found.signature = bytes.toString('utf8')));
+        }
+      },
+    })
+    .catch(() => undefined);
+  return found;
 }
 
 /**
  * Unpacks an archive into `dir` and checks it whole: a tar of exactly our members, a manifest of
  * our format and version, and every file matching its sha256, size and record counts.
  */
-export async function unpackAndVerify(file: string, dir: string): Promise<Manifest> {
+export async function unpackAndVerify(file: string, dir: string): Promise<VerifiedArchive> {
   await mkdir(dir, { recursive: true });
   const seen = new Map<string, number>();
   let manifestTooLarge = false;
@@ -120,7 +155,7 @@ export async function unpackAndVerify(file: string, dir: string): Promise<Manife
         }
       },
       filter: (path, entry) =>
-        MEMBERS.includes(path) &&
+        ALLOWED.includes(path) &&
         (entry as { type?: string }).type === 'File' &&
         !(path === MANIFEST_FILE && manifestTooLarge),
     });
@@ -135,19 +170,20 @@ export async function unpackAndVerify(file: string, dir: string): Promise<Manife
   // A second member of the same name would silently win over the first.
   for (const [path, count] of seen) {
     if (count > 1) throw new InvalidBackup(`The backup holds ${path} ${count} times`);
-    if (!MEMBERS.includes(path)) {
+    if (!ALLOWED.includes(path)) {
       throw new InvalidBackup(`The backup holds an unexpected member ${JSON.stringify(path)}`);
     }
   }
-  const found = (await readdir(dir)).sort();
+  const found = (await readdir(dir)).filter((member) => member !== SIGNATURE_FILE).sort();
   if (found.join() !== [...MEMBERS].sort().join()) {
     throw new InvalidBackup(
       `Not a memory-system backup: it holds ${found.join(', ') || 'nothing we know'}`,
     );
   }
   let parsed: unknown;
+  const manifestBytes = await readFile(join(dir, MANIFEST_FILE));
   try {
-    parsed = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
+    parsed = JSON.parse(manifestBytes.toString('utf8'));
   } catch {
     throw new InvalidBackup('The backup manifest is not valid JSON');
   }
@@ -169,7 +205,10 @@ export async function unpackAndVerify(file: string, dir: string): Promise<Manife
     }
   }
   await checkContents(dir, manifest);
-  return manifest;
+  const signature = existsSync(join(dir, SIGNATURE_FILE))
+    ? (await readFile(join(dir, SIGNATURE_FILE), 'utf8')).slice(0, 1024)
+    : undefined;
+  return { manifest, manifestBytes, signature };
 }
 
 /**

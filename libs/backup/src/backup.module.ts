@@ -6,11 +6,12 @@ import { AdminBackupsController } from './admin-backups.controller.js';
 import { BackupLock } from './backup-lock.js';
 import { BackupScheduler } from './backup.scheduler.js';
 import { BackupService } from './backup.service.js';
+import { BackupSigner } from './backup-signer.js';
 
 @Module({
   imports: [VectorModule, StateModule, RetrievalModule],
   controllers: [AdminBackupsController],
-  providers: [BackupService, BackupLock, BackupScheduler],
+  providers: [BackupService, BackupLock, BackupScheduler, BackupSigner],
   exports: [BackupService],
 })
 export class BackupModule {}
@@ -18,7 +19,7 @@ export class BackupModule {}
 /** The same service without HTTP or schedule, for the CLI. */
 @Module({
   imports: [VectorModule, StateModule, RetrievalModule],
-  providers: [BackupService, BackupLock],
+  providers: [BackupService, BackupLock, BackupSigner],
   exports: [BackupService],
 })
 export class BackupCoreModule {}

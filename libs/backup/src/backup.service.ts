@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, join, resolve as resolvePath } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
@@ -21,15 +21,20 @@ import {
   fileDigest,
   FORMAT,
   FORMAT_VERSION,
+  InvalidBackup,
   type Manifest,
   MANIFEST_FILE,
   pack,
   readNdjson,
+  readSignedManifest,
   removeQuietly,
+  SIGNATURE_FILE,
   STATE_FILE,
   unpackAndVerify,
+  type VerifiedArchive,
   writeNdjson,
 } from './backup-archive.js';
+import { type Authenticity, BackupSigner } from './backup-signer.js';
 import { BackupLock, LOCKS } from './backup-lock.js';
 
 export type Progress = (event: { phase: string; done: number; total?: number }) => void;
@@ -37,6 +42,12 @@ export type RestoreMode = 'replace' | 'merge';
 
 /** Which archive: one in BACKUP_DIR by name (the API), or any file (the CLI, run by an operator). */
 export type BackupRef = { name: string } | { file: string };
+
+export interface VerifiedBackup {
+  manifest: Manifest;
+  /** valid: written by this service (its key); missing or invalid: restored only when trusted. */
+  signature: Authenticity;
+}
 
 export interface BackupInfo {
   name: string;
@@ -76,7 +87,12 @@ export class BackupService {
     private readonly metrics: Metrics,
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     private readonly lexical: LexicalSearch,
+    private readonly signer: BackupSigner,
   ) {}
+
+  private authenticity(archive: VerifiedArchive): Authenticity {
+    return this.signer.check(archive.manifestBytes, archive.signature);
+  }
 
   /** Writes a new archive (under a temporary name, renamed when whole), then applies retention. */
   async backup(
@@ -118,21 +134,22 @@ export class BackupService {
     return Promise.all(names.map((name) => this.info(name)));
   }
 
-  /** The archive's manifest, after checking every checksum. */
-  async verify(ref: BackupRef, progress: Progress = noProgress): Promise<Manifest> {
+  /** The archive's manifest after checking all of it, and whether this service signed it. */
+  async verify(ref: BackupRef, progress: Progress = noProgress): Promise<VerifiedBackup> {
     const file = this.resolve(ref);
     const dir = this.workDir('verify');
     try {
       progress({ phase: 'verify', done: 0 });
-      return await unpackAndVerify(file, dir);
+      const archive = await unpackAndVerify(file, dir);
+      return { manifest: archive.manifest, signature: this.authenticity(archive) };
     } finally {
       await removeQuietly(dir);
     }
   }
 
-  async get(name: string): Promise<BackupInfo & { manifest: Manifest }> {
+  async get(name: string): Promise<BackupInfo & VerifiedBackup> {
     const info = await this.info(this.checkName(name));
-    return { ...info, manifest: await this.verify({ name }) };
+    return { ...info, ...(await this.verify({ name })) };
   }
 
   async delete(name: string): Promise<void> {
@@ -145,11 +162,26 @@ export class BackupService {
    * Checks the whole archive first; only a sound one is restored. `replace` empties Chroma's
    * memory collections and the state store first; `merge` writes over what is there.
    */
-  async restore(ref: BackupRef, mode: RestoreMode, progress: Progress = noProgress) {
+  async restore(
+    ref: BackupRef,
+    mode: RestoreMode,
+    progress: Progress = noProgress,
+    options: { trustUnsigned?: boolean } = {},
+  ) {
     const file = this.resolve(ref);
     const dir = this.workDir('restore');
     try {
-      const manifest = await unpackAndVerify(file, dir);
+      const archive = await unpackAndVerify(file, dir);
+      const signature = this.authenticity(archive);
+      // Checksums are self-declared: only our signature says this archive is one we wrote.
+      if (signature !== 'valid' && !options.trustUnsigned) {
+        throw new InvalidBackup(
+          `The backup is not signed with this service's key (signature ${signature}): it may not be ` +
+            'one this service wrote. Restore it only if you know where it came from, with ' +
+            'trustUnsigned: true (CLI: --trust-unsigned).',
+        );
+      }
+      const manifest = archive.manifest;
       return await this.lock.hold('restore', async () => {
         const touched = new Set(manifest.collections.map((c) => c.name));
         if (mode === 'replace') {
@@ -222,9 +254,13 @@ export class BackupService {
           [STATE_FILE]: await fileDigest(join(work, STATE_FILE)),
         },
       };
-      await writeFile(join(work, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+      const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2));
+      await writeFile(join(work, MANIFEST_FILE), manifestBytes);
+      await writeFile(join(work, SIGNATURE_FILE), this.signer.sign(manifestBytes));
       const partial = join(dir, `.${name}.tar.partial`);
       await pack(work, partial);
+      // Readable by the service alone: it holds every user's memories and password hashes.
+      await chmod(partial, 0o600);
       // Only a whole archive ever carries the final name.
       await rename(partial, this.fileOf(name));
       return { ...(await this.info(name)), manifest };
@@ -324,13 +360,24 @@ export class BackupService {
     }
   }
 
-  /** Deletes archives older than BACKUP_RETENTION_DAYS, but never the newest BACKUP_KEEP_MIN. */
+  /**
+   * Deletes archives older than BACKUP_RETENTION_DAYS, but never the newest BACKUP_KEEP_MIN that
+   * this service signed: a file merely named like a newer backup counts for nothing.
+   */
   private async applyRetention(): Promise<void> {
     const { retentionDays, keepMin } = this.config.backup;
     const cutoff = Date.now() - retentionDays * 86_400_000;
     const backups = await this.list(); // newest first
-    for (const backup of backups.slice(keepMin)) {
-      if (Date.parse(backup.createdAt) < cutoff) {
+    const kept = new Set<string>();
+    for (const backup of backups) {
+      if (kept.size >= keepMin) break;
+      const { manifestBytes, signature } = await readSignedManifest(backup.file);
+      if (manifestBytes && this.signer.check(manifestBytes, signature) === 'valid') {
+        kept.add(backup.name);
+      }
+    }
+    for (const backup of backups) {
+      if (!kept.has(backup.name) && Date.parse(backup.createdAt) < cutoff) {
         await unlink(backup.file);
         this.logger.log(`Retention: deleted ${backup.name}`);
       }

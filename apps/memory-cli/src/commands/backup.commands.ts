@@ -28,19 +28,21 @@ export const backupCommands: Record<string, CliCommand> = {
     usage: [['verify <name|file.tar>', 'check every checksum of a backup']],
     check: ({ words }) => (words[0] ? undefined : 'verify needs a backup name or file.'),
     run: async (app, { words }, progress) => {
-      const manifest = await app.get(BackupService).verify(refOf(words[0]!), progress);
+      const { manifest, signature } = await app
+        .get(BackupService)
+        .verify(refOf(words[0]!), progress);
       progress.end();
       const records = manifest.collections.reduce((n, c) => n + c.records, 0);
       console.log(
-        `OK: ${records} records in ${manifest.collections.length} collections, ${manifest.state.entries} state entries (written ${manifest.createdAt})`,
+        `OK: ${records} records in ${manifest.collections.length} collections, ${manifest.state.entries} state entries (written ${manifest.createdAt}); signature ${signature}`,
       );
     },
   },
   restore: {
     usage: [
       [
-        'restore <name|file.tar> --mode replace|merge',
-        'verify, then restore (replace empties first)',
+        'restore <name|file.tar> --mode replace|merge [--trust-unsigned]',
+        'verify, then restore (replace empties first; unsigned archives only when trusted)',
       ],
     ],
     check: (line) => {
@@ -52,7 +54,9 @@ export const backupCommands: Record<string, CliCommand> = {
     },
     run: async (app, line, progress) => {
       const mode = option(line, 'mode') as RestoreMode;
-      const result = await app.get(BackupService).restore(refOf(line.words[0]!), mode, progress);
+      const result = await app.get(BackupService).restore(refOf(line.words[0]!), mode, progress, {
+        trustUnsigned: line.options.has('trust-unsigned'),
+      });
       progress.end();
       console.log(
         `Restored ${result.name} (${result.mode}): ${result.records} records, ${result.entries} state entries`,

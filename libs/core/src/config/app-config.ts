@@ -83,6 +83,8 @@ export abstract class AppConfig {
     retentionDays: number;
     keepMin: number;
     postCommand?: string;
+    /** Signs archives; without it, a key generated in DATA_DIR/backup-signing-key. */
+    signingKey?: string;
   };
   abstract readonly redis: { url?: string; keyPrefix: string };
   abstract readonly auth: {

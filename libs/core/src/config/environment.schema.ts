@@ -10,6 +10,7 @@ import {
   Matches,
   Max,
   MaxLength,
+  MinLength,
   Min,
 } from 'class-validator';
 
@@ -276,6 +277,12 @@ export class EnvironmentSchema {
   @MaxLength(4096)
   BACKUP_POST_COMMAND?: string;
 
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'BACKUP_SIGNING_KEY must be at least 32 characters' })
+  @MaxLength(4096)
+  BACKUP_SIGNING_KEY?: string;
+
   @toBool()
   @IsBoolean()
   SWAGGER_ENABLED = true;
@@ -355,4 +362,5 @@ export const SECRET_VARIABLES = [
   'ADMIN_PASSWORD',
   'REDIS_URL',
   'METRICS_TOKEN',
+  'BACKUP_SIGNING_KEY',
 ] as const;

@@ -226,6 +226,7 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       retentionDays: schema.BACKUP_RETENTION_DAYS,
       keepMin: schema.BACKUP_KEEP_MIN,
       postCommand: schema.BACKUP_POST_COMMAND,
+      signingKey: schema.BACKUP_SIGNING_KEY,
     },
     embedding: {
       url: (schema.VLLM_EMBEDDING_URL ?? schema.VLLM_URL)?.replace(/\/+$/, ''),
