@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   createWriteStream,
   mkdtempSync,
@@ -14,6 +16,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { create as createTar, extract as extractTar } from 'tar';
+import { createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 type Json = Record<string, unknown>;
@@ -328,5 +331,82 @@ describe('signed backups', () => {
     );
     expect(names).toContain(old);
     expect(names).toHaveLength(4);
+  });
+});
+
+describe('a restore that fails midway', () => {
+  it('puts the store back as it was before, from the backup it took first', async () => {
+    const { hostname, port } = new URL(sharedChromaUrl());
+    // Fails exactly the record write numbered `failAt` (counted from when it is set).
+    const proxy = { writes: 0, failAt: -1 };
+    const server = createServer((req, res) => {
+      if (req.method === 'POST' && /\/(add|upsert)$/.test(req.url!)) {
+        proxy.writes++;
+        if (proxy.writes === proxy.failAt) {
+          req.resume();
+          res.writeHead(500, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ error: 'InternalError', message: 'injected by the test' }));
+          return;
+        }
+      }
+      req.pipe(
+        request(
+          { hostname, port, path: req.url, method: req.method, headers: req.headers },
+          (answer) => {
+            res.writeHead(answer.statusCode!, answer.headers);
+            answer.pipe(res);
+          },
+        ).on('error', () => res.destroy()),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const backupDir = mkdtempSync(join(tmpdir(), 'ms-rollback-backups-'));
+    const t = await createTestApp({
+      BACKUP_DIR: backupDir,
+      CHROMA_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      CHROMA_DATABASE: await createChromaDatabase(sharedChromaUrl()),
+    });
+    try {
+      for (const start of [0, 300]) {
+        await t.api
+          .post('/api/v1/memories/batch')
+          .send({
+            items: Array.from({ length: 300 }, (_, i) => ({
+              content: `archived memory ${start + i}`,
+              type: 'note',
+            })),
+          })
+          .expect(200);
+      }
+      const archive = (await t.admin.post('/api/v1/admin/backups').expect(201)).body;
+      // Since the backup: one memory more, and a new user.
+      await t.api.post('/api/v1/memories').send({ content: 'written after', type: 'note' });
+      await t.signUp('carol-after');
+      const list = async () =>
+        (await t.api.get('/api/v1/memories').query({ limit: 5 }).expect(200)).body.items.map(
+          (m: { content: string }) => m.content,
+        );
+      const before = await list();
+
+      // The second page of the restore's writes fails.
+      proxy.failAt = proxy.writes + 2;
+      const failed = await t.admin
+        .post(`/api/v1/admin/backups/${archive.name}/restore`)
+        .send({ mode: 'replace' });
+      expect(failed.status).toBe(503);
+      expect(failed.headers['retry-after']).toBeDefined();
+      expect(failed.body.detail).toMatch(/failed midway.*put back as it was before/);
+
+      expect(await list()).toEqual(before);
+      expect(
+        (await t.api.post('/api/v1/memories/search').send({ query: 'written after' }).expect(200))
+          .body.results[0].content,
+      ).toBe('written after');
+      await t.login('carol-after', 'alice-password-123');
+      await t.login('admin', 'test-admin-password-0123456789');
+    } finally {
+      await t.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -239,7 +239,7 @@ async function failingWritesProxy(target: string) {
           res.writeHead(answer.statusCode!, answer.headers);
           answer.pipe(res);
         },
-      ),
+      ).on('error', () => res.destroy()),
     );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

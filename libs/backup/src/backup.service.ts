@@ -6,7 +6,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
-import { APP_VERSION, AppConfig, BackendUnavailable, Metrics, NotFound } from '@memory-system/core';
+import {
+  APP_VERSION,
+  AppConfig,
+  BackendUnavailable,
+  DomainError,
+  Metrics,
+  NotFound,
+} from '@memory-system/core';
 import { type StateEntry, StateStore } from '@memory-system/state';
 import { LEXICAL_GENERATION, LexicalSearch } from '@memory-system/retrieval';
 import {
@@ -62,6 +69,14 @@ const ID_BLOCK = 10_000;
 const ID_OVERLAP = 1_000;
 const PAGE_ATTEMPTS = 5;
 const noProgress: Progress = () => undefined;
+/** A restore that did not complete; the detail says whether the store was put back. */
+export class RestoreFailed extends DomainError {
+  readonly status = 503;
+  readonly title = 'Restore failed';
+  readonly code = 'restore-failed';
+  override readonly retryAfterSeconds = 30;
+}
+
 export const backupNotFound = (name: string) =>
   new NotFound('Backup not found', `No backup named ${JSON.stringify(name)}.`);
 
@@ -181,44 +196,83 @@ export class BackupService {
             'trustUnsigned: true (CLI: --trust-unsigned).',
         );
       }
-      const manifest = archive.manifest;
+      const name = basename(file).replace(/\.tar$/, '');
       return await this.lock.hold('restore', async () => {
-        const touched = new Set(manifest.collections.map((c) => c.name));
-        if (mode === 'replace') {
-          for (const collection of await this.vectors.listCollections()) {
-            touched.add(collection.name);
-            await this.vectors.dropCollection(collection.name);
-          }
-          await this.state.clear([LOCKS, LEXICAL_GENERATION]);
-        }
-        const records = await this.restoreRecords(dir, manifest, progress);
-        // Chroma changed behind the keyword index: every replica rebuilds these users' indexes.
-        for (const owner of new Set([...touched].map(userHashOfCollection))) {
-          if (owner) await this.lexical.changedElsewhere(owner);
-        }
-        let entries = 0;
-        for await (const entry of readNdjson<StateEntry>(join(dir, STATE_FILE))) {
-          // Generations only ever move on; an archive's old counts would fake an index in step.
-          if (entry.namespace === LEXICAL_GENERATION) continue;
-          await this.state.importEntry(entry);
-          progress({ phase: 'state', done: ++entries, total: manifest.state.entries });
-        }
-        // Cached searches and embeddings may describe what was there before.
-        await this.cache.clear();
-        this.logger.log(
-          `Restored ${basename(file)} (${mode}): ${records} records, ${entries} state entries`,
+        // What is there now, kept first: a restore that fails midway puts it back.
+        const before = await this.writeBackup((event) =>
+          progress({ ...event, phase: `pre-restore backup: ${event.phase}` }),
         );
-        return {
-          name: basename(file).replace(/\.tar$/, ''),
-          mode,
-          records,
-          entries,
-          collections: manifest.collections.length,
-        };
+        this.logger.log(`Restore of ${name}: the store as it was is kept in ${before.name}`);
+        try {
+          const result = await this.apply(dir, archive.manifest, mode, progress);
+          this.logger.log(
+            `Restored ${name} (${mode}): ${result.records} records, ${result.entries} state entries`,
+          );
+          return { name, mode, ...result, preRestoreBackup: before.name };
+        } catch (error) {
+          throw await this.rollBack(name, before, error as Error);
+        }
       });
     } finally {
       await removeQuietly(dir);
     }
+  }
+
+  /** Writes an unpacked, verified archive into the stores. */
+  private async apply(dir: string, manifest: Manifest, mode: RestoreMode, progress: Progress) {
+    const touched = new Set(manifest.collections.map((c) => c.name));
+    try {
+      if (mode === 'replace') {
+        for (const collection of await this.vectors.listCollections()) {
+          touched.add(collection.name);
+          await this.vectors.dropCollection(collection.name);
+        }
+        await this.state.clear([LOCKS, LEXICAL_GENERATION]);
+      }
+      const records = await this.restoreRecords(dir, manifest, progress);
+      let entries = 0;
+      for await (const entry of readNdjson<StateEntry>(join(dir, STATE_FILE))) {
+        // Generations only ever move on; an archive's old counts would fake an index in step.
+        if (entry.namespace === LEXICAL_GENERATION) continue;
+        await this.state.importEntry(entry);
+        progress({ phase: 'state', done: ++entries, total: manifest.state.entries });
+      }
+      return { records, entries, collections: manifest.collections.length };
+    } finally {
+      // Chroma changed behind the keyword index (whole or in part): every replica rebuilds these
+      // users' indexes; cached searches and embeddings may describe what was there before.
+      for (const owner of new Set([...touched].map(userHashOfCollection))) {
+        if (owner) await this.lexical.changedElsewhere(owner).catch(() => undefined);
+      }
+      await this.cache.clear();
+    }
+  }
+
+  /**
+   * A restore failed midway: put the store back from the backup taken just before, and say so.
+   * If even that fails (the backend is down), the answer names the archive to restore by hand.
+   */
+  private async rollBack(name: string, before: BackupInfo, error: Error): Promise<DomainError> {
+    this.logger.error(
+      `Restore of ${name} failed midway (${error.message}); putting back ${before.name}`,
+    );
+    const dir = this.workDir('rollback');
+    try {
+      const { manifest } = await unpackAndVerify(before.file, dir);
+      await this.apply(dir, manifest, 'replace', noProgress);
+    } catch (second) {
+      this.logger.error(`Putting back ${before.name} failed too: ${(second as Error).message}`);
+      return new RestoreFailed(
+        `The restore of ${name} failed midway (${error.message}), and putting the store back failed too ` +
+          `(${(second as Error).message}): when the backend is back, restore ${before.name} (mode replace).`,
+      );
+    } finally {
+      await removeQuietly(dir);
+    }
+    return new RestoreFailed(
+      `The restore of ${name} failed midway (${error.message}); the store was put back as it was ` +
+        `before (from ${before.name}). Try again when the backend is healthy.`,
+    );
   }
 
   private async writeBackup(progress: Progress): Promise<BackupInfo & { manifest: Manifest }> {
