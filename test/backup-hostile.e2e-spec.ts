@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,8 @@ import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { create as createTar, extract as extractTar } from 'tar';
 import { createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+
+const CLI = join(process.cwd(), 'dist', 'apps', 'memory-cli', 'src', 'main.js');
 
 type Json = Record<string, unknown>;
 interface Parts {
@@ -408,5 +411,60 @@ describe('a restore that fails midway', () => {
       await t.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+describe('a restore and the service that runs meanwhile', () => {
+  let t: TestApp;
+  let backupDir: string;
+  let dataDir: string;
+  beforeAll(async () => {
+    backupDir = mkdtempSync(join(tmpdir(), 'ms-live-backups-'));
+    dataDir = mkdtempSync(join(tmpdir(), 'ms-live-data-'));
+    t = await createTestApp({ BACKUP_DIR: backupDir, DATA_DIR: dataDir });
+    await t.api.post('/api/v1/memories').send({ content: 'the lighthouse keeper', type: 'note' });
+  });
+  afterAll(() => t.close());
+
+  it('lets the admin who ran it log in afterwards with the password they have now', async () => {
+    const archive = (await t.admin.post('/api/v1/admin/backups').expect(201)).body;
+    const me = (await t.admin.get('/api/v1/auth/me').expect(200)).body as { id: string };
+    const newPassword = 'a-new-admin-password-9876543210';
+    await t.admin.patch(`/api/v1/admin/users/${me.id}`).send({ password: newPassword }).expect(200);
+    const { accessToken } = await t.login('admin', newPassword);
+    await t
+      .agentFor(accessToken)
+      .post(`/api/v1/admin/backups/${archive.name}/restore`)
+      .send({ mode: 'replace' })
+      .expect(200);
+    await t.login('admin', newPassword);
+  });
+
+  it('serves no cached search from before a restore the CLI ran', async () => {
+    const archive = (await t.admin.post('/api/v1/admin/backups').expect(201)).body;
+    await t.api.post('/api/v1/memories').send({ content: 'the lighthouse cat', type: 'note' });
+    const search = async () =>
+      (
+        await t.api
+          .post('/api/v1/memories/search')
+          .send({ query: 'lighthouse cat', mode: 'keyword' })
+          .expect(200)
+      ).body.results.map((m: { content: string }) => m.content);
+    expect(await search()).toContain('the lighthouse cat'); // now cached
+    const cli = spawnSync(process.execPath, [CLI, 'restore', archive.name, '--mode', 'replace'], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATA_DIR: dataDir,
+        BACKUP_DIR: backupDir,
+        CHROMA_URL: t.chroma!.url,
+        CHROMA_DATABASE: t.chroma!.database,
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(cli.stderr).not.toMatch(/memory-system:/);
+    expect(cli.status).toBe(0);
+    expect(await search()).not.toContain('the lighthouse cat');
   });
 });

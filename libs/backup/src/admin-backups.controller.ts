@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
-import { RequireScopes, Roles } from '@memory-system/core';
+import { type Caller, CurrentCaller, RequireScopes, Roles } from '@memory-system/core';
 import { BackupScheduler } from './backup.scheduler.js';
 import { BackupService, type Progress, type RestoreMode } from './backup.service.js';
 
@@ -85,9 +85,10 @@ export class AdminBackupsController {
       '(or a call longer than CHROMA_ADMIN_TIMEOUT_MS): 503, and the store may be partly ' +
       'replaced: run the same restore again.',
   })
-  restore(@Param('name') name: string, @Body() body: RestoreDto) {
+  restore(@CurrentCaller() caller: Caller, @Param('name') name: string, @Body() body: RestoreDto) {
     return this.backups.restore({ name }, body.mode, loggedProgress(this.logger, 'restore'), {
       trustUnsigned: body.trustUnsigned ?? false,
+      keepAccountOf: caller.userId,
     });
   }
 

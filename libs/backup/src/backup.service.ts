@@ -4,7 +4,7 @@ import { chmod, mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/
 import { basename, join, resolve as resolvePath } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import {
   APP_VERSION,
@@ -13,6 +13,7 @@ import {
   DomainError,
   Metrics,
   NotFound,
+  UserDirectory,
 } from '@memory-system/core';
 import { type StateEntry, StateStore } from '@memory-system/state';
 import { LEXICAL_GENERATION, LexicalSearch } from '@memory-system/retrieval';
@@ -103,6 +104,7 @@ export class BackupService {
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     private readonly lexical: LexicalSearch,
     private readonly signer: BackupSigner,
+    @Optional() private readonly directory?: UserDirectory,
   ) {}
 
   private authenticity(archive: VerifiedArchive): Authenticity {
@@ -181,7 +183,11 @@ export class BackupService {
     ref: BackupRef,
     mode: RestoreMode,
     progress: Progress = noProgress,
-    options: { trustUnsigned?: boolean } = {},
+    options: {
+      trustUnsigned?: boolean;
+      /** The admin running it: their account survives the restore, so they can still log in. */
+      keepAccountOf?: string;
+    } = {},
   ) {
     const file = this.resolve(ref);
     const dir = this.workDir('restore');
@@ -203,8 +209,14 @@ export class BackupService {
           progress({ ...event, phase: `pre-restore backup: ${event.phase}` }),
         );
         this.logger.log(`Restore of ${name}: the store as it was is kept in ${before.name}`);
+        const account = options.keepAccountOf
+          ? ((await this.directory?.accountRecords(options.keepAccountOf)) ?? [])
+          : [];
         try {
           const result = await this.apply(dir, archive.manifest, mode, progress);
+          for (const record of account) {
+            await this.state.put(record.namespace, record.id, record.value);
+          }
           this.logger.log(
             `Restored ${name} (${mode}): ${result.records} records, ${result.entries} state entries`,
           );

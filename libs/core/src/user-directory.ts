@@ -7,4 +7,12 @@ import type { Role } from './http/caller.js';
 export abstract class UserDirectory {
   /** The user with this id, or undefined. */
   abstract account(userId: string): Promise<{ id: string; role: Role } | undefined>;
+
+  /**
+   * The stored records that make up one account (for a restore to put back, so that the admin
+   * who ran it can still log in): namespace, id and value, as the state store keeps them.
+   */
+  abstract accountRecords(
+    userId: string,
+  ): Promise<Array<{ namespace: string; id: string; value: unknown }>>;
 }

@@ -316,9 +316,11 @@ export class MemoryService implements UserDataEraser {
       // The resolved mode is part of the cache key: a default changed by a restart never
       // serves results ranked the old way.
       const resolved = { ...search, mode: this.retriever.modeOf(search) };
+      // Keyed by the user's shared change count too: a restore by the CLI (another process,
+      // whose cache clear never reaches this one) or by another replica leaves nothing stale.
+      const changes = await this.lexical.changes(caller.userId);
       return this.searchCache.getOrSearch(
-        caller.userId,
-        scope.model,
+        { userId: caller.userId, model: scope.model, changes },
         resolved,
         () => this.retriever.search(scope, resolved, space.serving),
         (outcome) => outcome.rerank.status !== 'failed',

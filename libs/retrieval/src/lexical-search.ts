@@ -105,6 +105,14 @@ export class LexicalSearch {
     return this.index.score(lexicalOwner(scope.userId), queryTerms(query), ids);
   }
 
+  /**
+   * How many times the user's memories changed, as every replica and process sees it (shared
+   * state): a cache keyed by it never serves what was there before a write or a restore.
+   */
+  changes(userId: string): Promise<number> {
+    return this.generation(lexicalOwner(userId));
+  }
+
   /** The index's copies of these records; call after `search`, which caught up. */
   records(scope: VectorScope, ids: string[]): Promise<Map<string, IndexedRecord>> {
     return this.index.records(lexicalOwner(scope.userId), ids);

@@ -44,6 +44,17 @@ export class UsersService implements UserDirectory {
     return user && { id: user.id, role: user.role };
   }
 
+  async accountRecords(
+    userId: string,
+  ): Promise<Array<{ namespace: string; id: string; value: unknown }>> {
+    const user = await this.findById(userId);
+    if (!user) return [];
+    return [
+      { namespace: USERS, id: user.id, value: user },
+      { namespace: USERNAMES, id: user.username.toLowerCase(), value: { userId: user.id } },
+    ];
+  }
+
   async findById(id: string): Promise<User | undefined> {
     return this.store.get<User>(USERS, id);
   }

@@ -27,15 +27,15 @@ export class SearchCache {
 
   /** The cached results, or a miss, computed by `search` and cached under the current generation. */
   async getOrSearch<T>(
-    userId: string,
-    model: string,
+    /** Whose search, in which space, after how many changes to their memories (shared count). */
+    owner: { userId: string; model: string; changes: number },
     request: MemorySearch,
     search: () => Promise<T>,
     /** A degraded answer (say, the reranker failed) is served once, never cached. */
     cacheable: (result: T) => boolean = () => true,
   ): Promise<T> {
     if (!this.enabled) return search();
-    const key = await this.keyFor(userId, model, request).catch(() => undefined);
+    const key = await this.keyFor(owner, request).catch(() => undefined);
     const cached = key ? await this.cache.get<T>(key).catch(() => undefined) : undefined;
     if (cached) {
       this.metrics.cacheRequests.inc({ cache: 'search', result: 'hit' });
@@ -57,7 +57,10 @@ export class SearchCache {
     await this.cache.set(this.generationKey(userId), randomUUID(), this.generationTtl());
   }
 
-  private async keyFor(userId: string, model: string, request: MemorySearch): Promise<string> {
+  private async keyFor(
+    { userId, model, changes }: { userId: string; model: string; changes: number },
+    request: MemorySearch,
+  ): Promise<string> {
     let generation = await this.cache.get<string>(this.generationKey(userId));
     if (!generation) {
       generation = randomUUID();
@@ -66,7 +69,7 @@ export class SearchCache {
     const digest = createHash('sha256')
       .update(JSON.stringify([model, request]))
       .digest('base64url');
-    return `search:${userId}:${generation}:${digest}`;
+    return `search:${userId}:${generation}:${changes}:${digest}`;
   }
 
   private generationKey(userId: string): string {
