@@ -209,6 +209,27 @@ describe('hostile backup archives', () => {
     },
   );
 
+  it('refuses a member that expands far past its size, even in harmless-looking lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ms-bomb-lines-'));
+    const file = join(dir, 'chroma.ndjson.gz');
+    // The real records, then 70 MB of empty lines (about 70 KB compressed).
+    await pipeline(
+      (async function* () {
+        yield Buffer.from(ndjson(base.records));
+        const block = Buffer.alloc(1024 * 1024, '\n');
+        for (let i = 0; i < 70; i++) yield block;
+      })(),
+      createGzip(),
+      createWriteStream(file),
+    );
+    const name = 'memory-system-20210101T000000010Z';
+    await craft(backupDir, name, base, { chroma: readFileSync(file) });
+    const verified = await t.admin.get(`/api/v1/admin/backups/${name}`);
+    expect(verified.status).toBe(400);
+    expect(verified.body.detail).toMatch(/chroma\.ndjson\.gz expands past 100 times its size/);
+    await t.admin.delete(`/api/v1/admin/backups/${name}`).expect(204);
+  });
+
   it('names archives in its answers, never where they lie on the server', async () => {
     const created = (await t.admin.post('/api/v1/admin/backups').expect(201)).body;
     const listed = (await t.admin.get('/api/v1/admin/backups').expect(200)).body;

@@ -7,6 +7,12 @@ export const ARCHIVE_LIMITS = {
   /** One record: a long memory with a large vector is well under a megabyte. */
   lineBytes: 16 * 1024 * 1024,
   dimension: 65_536,
+  /**
+   * Bytes a data member may expand to, per compressed byte (with a floor): records gzip 3-10
+   * times; a decompression bomb a thousand times.
+   */
+  expansion: 100,
+  expandedFloor: 64 * 1024 * 1024,
 } as const;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

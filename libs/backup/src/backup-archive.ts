@@ -65,6 +65,11 @@ export async function writeNdjson(file: string, lines: AsyncIterable<unknown>): 
  */
 export async function* readNdjson<T>(file: string): AsyncIterable<T> {
   const member = basename(file);
+  const allowed = Math.max(
+    ARCHIVE_LIMITS.expandedFloor,
+    (await stat(file)).size * ARCHIVE_LIMITS.expansion,
+  );
+  let expanded = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let lineNumber = 0;
@@ -77,14 +82,24 @@ export async function* readNdjson<T>(file: string): AsyncIterable<T> {
     }
   };
   for await (const chunk of createReadStream(file).pipe(createGunzip()) as AsyncIterable<Buffer>) {
+    expanded += chunk.length;
+    if (expanded > allowed) {
+      throw new InvalidBackup(
+        `The backup is corrupt: ${member} expands past ${ARCHIVE_LIMITS.expansion} times its size`,
+      );
+    }
     let start = 0;
     // A newline byte never occurs inside a multi-byte UTF-8 character: splitting bytes is safe.
     for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
-      const line = Buffer.concat([...pending, chunk.subarray(start, end)]);
-      pending = [];
-      pendingBytes = 0;
+      if (pending.length === 0) {
+        if (end > start) yield parse(chunk.subarray(start, end));
+      } else {
+        const line = Buffer.concat([...pending, chunk.subarray(start, end)]);
+        pending = [];
+        pendingBytes = 0;
+        if (line.length > 0) yield parse(line);
+      }
       start = end + 1;
-      if (line.length > 0) yield parse(line);
     }
     if (start < chunk.length) {
       pending.push(chunk.subarray(start));
