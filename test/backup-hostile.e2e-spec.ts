@@ -1,7 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   createWriteStream,
   mkdtempSync,
@@ -18,6 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { create as createTar, extract as extractTar } from 'tar';
 import { createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
+import { chromaProxy, isRecordWrite } from './support/chroma-proxy.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const CLI = join(process.cwd(), 'dist', 'apps', 'memory-cli', 'src', 'main.js');
@@ -360,34 +359,15 @@ describe('signed backups', () => {
 
 describe('a restore that fails midway', () => {
   it('puts the store back as it was before, from the backup it took first', async () => {
-    const { hostname, port } = new URL(sharedChromaUrl());
     // Fails exactly the record write numbered `failAt` (counted from when it is set).
-    const proxy = { writes: 0, failAt: -1 };
-    const server = createServer((req, res) => {
-      if (req.method === 'POST' && /\/(add|upsert)$/.test(req.url!)) {
-        proxy.writes++;
-        if (proxy.writes === proxy.failAt) {
-          req.resume();
-          res.writeHead(500, { 'Content-Type': 'application/json' });
-          res.end(JSON.stringify({ error: 'InternalError', message: 'injected by the test' }));
-          return;
-        }
-      }
-      req.pipe(
-        request(
-          { hostname, port, path: req.url, method: req.method, headers: req.headers },
-          (answer) => {
-            res.writeHead(answer.statusCode!, answer.headers);
-            answer.pipe(res);
-          },
-        ).on('error', () => res.destroy()),
-      );
+    const counts = { writes: 0, failAt: -1 };
+    const proxy = await chromaProxy(sharedChromaUrl(), {
+      fail: (req) => isRecordWrite(req) && ++counts.writes === counts.failAt,
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const backupDir = mkdtempSync(join(tmpdir(), 'ms-rollback-backups-'));
     const t = await createTestApp({
       BACKUP_DIR: backupDir,
-      CHROMA_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      CHROMA_URL: proxy.url,
       CHROMA_DATABASE: await createChromaDatabase(sharedChromaUrl()),
     });
     try {
@@ -413,7 +393,7 @@ describe('a restore that fails midway', () => {
       const before = await list();
 
       // The second page of the restore's writes fails.
-      proxy.failAt = proxy.writes + 2;
+      counts.failAt = counts.writes + 2;
       const failed = await t.admin
         .post(`/api/v1/admin/backups/${archive.name}/restore`)
         .send({ mode: 'replace' });
@@ -430,7 +410,7 @@ describe('a restore that fails midway', () => {
       await t.login('admin', 'test-admin-password-0123456789');
     } finally {
       await t.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await proxy.close();
     }
   });
 });

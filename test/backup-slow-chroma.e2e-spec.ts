@@ -1,48 +1,28 @@
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectionNames, createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
+import { chromaProxy } from './support/chroma-proxy.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/write-load.js';
 
 /**
  * Chroma takes minutes to delete a collection of a million memories, far past the deadline of a
  * request's call. Building one here would take half an hour, so a loopback proxy in front of the
- * real Chroma holds back only collection deletes, by `delayMs`; everything else passes straight.
+ * real Chroma holds back only collection deletes; everything else passes straight.
  */
-async function slowDeleteProxy(target: string, delayMs: number): Promise<Server> {
-  const { hostname, port } = new URL(target);
-  const proxy = createServer((req, res) => {
-    const isCollectionDelete = req.method === 'DELETE' && /\/collections\/[^/]+$/.test(req.url!);
-    const forward = () =>
-      req.pipe(
-        request(
-          { hostname, port, path: req.url, method: req.method, headers: req.headers },
-          (answer) => {
-            res.writeHead(answer.statusCode!, answer.headers);
-            answer.pipe(res);
-          },
-          // A call still on its way when the test ends: drop it quietly.
-        ).on('error', () => res.destroy()),
-      );
-    if (isCollectionDelete) setTimeout(forward, delayMs);
-    else forward();
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  return proxy;
-}
+const isCollectionDelete = (req: IncomingMessage) =>
+  req.method === 'DELETE' && /\/collections\/[^/]+$/.test(req.url!);
 
 describe('a restore against a Chroma that is slow to delete a large collection', () => {
-  let proxy: Server;
+  let proxy: Awaited<ReturnType<typeof chromaProxy>>;
   let apps: TestApp[] = [];
 
   async function appBehindProxy(adminTimeoutMs: string) {
-    const { port } = proxy.address() as AddressInfo;
     const database = await createChromaDatabase(sharedChromaUrl());
     const t = await createTestApp({
-      CHROMA_URL: `http://127.0.0.1:${port}`,
+      CHROMA_URL: proxy.url,
       CHROMA_DATABASE: database,
       CHROMA_TIMEOUT_MS: '500',
       CHROMA_ADMIN_TIMEOUT_MS: adminTimeoutMs,
@@ -53,13 +33,15 @@ describe('a restore against a Chroma that is slow to delete a large collection',
   }
 
   beforeAll(async () => {
-    proxy = await slowDeleteProxy(sharedChromaUrl(), 1500);
+    proxy = await chromaProxy(sharedChromaUrl(), {
+      delayMs: (req) => (isCollectionDelete(req) ? 1500 : 0),
+    });
   });
   afterEach(async () => {
     await Promise.all(apps.map((t) => t.close()));
     apps = [];
   });
-  afterAll(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+  afterAll(() => proxy.close());
 
   it('waits past CHROMA_TIMEOUT_MS, up to CHROMA_ADMIN_TIMEOUT_MS, and restores', async () => {
     const { t } = await appBehindProxy('20000');

@@ -1,6 +1,5 @@
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
+import { chromaProxy, isRecordWrite } from './support/chroma-proxy.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 interface Memory {
@@ -219,36 +218,17 @@ describe('per-user export and import', () => {
   });
 });
 
-/** A loopback proxy in front of the real Chroma that fails every record write once told to. */
-async function failingWritesProxy(target: string) {
-  const { hostname, port } = new URL(target);
-  const state = { failWrites: false, writes: 0 };
-  const server = createServer((req, res) => {
-    const isWrite = req.method === 'POST' && /\/(add|upsert)$/.test(req.url!);
-    if (isWrite) state.writes++;
-    if (isWrite && state.failWrites) {
-      req.resume();
-      res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ error: 'InternalError', message: 'injected by the test' }));
-      return;
-    }
-    req.pipe(
-      request(
-        { hostname, port, path: req.url, method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode!, answer.headers);
-          answer.pipe(res);
-        },
-      ).on('error', () => res.destroy()),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, state, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
 describe('an import that meets a Chroma failure midway', () => {
   it('takes back what it stored, answers 503, and completes when run again', async () => {
-    const proxy = await failingWritesProxy(sharedChromaUrl());
+    // Fails every record write once told to.
+    const state = { failWrites: false, writes: 0 };
+    const proxy = await chromaProxy(sharedChromaUrl(), {
+      fail: (req) => {
+        if (!isRecordWrite(req)) return false;
+        state.writes++;
+        return state.failWrites;
+      },
+    });
     const t = await createTestApp({
       CHROMA_URL: proxy.url,
       CHROMA_DATABASE: await createChromaDatabase(sharedChromaUrl()),
@@ -276,9 +256,9 @@ describe('an import that meets a Chroma failure midway', () => {
         ),
       ].join('\n');
       // The first page of 500 is stored, then every write fails.
-      const writesBefore = proxy.state.writes;
+      const writesBefore = state.writes;
       const watcher = setInterval(() => {
-        if (proxy.state.writes > writesBefore) proxy.state.failWrites = true;
+        if (state.writes > writesBefore) state.failWrites = true;
       }, 1);
       const failed = await importInto(t.api, file);
       clearInterval(watcher);
@@ -287,12 +267,12 @@ describe('an import that meets a Chroma failure midway', () => {
       const left = (await t.api.get('/api/v1/memories').query({ limit: 100 }).expect(200)).body;
       expect(left.items.map((m: Memory) => m.content)).toEqual(['kept from before']);
 
-      proxy.state.failWrites = false;
+      state.failWrites = false;
       const done = await importInto(t.api, file).expect(200);
       expect(done.body).toMatchObject({ memories: 1200, created: 1200, existing: 0 });
     } finally {
       await t.close();
-      await new Promise<void>((resolve) => proxy.server.close(() => resolve()));
+      await proxy.close();
     }
   });
 });

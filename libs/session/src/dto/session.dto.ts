@@ -79,23 +79,21 @@ export class ContextItemView {
   @ApiPropertyOptional({ format: 'uuid' }) memoryId?: string;
 }
 
-export class SessionView {
+/** What every answer about a session says of it. */
+class SessionFieldsView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ nullable: true, type: String }) title!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) lastActivityAt!: string;
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+}
+
+export class SessionView extends SessionFieldsView {
   @ApiProperty({ type: [ContextItemView] }) context!: ContextItemView[];
 }
 
-export class SessionSummaryView {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ nullable: true, type: String }) title!: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time' }) lastActivityAt!: string;
-  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+export class SessionSummaryView extends SessionFieldsView {
   @ApiProperty({ description: 'Items in its context window (read them with GET /sessions/{id}).' })
   contextItems!: number;
 }

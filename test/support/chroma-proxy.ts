@@ -1,0 +1,53 @@
+import { createServer, type IncomingMessage, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What a proxy does to one call on its way to Chroma. */
+export interface ProxyRules {
+  /** Answer it with a 500 instead of passing it on. */
+  fail?: (req: IncomingMessage) => boolean;
+  /** Hold it back this many milliseconds first (0: pass at once). */
+  delayMs?: (req: IncomingMessage) => number;
+}
+
+/** Record writes: what a restore or an import sends. */
+export const isRecordWrite = (req: IncomingMessage) =>
+  req.method === 'POST' && /\/(add|upsert)$/.test(req.url!);
+
+/**
+ * A loopback proxy in front of the real Chroma that fails or delays the calls the rules pick, to
+ * show what the service does when Chroma misbehaves midway; everything else passes straight.
+ */
+export async function chromaProxy(
+  target: string,
+  rules: ProxyRules,
+): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  const server = createServer((req, res) => {
+    if (rules.fail?.(req)) {
+      req.resume();
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: 'InternalError', message: 'injected by the test' }));
+      return;
+    }
+    const forward = () =>
+      req.pipe(
+        request(
+          { hostname, port, path: req.url, method: req.method, headers: req.headers },
+          (answer) => {
+            res.writeHead(answer.statusCode!, answer.headers);
+            answer.pipe(res);
+          },
+          // A call still on its way when the test ends: drop it quietly.
+        ).on('error', () => res.destroy()),
+      );
+    const delay = rules.delayMs?.(req) ?? 0;
+    if (delay > 0) setTimeout(forward, delay);
+    else forward();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    server,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
