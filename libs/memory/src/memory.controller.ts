@@ -5,6 +5,7 @@ import {
   Get,
   HttpCode,
   Param,
+  ParseIntPipe,
   Patch,
   Post,
   Query,
@@ -34,6 +35,7 @@ import {
   MemoryPageView,
   MemoryView,
   SearchResultsView,
+  MemoryHistoryView,
 } from './dto/memory.views.js';
 import { SearchMemoriesDto } from './dto/search-memories.dto.js';
 import { UpdateMemoryDto } from './dto/update-memory.dto.js';
@@ -136,6 +138,34 @@ export class MemoryController {
   @ApiOkResponse({ type: MemoryView })
   get(@CurrentCaller() caller: Caller, @Param('id', MemoryIdPipe) id: string): Promise<Memory> {
     return this.memories.get(caller, id);
+  }
+
+  @RequireScopes('memories:read')
+  @Get(':id/history')
+  @ApiOperation({
+    summary: 'Earlier versions of a memory (each change and delete keeps the state it replaced)',
+  })
+  @ApiOkResponse({ type: MemoryHistoryView })
+  async history(
+    @CurrentCaller() caller: Caller,
+    @Param('id', MemoryIdPipe) id: string,
+  ): Promise<MemoryHistoryView> {
+    return { items: await this.memories.versions(caller, id) };
+  }
+
+  @RequireScopes('memories:write')
+  @Post(':id/history/:version/restore')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Make an earlier version current again (a deleted memory comes back with its id)',
+  })
+  @ApiOkResponse({ type: MemoryView })
+  restoreVersion(
+    @CurrentCaller() caller: Caller,
+    @Param('id', MemoryIdPipe) id: string,
+    @Param('version', new ParseIntPipe({ errorHttpStatusCode: 404 })) version: number,
+  ): Promise<Memory> {
+    return this.memories.restoreVersion(caller, id, version);
   }
 
   @RequireScopes('memories:write')

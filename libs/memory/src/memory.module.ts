@@ -12,6 +12,7 @@ import { MemoryRetriever } from './search/memory-retriever.js';
 import { SearchCache } from './search/search-cache.js';
 import { UserSpaces } from './spaces/user-spaces.js';
 import { AdminReembedController } from './reembed/admin-reembed.controller.js';
+import { MemoryHistory } from './history/memory-history.js';
 import { ReembedService } from './reembed/reembed.service.js';
 import { AdminUserMemoriesController } from './transfer/admin-user-memories.controller.js';
 import { MemoryTransferController } from './transfer/memory-transfer.controller.js';
@@ -35,6 +36,7 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
     UserSpaces,
     ReembedService,
     MemoryTransferService,
+    MemoryHistory,
   ],
   exports: [MemoryService, MemoryTransferService],
 })
@@ -45,10 +47,12 @@ export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly erasure: UserDataErasure,
     private readonly memories: MemoryService,
     private readonly spaces: UserSpaces,
+    private readonly history: MemoryHistory,
   ) {}
 
   onModuleInit(): void {
     this.erasure.register(this.memories);
+    this.erasure.register(this.history);
   }
 
   /** Users whose memories are in another embedding space keep being served from it. */

@@ -9,6 +9,7 @@ import {
   encodeCursor,
   KeyedMutex,
   MemoryNotFound,
+  NotFound,
 } from '@memory-system/core';
 import { LexicalSearch } from '@memory-system/retrieval';
 import { type Metadata, userHashOf, type VectorScope, VectorStore } from '@memory-system/vector';
@@ -26,6 +27,7 @@ import type {
 } from './domain/memory.js';
 import { toVectorFilter } from './domain/memory-filter.js';
 import { toMemory, toRecordMetadata } from './domain/memory-record.mapper.js';
+import { MemoryHistory, type MemoryVersion } from './history/memory-history.js';
 import { SessionRegistry } from './session-registry.port.js';
 import { SearchCache } from './search/search-cache.js';
 import { type UserSpace, UserSpaces } from './spaces/user-spaces.js';
@@ -77,6 +79,7 @@ export class MemoryService implements UserDataEraser {
     private readonly metrics: Metrics,
     private readonly retriever: MemoryRetriever,
     private readonly lexical: LexicalSearch,
+    private readonly history: MemoryHistory,
   ) {}
 
   async create(caller: Caller, input: NewMemory): Promise<CreateOutcome> {
@@ -218,7 +221,50 @@ export class MemoryService implements UserDataEraser {
     return this.metrics.countOperation('update', () => this.applyPatch(caller, id, patch));
   }
 
-  private async applyPatch(caller: Caller, id: string, patch: MemoryPatch): Promise<Memory> {
+  /** The memory's earlier versions, oldest first; a 404 when it never existed for the caller. */
+  async versions(caller: Caller, id: string): Promise<MemoryVersion[]> {
+    const versions = await this.history.versions(caller, id);
+    if (versions.length === 0) await this.get(caller, id);
+    return versions;
+  }
+
+  /**
+   * Makes an earlier version current again: the memory takes its content, type, tags and
+   * metadata (the state it replaces is kept as a version too), or, if it was deleted, comes back
+   * with its id.
+   */
+  async restoreVersion(caller: Caller, id: string, version: number): Promise<Memory> {
+    const earlier = (await this.history.versions(caller, id)).find((v) => v.version === version);
+    if (!earlier) {
+      throw new NotFound(
+        'Version not found',
+        `Memory ${JSON.stringify(id)} has no version ${version} for this user.`,
+      );
+    }
+    const fields = {
+      content: earlier.content,
+      type: earlier.type,
+      tags: earlier.tags,
+      metadata: earlier.metadata,
+    };
+    try {
+      return await this.applyPatch(caller, id, fields, 'restored');
+    } catch (error) {
+      if (!(error instanceof MemoryNotFound)) throw error;
+    }
+    const now = new Date().toISOString();
+    const [outcome] = await this.storeMany(caller, [
+      { id, ...fields, createdAt: earlier.createdAt, updatedAt: now },
+    ]);
+    return outcome!.memory;
+  }
+
+  private async applyPatch(
+    caller: Caller,
+    id: string,
+    patch: MemoryPatch,
+    event: 'updated' | 'restored' = 'updated',
+  ): Promise<Memory> {
     const space = await this.spaces.of(caller.userId);
     const scope = this.scopeIn(caller, space.serving.space);
     return this.writes.run(caller.userId, async () => {
@@ -245,6 +291,8 @@ export class MemoryService implements UserDataEraser {
         content === current.content
           ? record.embedding
           : (await UserSpaces.embedderOf(space.serving).embed([content]))[0]!;
+      // The state being replaced is kept first: a change never destroys anything silently.
+      await this.history.record(caller, current, event);
       const metadata = toRecordMetadata(updated, caller.userId, record.metadata);
       // Chroma merges metadata on upsert; the index keeps what Chroma will then hold.
       const merged = { ...record.metadata, ...metadata };
@@ -265,6 +313,7 @@ export class MemoryService implements UserDataEraser {
       const scope = this.scopeIn(caller, space.serving.space);
       const [record] = await this.store.get(scope, [id]);
       if (!record) throw new MemoryNotFound(id);
+      await this.history.record(caller, toMemory(record), 'deleted');
       await this.deleteIn(caller, space, [id]);
       await this.sessions.forgetMemories(caller, [toMemory(record)]);
     });

@@ -73,3 +73,26 @@ export class BatchResultView {
   @ApiProperty() existing!: number;
   @ApiProperty({ type: [BatchItemResultView] }) results!: BatchItemResultView[];
 }
+
+export class MemoryVersionView {
+  @ApiProperty({ format: 'uuid' }) memoryId!: string;
+  @ApiProperty({ description: '1 for the first version replaced, counting up' }) version!: number;
+  @ApiProperty() content!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'When this version came to be' })
+  validFrom!: string;
+  @ApiProperty({ format: 'date-time', description: 'When a change replaced it' })
+  replacedAt!: string;
+  @ApiProperty({ enum: ['updated', 'deleted', 'restored'], description: 'What replaced it' })
+  event!: string;
+  @ApiProperty({ description: 'How the change was made: { via: "jwt" | "api-key" }' })
+  by!: { via: string };
+}
+
+export class MemoryHistoryView {
+  @ApiProperty({ type: [MemoryVersionView], description: 'Oldest first' })
+  items!: MemoryVersionView[];
+}
