@@ -8,7 +8,7 @@ export {
   ProblemDetailsFilter,
   type ProblemDocument,
 } from './errors/problem-details.filter.js';
-export { createValidationPipe } from './http/validation.js';
+export { createValidationPipe, validateAs } from './http/validation.js';
 export { assertScope, type Caller, CurrentCaller, type Role } from './http/caller.js';
 export {
   DEFAULT_KEY_SCOPES,

@@ -1,4 +1,4 @@
-import { type Caller, createValidationPipe, type Scope } from '@memory-system/core';
+import { type Caller, type Scope, validateAs } from '@memory-system/core';
 import {
   CreateMemoryDto,
   ListMemoriesQuery,
@@ -7,13 +7,13 @@ import {
   MemoryService,
   SearchMemoriesDto,
   UpdateMemoryDto,
+  UuidOr404,
 } from '@memory-system/memory';
 import {
   SessionContextQuery,
   SessionContextService,
   sessionNotFound,
 } from '@memory-system/session';
-import { UuidOr404 } from '@memory-system/memory';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
@@ -29,10 +29,7 @@ export interface MemoryTool {
   run(caller: Caller, args: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
-// The REST validation, limits and error texts, applied to tool arguments too.
-const validation = createValidationPipe();
-const validated = <T>(dto: new () => T, value: object): Promise<T> =>
-  validation.transform(value, { type: 'body', metatype: dto }) as Promise<T>;
+// Ids are judged as the REST routes judge them (arguments go through validateAs, as bodies do).
 const memoryId = new MemoryIdPipe();
 const sessionId = new UuidOr404(sessionNotFound);
 
@@ -78,7 +75,7 @@ export function memoryTools(
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
       run: async (caller, args) => {
-        const input = await validated(CreateMemoryDto, { type: 'note', ...args });
+        const input = await validateAs(CreateMemoryDto, { type: 'note', ...args });
         const { memory, created } = await memories.create(caller, input);
         return { created, memory };
       },
@@ -119,7 +116,7 @@ export function memoryTools(
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
       run: async (caller, args) => {
-        const search = await validated(SearchMemoriesDto, args);
+        const search = await validateAs(SearchMemoriesDto, args);
         const outcome = await memories.searchWithReport(caller, search);
         return { ...outcome };
       },
@@ -145,7 +142,7 @@ export function memoryTools(
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
       run: async (caller, args) => {
-        const query = await validated(ListMemoriesQuery, args);
+        const query = await validateAs(ListMemoriesQuery, args);
         return { ...(await memories.list(caller, query)) };
       },
     },
@@ -177,7 +174,7 @@ export function memoryTools(
       run: async (caller, { id: given, ...patch }) => {
         const target = memoryId.transform(String(given));
         return {
-          memory: await memories.update(caller, target, await validated(UpdateMemoryDto, patch)),
+          memory: await memories.update(caller, target, await validateAs(UpdateMemoryDto, patch)),
         };
       },
     },
@@ -212,7 +209,7 @@ export function memoryTools(
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
       run: async (caller, { sessionId: given, ...rest }) => {
-        const options = await validated(SessionContextQuery, rest);
+        const options = await validateAs(SessionContextQuery, rest);
         return { ...(await contexts.of(caller, sessionId.transform(String(given)), options)) };
       },
     },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CreateUserDto, UserAdministration } from '@memory-system/auth';
-import { createValidationPipe } from '@memory-system/core';
+import { validateAs } from '@memory-system/core';
 import { type CliCommand, option } from './command.js';
 
 const USER_ACTIONS = ['list', 'create', 'disable', 'enable', 'reset-password'];
@@ -38,10 +38,11 @@ export const accountCommands: Record<string, CliCommand> = {
         case 'create': {
           const password = randomBytes(18).toString('base64url');
           // The API's own rules for names and roles.
-          const input = (await createValidationPipe().transform(
-            { username: name, password, role: option(line, 'role') ?? 'user' },
-            { type: 'body', metatype: CreateUserDto },
-          )) as CreateUserDto;
+          const input = await validateAs(CreateUserDto, {
+            username: name,
+            password,
+            role: option(line, 'role') ?? 'user',
+          });
           const user = await admin.create(input.username, input.password, input.role);
           console.log(`Created ${user.role} ${user.username} (${user.id}); password: ${password}`);
           return;

@@ -102,3 +102,13 @@ export function createValidationPipe(): ValidationPipe {
     },
   });
 }
+
+const bodyValidation = createValidationPipe();
+
+/**
+ * The rules of a REST body applied to a value from elsewhere (MCP tool arguments, an import line,
+ * a CLI argument): the same limits, reserved keys and messages, as an InvalidRequest.
+ */
+export function validateAs<T>(dto: new () => T, value: unknown): Promise<T> {
+  return bodyValidation.transform(value, { type: 'body', metatype: dto }) as Promise<T>;
+}

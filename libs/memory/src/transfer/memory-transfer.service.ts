@@ -1,10 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  type Caller,
-  createValidationPipe,
-  DomainError,
-  InvalidRequest,
-} from '@memory-system/core';
+import { type Caller, DomainError, InvalidRequest, validateAs } from '@memory-system/core';
 import { sameSpace } from '@memory-system/inference';
 import { collectionNameForHash, scanIds, userHashOf, VectorStore } from '@memory-system/vector';
 import type { ImportedMemory } from '../domain/memory.js';
@@ -42,8 +37,6 @@ const MAX_LINE_ERRORS = 100;
  */
 @Injectable()
 export class MemoryTransferService {
-  private readonly validation = createValidationPipe();
-
   constructor(
     private readonly memories: MemoryService,
     private readonly spaces: UserSpaces,
@@ -250,9 +243,6 @@ export class MemoryTransferService {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new InvalidRequest('not a JSON object');
     }
-    return (await this.validation.transform(value, {
-      type: 'body',
-      metatype: ExportedMemoryLine,
-    })) as ExportedMemoryLine;
+    return validateAs(ExportedMemoryLine, value);
   }
 }
