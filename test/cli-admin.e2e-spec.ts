@@ -29,6 +29,7 @@ describe('admin CLI: users, API keys, export and import', () => {
       CHROMA_DATABASE: t.chroma!.database,
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
+      BACKUP_DIR: join(dataDir, 'backups'),
     };
     cli = async (...args) => {
       try {
@@ -69,6 +70,14 @@ describe('admin CLI: users, API keys, export and import', () => {
     const unknown = await cli('users', 'disable', 'nobody');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/No user named or with id "nobody"/);
+  });
+
+  it('prints only its answer on stdout, every log line on stderr (scripts read stdout)', async () => {
+    // The first backup generates the signing key, and warns about it.
+    const backup = await cli('backup');
+    expect(backup.code).toBe(0);
+    expect(backup.stderr).toMatch(/BACKUP_SIGNING_KEY/);
+    expect(backup.stdout).toMatch(/^memory-system-\d{8}T\d{9}Z\t\d+ bytes\t\S+\n$/);
   });
 
   it('resets the admin password when no admin can log in, ending their sessions', async () => {

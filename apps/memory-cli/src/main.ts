@@ -8,6 +8,7 @@ import { backupCommands } from './commands/backup.commands.js';
 import { type CliCommand, parseCommandLine, usageLines } from './commands/command.js';
 import { transferCommands } from './commands/transfer.commands.js';
 import { terminalProgress } from './progress.js';
+import { StderrLogger } from './stderr-logger.js';
 
 const COMMANDS: Record<string, CliCommand> = {
   ...backupCommands,
@@ -47,7 +48,7 @@ async function run(args: string[]): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   process.env.LOG_LEVEL ??= 'warn';
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(), {
-    logger: ['error', 'warn'],
+    logger: new StderrLogger({ logLevels: ['error', 'warn'] }),
   });
   app.enableShutdownHooks();
   try {
