@@ -19,3 +19,16 @@ export function decodeCursor<T extends Record<string, string | number>>(
     { field: 'cursor', messages: ['not a cursor this service issued'] },
   ]);
 }
+
+/** A page cursor that is a position in a list: `{ o: offset }`. */
+export type OffsetCursor = { o: number };
+
+/** Chroma takes offsets as 32-bit numbers; no page of ours is ever that far. */
+const MAX_OFFSET = 1_000_000_000;
+
+export const isOffsetCursor = (v: unknown): v is OffsetCursor =>
+  typeof v === 'object' &&
+  v !== null &&
+  Number.isSafeInteger((v as OffsetCursor).o) &&
+  (v as OffsetCursor).o >= 0 &&
+  (v as OffsetCursor).o <= MAX_OFFSET;

@@ -25,7 +25,7 @@ export {
 export { type UserDataEraser, UserDataErasure } from './user-data-erasure.js';
 export { LoggingModule } from './logging/logging.module.js';
 export { KeyedMutex } from './keyed-mutex.js';
-export { decodeCursor, encodeCursor } from './cursor.js';
+export { decodeCursor, encodeCursor, isOffsetCursor, type OffsetCursor } from './cursor.js';
 export { IS_PUBLIC, Public, REQUIRED_ROLES, Roles } from './http/public.decorator.js';
 export { type BreakerState, Metrics, type Outcome } from './metrics/metrics.js';
 export { AppCacheModule } from './cache/cache.module.js';

@@ -7,6 +7,7 @@ import {
   decodeCursor,
   DuplicateMemory,
   encodeCursor,
+  isOffsetCursor,
   KeyedMutex,
   MemoryNotFound,
   NotFound,
@@ -44,16 +45,6 @@ interface ListQuery extends Pick<MemoryFilter, 'type' | 'sessionId'> {
   limit: number;
   cursor?: string;
 }
-
-type OffsetCursor = { o: number };
-/** Chroma takes offsets as 32-bit numbers; no page of ours is ever that far. */
-const MAX_OFFSET = 1_000_000_000;
-const isOffsetCursor = (v: unknown): v is OffsetCursor =>
-  typeof v === 'object' &&
-  v !== null &&
-  Number.isSafeInteger((v as OffsetCursor).o) &&
-  (v as OffsetCursor).o >= 0 &&
-  (v as OffsetCursor).o <= MAX_OFFSET;
 
 /**
  * Stores, finds, changes and forgets one user's memories. Every method takes the caller first and

@@ -6,6 +6,7 @@ import {
   Conflict,
   decodeCursor,
   encodeCursor,
+  isOffsetCursor,
   KeyedMutex,
   NotFound,
   type UserDataEraser,
@@ -22,13 +23,6 @@ const CONTEXTS = 'session-contexts';
 
 /** A stored summary; sessions written before the split still hold their context inline. */
 type StoredSession = SessionSummary & { context?: ContextItem[] };
-
-type OffsetCursor = { o: number };
-const isOffsetCursor = (v: unknown): v is OffsetCursor =>
-  typeof v === 'object' &&
-  v !== null &&
-  Number.isSafeInteger((v as OffsetCursor).o) &&
-  (v as OffsetCursor).o >= 0;
 
 export const sessionNotFound = (id: string) =>
   new NotFound(
