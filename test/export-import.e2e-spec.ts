@@ -62,7 +62,7 @@ describe('per-user export and import', () => {
     const [header, ...memories] = lines(await exportOf(t.api));
     expect(header).toMatchObject({
       format: 'memory-system-memories',
-      version: 1,
+      version: 2,
       embeddingModel: 'local-weighted-ngrams-v2',
       dimension: 384,
       embeddings: false,
@@ -85,7 +85,13 @@ describe('per-user export and import', () => {
   it('imports into another user with ids and times kept; the same file twice stores nothing twice', async () => {
     const file = await exportOf(t.api, true);
     const first = await importInto(bob, file).expect(200);
-    expect(first.body).toEqual({ memories: 3, created: 3, existing: 0, reembedded: false });
+    expect(first.body).toEqual({
+      memories: 3,
+      created: 3,
+      existing: 0,
+      expired: 0,
+      reembedded: false,
+    });
     const alice = await listAll(t.api);
     const copied = await listAll(bob);
     const comparable = (m: Memory) => ({ ...m, userId: undefined });
@@ -98,6 +104,40 @@ describe('per-user export and import', () => {
     const again = await importInto(bob, file).expect(200);
     expect(again.body).toMatchObject({ memories: 3, created: 0, existing: 3 });
     expect(await listAll(bob)).toHaveLength(3);
+  });
+
+  it('carries history and lifecycle fields; a second import adds no history twice', async () => {
+    const erin = (await t.signUp('erin-export')).agent;
+    const frank = (await t.signUp('frank-import')).agent;
+    const memory = (
+      await erin
+        .post('/api/v1/memories')
+        .send({ content: 'Erin drives a red car', type: 'fact', pinned: true })
+        .expect(201)
+    ).body as Memory;
+    await erin
+      .patch(`/api/v1/memories/${memory.id}`)
+      .send({ content: 'Erin drives a blue car' })
+      .expect(200);
+    const [, line] = lines(await exportOf(erin));
+    expect(line).toMatchObject({ content: 'Erin drives a blue car', pinned: true });
+    expect(line!.history).toEqual([
+      expect.objectContaining({ version: 1, content: 'Erin drives a red car', event: 'updated' }),
+    ]);
+    const file = await exportOf(erin);
+    await importInto(frank, file).expect(200);
+    await importInto(frank, file).expect(200);
+    const versions = (await frank.get(`/api/v1/memories/${memory.id}/history`).expect(200)).body
+      .items;
+    expect(versions.map((v: { content: string }) => v.content)).toEqual(['Erin drives a red car']);
+    const restored = (
+      await frank.post(`/api/v1/memories/${memory.id}/history/1/restore`).expect(200)
+    ).body;
+    expect(restored).toMatchObject({ content: 'Erin drives a red car', pinned: true });
+    // The file's history belongs to the importer now: erin's copy is untouched.
+    expect((await erin.get(`/api/v1/memories/${memory.id}`).expect(200)).body.content).toBe(
+      'Erin drives a blue car',
+    );
   });
 
   it('re-embeds a file from another model, and it is found by meaning', async () => {
@@ -150,7 +190,7 @@ describe('per-user export and import', () => {
       [[header!, memories[0]!.replace('"type"', '"__proto__":1,"type"')], /line 2: .*reserved/],
       [[header!, JSON.stringify({ ...broken, content: 'x', extra: true })], /line 2: .*extra/],
       [['{"format":"something-else"}', memories[0]!], /line 1: not a memory-system export/],
-      [[header!.replace('"version":1', '"version":9'), memories[0]!], /line 1: version 9 is newer/],
+      [[header!.replace('"version":2', '"version":9'), memories[0]!], /line 1: version 9 is newer/],
       [[''], /line 1: the file is empty/],
     ];
     for (const [file, expected] of cases) {

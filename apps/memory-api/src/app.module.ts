@@ -17,7 +17,7 @@ import {
 } from '@memory-system/core';
 import { BackupModule } from '@memory-system/backup';
 import { McpModule } from '@memory-system/mcp';
-import { MemoryModule } from '@memory-system/memory';
+import { MemoryModule, MemoryUpkeepModule } from '@memory-system/memory';
 import { HealthModule, MetricsModule } from '@memory-system/observability';
 import { SessionModule } from '@memory-system/session';
 
@@ -36,6 +36,7 @@ export class AppModule {
         ThrottlerModule.forRootAsync({ inject: [AppConfig], useFactory: throttlerOptions }),
         AuthModule,
         MemoryModule,
+        MemoryUpkeepModule,
         SessionModule,
         McpModule,
         BackupModule,

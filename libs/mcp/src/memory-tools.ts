@@ -47,6 +47,18 @@ const tags = z
 const type = z
   .string()
   .describe('A kind of memory: fact, preference, event, note, insight, ... (a letter first).');
+const lifecycle = {
+  expiresAt: z
+    .string()
+    .optional()
+    .describe('ISO 8601 date-time after which the memory is never returned (or give ttl).'),
+  ttl: z.number().int().optional().describe('Seconds until the memory expires.'),
+  pinned: z.boolean().optional().describe('A pinned memory never expires or decays.'),
+};
+const includeSuperseded = z
+  .boolean()
+  .optional()
+  .describe('Also superseded and retracted memories (marked by their status).');
 const id = z.string().describe('The memory id (a UUID) from remember, recall or list.');
 
 /** The tools an agent gets, on the same services (and so the same rules) as the REST API. */
@@ -72,6 +84,7 @@ export function memoryTools(
         tags: tags.optional(),
         metadata: metadata.optional(),
         sessionId: z.string().optional().describe('The session (UUID) this memory belongs to.'),
+        ...lifecycle,
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
       run: async (caller, args) => {
@@ -101,6 +114,11 @@ export function memoryTools(
             'hybrid (default): keyword and meaning; vector: meaning only; keyword: BM25 only.',
           ),
         minScore: z.number().optional().describe('Drop results scoring below this (-1 to 1).'),
+        includeSuperseded,
+        halfLifeDays: z
+          .number()
+          .optional()
+          .describe('Favour recent memories: scores halve every this many days (0: off).'),
         filter: z
           .object({
             type: type.optional(),
@@ -139,6 +157,7 @@ export function memoryTools(
         type: type.optional(),
         tag: z.string().optional().describe('Only memories with this tag.'),
         sessionId: z.string().optional().describe('Only memories of this session.'),
+        includeSuperseded,
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
       run: async (caller, args) => {
@@ -169,6 +188,8 @@ export function memoryTools(
         type: type.optional(),
         tags: tags.optional(),
         metadata: metadata.optional(),
+        ...lifecycle,
+        expiresAt: lifecycle.expiresAt.nullable().describe('null: never expires.'),
       },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
       run: async (caller, { id: given, ...patch }) => {

@@ -28,7 +28,15 @@ import type {
 } from './domain/memory.js';
 import { toVectorFilter } from './domain/memory-filter.js';
 import { toMemory, toRecordMetadata } from './domain/memory-record.mapper.js';
-import { MemoryHistory, type MemoryVersion } from './history/memory-history.js';
+import { isExpired } from './domain/visibility.js';
+import { expiryOf } from './domain/expiry.js';
+import { ExpiryIndex } from './lifecycle/expiry-index.js';
+import {
+  type ChangeCause,
+  MemoryHistory,
+  type MemoryVersion,
+  type VersionEvent,
+} from './history/memory-history.js';
 import { SessionRegistry } from './session-registry.port.js';
 import { SearchCache } from './search/search-cache.js';
 import { type UserSpace, UserSpaces } from './spaces/user-spaces.js';
@@ -40,10 +48,18 @@ export interface CreateOutcome {
   created: boolean;
 }
 
+/** What a change is recorded as in the memory's history. */
+export interface Change {
+  event: VersionEvent;
+  cause: ChangeCause;
+}
+
 interface ListQuery extends Pick<MemoryFilter, 'type' | 'sessionId'> {
   tag?: string;
   limit: number;
   cursor?: string;
+  /** Superseded and retracted memories too. */
+  includeSuperseded?: boolean;
 }
 
 /**
@@ -71,6 +87,7 @@ export class MemoryService implements UserDataEraser {
     private readonly retriever: MemoryRetriever,
     private readonly lexical: LexicalSearch,
     private readonly history: MemoryHistory,
+    private readonly expiries: ExpiryIndex,
   ) {}
 
   async create(caller: Caller, input: NewMemory): Promise<CreateOutcome> {
@@ -101,6 +118,7 @@ export class MemoryService implements UserDataEraser {
     caller: Caller,
     inputs: Array<NewMemory | ImportedMemory>,
   ): Promise<CreateOutcome[]> {
+    for (const input of inputs) expiryOf(input); // a bad expiry is refused before any work
     // Every named session must be the caller's before anything is stored.
     const sessionIds = inputs.flatMap((input) => (input.sessionId ? [input.sessionId] : []));
     if (sessionIds.length) await this.sessions.assertOwned(caller, sessionIds);
@@ -182,6 +200,7 @@ export class MemoryService implements UserDataEraser {
     });
 
     if (createdByHash.size > 0) await this.searchCache.invalidate(caller.userId);
+    await this.expiries.track(caller.userId, [...createdByHash.values()]);
     await this.sessions.recordMemories(caller, [...createdByHash.values()]);
     return hashes.map((hash, index) => {
       const created = createdByHash.get(hash);
@@ -202,14 +221,23 @@ export class MemoryService implements UserDataEraser {
     return this.metrics.countOperation('get', async () => {
       const scope = await this.servingScope(caller);
       const [record] = await this.store.get(scope, [id]);
-      if (!record) throw new MemoryNotFound(id);
+      // An expired memory is gone for every read, even before the sweep removes it.
+      if (!record || isExpired(toMemory(record))) throw new MemoryNotFound(id);
       return toMemory(record);
     });
   }
 
-  /** Applies the patch; a content change is re-embedded, everything else keeps its vector. */
-  update(caller: Caller, id: string, patch: MemoryPatch): Promise<Memory> {
-    return this.metrics.countOperation('update', () => this.applyPatch(caller, id, patch));
+  /**
+   * Applies the patch; a content change is re-embedded, everything else keeps its vector. The
+   * state it replaces is kept in history, marked with what changed it.
+   */
+  update(
+    caller: Caller,
+    id: string,
+    patch: MemoryPatch,
+    change: Change = { event: 'updated', cause: 'request' },
+  ): Promise<Memory> {
+    return this.metrics.countOperation('update', () => this.applyPatch(caller, id, patch, change));
   }
 
   /** The memory's earlier versions, oldest first; a 404 when it never existed for the caller. */
@@ -237,9 +265,10 @@ export class MemoryService implements UserDataEraser {
       type: earlier.type,
       tags: earlier.tags,
       metadata: earlier.metadata,
+      status: 'current' as const,
     };
     try {
-      return await this.applyPatch(caller, id, fields, 'restored');
+      return await this.applyPatch(caller, id, fields, { event: 'restored', cause: 'request' });
     } catch (error) {
       if (!(error instanceof MemoryNotFound)) throw error;
     }
@@ -254,13 +283,14 @@ export class MemoryService implements UserDataEraser {
     caller: Caller,
     id: string,
     patch: MemoryPatch,
-    event: 'updated' | 'restored' = 'updated',
+    change: Change,
   ): Promise<Memory> {
+    const expiry = expiryOf(patch);
     const space = await this.spaces.of(caller.userId);
     const scope = this.scopeIn(caller, space.serving.space);
     return this.writes.run(caller.userId, async () => {
       const [record] = await this.store.get(scope, [id], { embeddings: true });
-      if (!record?.embedding) throw new MemoryNotFound(id);
+      if (!record?.embedding || isExpired(toMemory(record))) throw new MemoryNotFound(id);
       const current = toMemory(record);
       const content = patch.content ?? current.content;
       const type = patch.type ?? current.type;
@@ -277,37 +307,70 @@ export class MemoryService implements UserDataEraser {
         tags: patch.tags ? [...new Set(patch.tags)].sort() : current.tags,
         contentHash: hash,
         updatedAt: new Date().toISOString(),
+        expiresAt: expiry === undefined ? current.expiresAt : expiry,
+        pinned: patch.pinned ?? current.pinned,
+        status: patch.status ?? current.status,
+        supersededBy:
+          (patch.status ?? current.status) === 'superseded'
+            ? (patch.supersededBy ?? current.supersededBy)
+            : null,
       };
       const embedding =
         content === current.content
           ? record.embedding
           : (await UserSpaces.embedderOf(space.serving).embed([content]))[0]!;
       // The state being replaced is kept first: a change never destroys anything silently.
-      await this.history.record(caller, current, event);
+      await this.history.record(caller, current, change.event, change.cause);
       const metadata = toRecordMetadata(updated, caller.userId, record.metadata);
       // Chroma merges metadata on upsert; the index keeps what Chroma will then hold.
       const merged = { ...record.metadata, ...metadata };
-      const change = { upsert: [{ id, content, metadata: merged, embedding }] };
-      await this.lexical.write(scope, change, async () => {
+      const indexed = { upsert: [{ id, content, metadata: merged, embedding }] };
+      await this.lexical.write(scope, indexed, async () => {
         await this.store.upsert(scope, [{ id, document: content, embedding, metadata }]);
         if (space.target) await this.copyToTarget(caller, space, updated, record.metadata);
       });
       this.bumpWriteVersion(caller.userId);
       await this.searchCache.invalidate(caller.userId);
+      if (updated.expiresAt !== current.expiresAt || updated.pinned !== current.pinned) {
+        await this.expiries.track(caller.userId, [updated]);
+      }
       return updated;
     });
   }
 
-  remove(caller: Caller, id: string): Promise<void> {
+  remove(
+    caller: Caller,
+    id: string,
+    change: Change = { event: 'deleted', cause: 'request' },
+  ): Promise<void> {
     return this.metrics.countOperation('delete', async () => {
-      const space = await this.spaces.of(caller.userId);
-      const scope = this.scopeIn(caller, space.serving.space);
-      const [record] = await this.store.get(scope, [id]);
-      if (!record) throw new MemoryNotFound(id);
-      await this.history.record(caller, toMemory(record), 'deleted');
-      await this.deleteIn(caller, space, [id]);
-      await this.sessions.forgetMemories(caller, [toMemory(record)]);
+      await this.removeWhere(caller, id, change, () => true);
     });
+  }
+
+  /** The expiry sweep's delete: only if the memory is (still) expired at `now`. */
+  removeIfExpired(caller: Caller, id: string, now: number): Promise<boolean> {
+    return this.removeWhere(caller, id, { event: 'expired', cause: 'expiry' }, (memory) =>
+      isExpired(memory, now),
+    );
+  }
+
+  private async removeWhere(
+    caller: Caller,
+    id: string,
+    change: Change,
+    applies: (memory: Memory) => boolean,
+  ): Promise<boolean> {
+    const space = await this.spaces.of(caller.userId);
+    const scope = this.scopeIn(caller, space.serving.space);
+    const [record] = await this.store.get(scope, [id]);
+    if (!record) throw new MemoryNotFound(id);
+    const memory = toMemory(record);
+    if (!applies(memory)) return false;
+    await this.history.record(caller, memory, change.event, change.cause);
+    await this.deleteIn(caller, space, [id]);
+    await this.sessions.forgetMemories(caller, [memory]);
+    return true;
   }
 
   /** Takes back memories stored moments ago (an import that failed midway); unknown ids are no error. */
@@ -332,14 +395,17 @@ export class MemoryService implements UserDataEraser {
   private async page(caller: Caller, query: ListQuery): Promise<MemoryPage> {
     const scope = await this.servingScope(caller);
     const offset = query.cursor ? decodeCursor(query.cursor, isOffsetCursor).o : 0;
-    const filter = toVectorFilter({
-      type: query.type,
-      sessionId: query.sessionId,
-      tags: query.tag ? [query.tag] : undefined,
-    });
+    const filter = toVectorFilter(
+      { type: query.type, sessionId: query.sessionId, tags: query.tag ? [query.tag] : undefined },
+      query,
+    );
     // One record more than asked tells whether another page exists without counting.
     const records = await this.store.find(scope, filter, { limit: query.limit + 1, offset });
-    const items = records.slice(0, query.limit).map(toMemory);
+    // Expired ones not yet swept are left out (the page may then be short, never wrong).
+    const items = records
+      .slice(0, query.limit)
+      .map(toMemory)
+      .filter((memory) => !isExpired(memory));
     const more = records.length > query.limit;
     return { items, nextCursor: more ? encodeCursor({ o: offset + query.limit }) : null };
   }
@@ -359,12 +425,14 @@ export class MemoryService implements UserDataEraser {
       // Keyed by the user's shared change count too: a restore by the CLI (another process,
       // whose cache clear never reaches this one) or by another replica leaves nothing stale.
       const changes = await this.lexical.changes(caller.userId);
-      return this.searchCache.getOrSearch(
+      const outcome = await this.searchCache.getOrSearch(
         { userId: caller.userId, model: scope.model, changes },
         resolved,
         () => this.retriever.search(scope, resolved, space.serving),
         (outcome) => outcome.rerank.status !== 'failed',
       );
+      // A cached answer may hold a memory that expired since it was cached.
+      return { ...outcome, results: outcome.results.filter((memory) => !isExpired(memory)) };
     });
   }
 
@@ -446,6 +514,10 @@ export class MemoryService implements UserDataEraser {
       createdAt: imported?.createdAt ?? now,
       updatedAt: imported?.updatedAt ?? now,
       embeddingModel: model,
+      status: imported?.status ?? 'current',
+      supersededBy: imported?.supersededBy ?? null,
+      expiresAt: expiryOf(input) ?? null,
+      pinned: input.pinned ?? false,
     };
   }
 }

@@ -6,8 +6,9 @@ type Comparison = Partial<Record<'$eq' | '$ne' | '$gt' | '$gte' | '$lt' | '$lte'
 
 /**
  * Whether a record's metadata passes a Chroma-style `where` filter, as Chroma decides it: a key
- * the record lacks matches no condition, values compare only with values of the same type, and
- * ordering applies to numbers. For records read from a copy (the keyword index) instead of Chroma.
+ * the record lacks matches only the negative conditions `$ne` and `$nin` (measured on Chroma
+ * 1.x), values compare only with values of the same type, and ordering applies to numbers. For
+ * records read from a copy (the keyword index) instead of Chroma.
  */
 export function matchesFilter(metadata: Metadata, filter: VectorFilter | undefined): boolean {
   if (!filter) return true;
@@ -15,7 +16,7 @@ export function matchesFilter(metadata: Metadata, filter: VectorFilter | undefin
     if (key === '$and')
       return (condition as VectorFilter[]).every((f) => matchesFilter(metadata, f));
     if (key === '$or') return (condition as VectorFilter[]).some((f) => matchesFilter(metadata, f));
-    if (!(key in metadata)) return false;
+    if (!(key in metadata)) return onlyNegative(condition);
     const value = metadata[key]!;
     if (typeof condition !== 'object' || condition === null) return value === condition;
     return Object.entries(condition as Comparison).every(([op, operand]) =>
@@ -47,4 +48,11 @@ function compare(value: Scalar, op: string, operand: unknown): boolean {
       return value <= operand;
   }
   throw new Error(`unsupported filter operator ${op}`);
+}
+
+/** `{ $ne: x }` or `{ $nin: [...] }` (or both): what a record without the key still passes. */
+function onlyNegative(condition: unknown): boolean {
+  if (typeof condition !== 'object' || condition === null) return false;
+  const ops = Object.keys(condition);
+  return ops.length > 0 && ops.every((op) => op === '$ne' || op === '$nin');
 }

@@ -13,7 +13,7 @@ async function userCaller(app: INestApplicationContext, name: string): Promise<C
   return {
     userId: user.id,
     role: user.role,
-    via: 'jwt',
+    via: 'system',
     scopes: ['memories:read', 'memories:write'],
   };
 }

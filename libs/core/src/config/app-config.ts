@@ -72,6 +72,18 @@ export abstract class AppConfig {
     vectorWeight?: number;
     /** How many memories each signal proposes before they are fused. */
     candidates: number;
+    /** Recency weight's half-life in days; 0: off. */
+    halfLifeDays: number;
+  };
+  /** Expiry of memories (expiresAt, ttl). */
+  abstract readonly expiry: { sweepIntervalMs: number };
+  /** Learning facts from conversations (POST /memories/extract). */
+  abstract readonly extraction: {
+    maxFacts: number;
+    /** Existing memories shown beside each candidate fact when deciding. */
+    neighbours: number;
+    maxInputChars: number;
+    maxTokens: number;
   };
   abstract readonly cache: { searchTtlMs: number; embeddingTtlMs: number; maxItems: number };
   abstract readonly metrics: { token?: string };

@@ -227,6 +227,40 @@ export class EnvironmentSchema {
   @Max(1000)
   SEARCH_CANDIDATES = 50;
 
+  /** Recency weight: scores halve every this many days since a memory changed; 0 is off. */
+  @toInt()
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  SEARCH_HALF_LIFE_DAYS = 0;
+
+  @Matches(DURATION, { message: DURATION_MESSAGE })
+  MEMORY_EXPIRY_SWEEP_INTERVAL = '1m';
+
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  EXTRACTION_MAX_FACTS = 20;
+
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  EXTRACTION_NEIGHBOURS = 5;
+
+  @toInt()
+  @IsInt()
+  @Min(1_000)
+  @Max(1_000_000)
+  EXTRACTION_MAX_INPUT_CHARS = 24_000;
+
+  @toInt()
+  @IsInt()
+  @Min(64)
+  @Max(32_768)
+  EXTRACTION_MAX_TOKENS = 2_048;
+
   @Matches(DURATION, { message: DURATION_MESSAGE })
   CACHE_SEARCH_TTL = '60s';
 

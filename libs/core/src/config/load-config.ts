@@ -211,6 +211,14 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       defaultMode: schema.SEARCH_DEFAULT_MODE,
       vectorWeight: schema.SEARCH_VECTOR_WEIGHT,
       candidates: schema.SEARCH_CANDIDATES,
+      halfLifeDays: schema.SEARCH_HALF_LIFE_DAYS,
+    },
+    expiry: { sweepIntervalMs: durationMs(schema.MEMORY_EXPIRY_SWEEP_INTERVAL) },
+    extraction: {
+      maxFacts: schema.EXTRACTION_MAX_FACTS,
+      neighbours: schema.EXTRACTION_NEIGHBOURS,
+      maxInputChars: schema.EXTRACTION_MAX_INPUT_CHARS,
+      maxTokens: schema.EXTRACTION_MAX_TOKENS,
     },
     cache: {
       searchTtlMs: durationMs(schema.CACHE_SEARCH_TTL),

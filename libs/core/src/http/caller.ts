@@ -8,8 +8,11 @@ export type Role = 'admin' | 'user';
 export interface Caller {
   readonly userId: string;
   readonly role: Role;
-  /** How the caller proved who they are. */
-  readonly via: 'jwt' | 'api-key';
+  /**
+   * How the caller proved who they are; `system`: the service acting on its own (the expiry
+   * sweep, the admin CLI), never a request.
+   */
+  readonly via: 'jwt' | 'api-key' | 'system';
   /** What this credential may do (a password login: all its role allows; a key: what it was given). */
   readonly scopes: readonly Scope[];
 }

@@ -1,10 +1,17 @@
 import type { VectorFilter } from '@memory-system/vector';
-import type { MemoryFilter } from './memory.js';
+import { MEMORY_STATUSES, type MemoryFilter } from './memory.js';
 import { recordKeys } from './memory-record.mapper.js';
 
+const NOT_CURRENT = MEMORY_STATUSES.filter((status) => status !== 'current');
+
 /** Translates a memory filter into the vector store's filter language (all conditions must hold). */
-export function toVectorFilter(filter: MemoryFilter = {}): VectorFilter | undefined {
+export function toVectorFilter(
+  filter: MemoryFilter = {},
+  options: { includeSuperseded?: boolean } = {},
+): VectorFilter | undefined {
   const conditions: VectorFilter[] = [];
+  // A record without a status (stored before statuses existed) passes $nin: it is current.
+  if (!options.includeSuperseded) conditions.push({ status: { $nin: NOT_CURRENT } });
   if (filter.type) conditions.push({ type: { $eq: filter.type } });
   if (filter.sessionId) conditions.push({ sessionId: { $eq: filter.sessionId } });
   for (const tag of filter.tags ?? []) conditions.push({ [recordKeys.tag(tag)]: { $eq: true } });

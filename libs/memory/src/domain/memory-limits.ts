@@ -12,4 +12,6 @@ export const MemoryLimits = {
   searchLimitMax: 100,
   listLimitMax: 100,
   listLimitDefault: 20,
+  /** Ten years. */
+  ttlMaxSeconds: 315_360_000,
 } as const;

@@ -12,6 +12,10 @@ const memory: Memory = {
   createdAt: '2026-01-02T03:04:05.006Z',
   updatedAt: '2026-01-02T03:04:05.006Z',
   embeddingModel: 'local',
+  status: 'current',
+  supersededBy: null,
+  expiresAt: null,
+  pinned: false,
 };
 
 describe('memory record mapping', () => {
@@ -38,5 +42,27 @@ describe('memory record mapping', () => {
     const read = toMemory({ id: memory.id, document: memory.content, metadata: merged });
     expect(read.tags).toEqual(['drinks']);
     expect(read.metadata).toEqual({ source: 'chat' });
+  });
+
+  it('round-trips lifecycle fields, and clearing them reads back as none', () => {
+    const superseded: Memory = {
+      ...memory,
+      status: 'superseded',
+      supersededBy: '0d6f5b0f-7a51-4a7a-9a0e-6f1c1c498f11',
+      expiresAt: '2027-01-01T00:00:00.000Z',
+      pinned: true,
+    };
+    const before = toRecordMetadata(superseded, 'u1');
+    expect(toMemory({ id: memory.id, document: memory.content, metadata: before })).toEqual(
+      superseded,
+    );
+    const merged = { ...before, ...toRecordMetadata(memory, 'u1', before) };
+    expect(toMemory({ id: memory.id, document: memory.content, metadata: merged })).toEqual(memory);
+  });
+
+  it('reads a record stored before lifecycle fields as current, unpinned, never expiring', () => {
+    const { status, supersededBy, expiresAt, pinned, ...old } = toRecordMetadata(memory, 'u1');
+    expect([status, supersededBy, expiresAt, pinned]).toEqual(['current', '', 0, false]);
+    expect(toMemory({ id: memory.id, document: memory.content, metadata: old })).toEqual(memory);
   });
 });

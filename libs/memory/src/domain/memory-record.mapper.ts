@@ -1,5 +1,5 @@
 import type { Metadata, StoredRecord } from '@memory-system/vector';
-import type { Memory, MemoryMetadata } from './memory.js';
+import { MEMORY_STATUSES, type Memory, type MemoryMetadata, type MemoryStatus } from './memory.js';
 
 /**
  * How a memory sits in Chroma's flat metadata: system fields by name, each tag as a `tag:<name>`
@@ -30,6 +30,11 @@ export function toRecordMetadata(
     createdAt: Date.parse(memory.createdAt),
     updatedAt: Date.parse(memory.updatedAt),
     embeddingModel: memory.embeddingModel,
+    // Chroma cannot delete a key: "none" is written as '' and 0, and read back as null.
+    status: memory.status,
+    supersededBy: memory.supersededBy ?? '',
+    expiresAt: memory.expiresAt ? Date.parse(memory.expiresAt) : 0,
+    pinned: memory.pinned,
   });
   if (memory.sessionId) metadata.sessionId = memory.sessionId;
   for (const tag of memory.tags) metadata[TAG + tag] = true;
@@ -56,8 +61,19 @@ export function toMemory(record: StoredRecord): Memory {
     createdAt: new Date(Number(m.createdAt)).toISOString(),
     updatedAt: new Date(Number(m.updatedAt)).toISOString(),
     embeddingModel: String(m.embeddingModel),
+    // Memories stored before lifecycle fields existed are current, never expire, not pinned.
+    status: isStatus(m.status) ? m.status : 'current',
+    supersededBy: typeof m.supersededBy === 'string' && m.supersededBy ? m.supersededBy : null,
+    expiresAt:
+      typeof m.expiresAt === 'number' && m.expiresAt > 0
+        ? new Date(m.expiresAt).toISOString()
+        : null,
+    pinned: m.pinned === true,
   };
 }
+
+const isStatus = (value: unknown): value is MemoryStatus =>
+  MEMORY_STATUSES.includes(value as MemoryStatus);
 
 export const recordKeys = {
   tag: (tag: string) => TAG + tag,

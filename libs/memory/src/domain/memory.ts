@@ -1,6 +1,14 @@
 export type MetadataValue = string | number | boolean;
 export type MemoryMetadata = Record<string, MetadataValue>;
 
+/**
+ * current: returned by search and lists; superseded: a newer memory contradicts it (see
+ * supersededBy); retracted: the user took it back. Neither of the last two is destroyed: search
+ * and lists show them when asked (includeSuperseded), and history can make them current again.
+ */
+export type MemoryStatus = 'current' | 'superseded' | 'retracted';
+export const MEMORY_STATUSES: readonly MemoryStatus[] = ['current', 'superseded', 'retracted'];
+
 export interface Memory {
   id: string;
   content: string;
@@ -13,6 +21,13 @@ export interface Memory {
   createdAt: string;
   updatedAt: string;
   embeddingModel: string;
+  status: MemoryStatus;
+  /** The memory that superseded this one, when status is superseded. */
+  supersededBy: string | null;
+  /** After this moment the memory is never returned, and the expiry sweep removes it. */
+  expiresAt: string | null;
+  /** A pinned memory never expires and never decays in ranking. */
+  pinned: boolean;
 }
 
 export interface NewMemory {
@@ -21,6 +36,10 @@ export interface NewMemory {
   metadata?: MemoryMetadata;
   tags?: string[];
   sessionId?: string;
+  expiresAt?: string;
+  /** Seconds from now until it expires (instead of expiresAt). */
+  ttl?: number;
+  pinned?: boolean;
 }
 
 /** A memory brought from an export: it keeps its id and times, and its vector when still valid. */
@@ -28,11 +47,21 @@ export interface ImportedMemory extends NewMemory {
   id: string;
   createdAt: string;
   updatedAt: string;
+  status?: MemoryStatus;
+  supersededBy?: string | null;
   /** Only when the file was embedded by the model (and dimension) this user is served with. */
   embedding?: number[];
 }
 
-export type MemoryPatch = Partial<Pick<NewMemory, 'content' | 'type' | 'metadata' | 'tags'>>;
+export type MemoryPatch = Partial<
+  Pick<NewMemory, 'content' | 'type' | 'metadata' | 'tags' | 'pinned'> & {
+    /** null: never expires. */
+    expiresAt: string | null;
+    ttl: number;
+    status: MemoryStatus;
+    supersededBy: string | null;
+  }
+>;
 
 export type SearchMode = 'hybrid' | 'vector' | 'keyword';
 
@@ -45,6 +74,8 @@ export interface Scoring {
   keyword?: number;
   /** The reranker's relevance score, when a reranker reordered the results. */
   rerank?: number;
+  /** The recency factor the score was multiplied by, when a half-life was in force. */
+  recency?: number;
 }
 
 /** Whether a reranker reordered the results: off (none configured or not asked), applied, failed. */
@@ -79,6 +110,13 @@ export interface MemorySearch {
   limit: number;
   minScore?: number;
   filter?: MemoryFilter;
+  /** Superseded and retracted memories too (marked by their status). */
+  includeSuperseded?: boolean;
+  /**
+   * Recency weight: a memory's score halves with every this many days since it last changed
+   * (pinned ones excepted). Undefined: the deployment's SEARCH_HALF_LIFE_DAYS; 0: off.
+   */
+  halfLifeDays?: number;
 }
 
 export interface MemoryFilter {

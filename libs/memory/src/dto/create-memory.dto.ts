@@ -7,4 +7,7 @@ export class CreateMemoryDto {
   @MemoryFields.metadata() metadata?: MemoryMetadata;
   @MemoryFields.tags() tags?: string[];
   @MemoryFields.sessionId() sessionId?: string;
+  @MemoryFields.expiresAt() expiresAt?: string;
+  @MemoryFields.ttl() ttl?: number;
+  @MemoryFields.pinned() pinned?: boolean;
 }

@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { QueryLimit } from '@memory-system/core';
 import { MemoryLimits } from '../domain/memory-limits.js';
@@ -25,4 +26,11 @@ export class ListMemoriesQuery {
   tag?: string;
 
   @MemoryFields.sessionId() sessionId?: string;
+
+  /** A query string: only the words true and false. */
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @MemoryFields.includeSuperseded()
+  includeSuperseded?: boolean;
 }

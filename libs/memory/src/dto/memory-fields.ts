@@ -3,6 +3,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
+  IsInt,
+  IsISO8601,
+  Max,
+  Min,
+  ValidateIf,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -71,6 +77,49 @@ export const MemoryFields = {
         message:
           'each tag must be 1-64 letters, digits, spaces or _ . : - (no leading or trailing space)',
       }),
+    ),
+  /** `nullable`: an update may clear the expiry with null. */
+  expiresAt: (nullable = false) =>
+    applyDecorators(
+      ApiPropertyOptional({
+        format: 'date-time',
+        nullable,
+        type: String,
+        description:
+          'After this moment the memory is never returned, and the expiry sweep removes it ' +
+          '(give this or ttl, not both)' +
+          (nullable ? '; null: never expires' : ''),
+      }),
+      nullable ? ValidateIf((_, value) => value !== null) : IsOptional(),
+      IsOptional(),
+      IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 date-time' }),
+    ),
+  ttl: () =>
+    applyDecorators(
+      ApiPropertyOptional({
+        minimum: 1,
+        maximum: MemoryLimits.ttlMaxSeconds,
+        description: 'Seconds from now until the memory expires (instead of expiresAt).',
+      }),
+      IsOptional(),
+      IsInt({ message: 'ttl must be a whole number of seconds' }),
+      Min(1),
+      Max(MemoryLimits.ttlMaxSeconds),
+    ),
+  pinned: () =>
+    applyDecorators(
+      ApiPropertyOptional({ description: 'A pinned memory never expires and never decays.' }),
+      IsOptional(),
+      IsBoolean({ message: 'pinned must be true or false' }),
+    ),
+  includeSuperseded: () =>
+    applyDecorators(
+      ApiPropertyOptional({
+        default: false,
+        description: 'Superseded and retracted memories too, marked by their status.',
+      }),
+      IsOptional(),
+      IsBoolean({ message: 'includeSuperseded must be true or false' }),
     ),
   sessionId: () =>
     applyDecorators(

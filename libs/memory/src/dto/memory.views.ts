@@ -12,6 +12,29 @@ export class MemoryView {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty() embeddingModel!: string;
+  @ApiProperty({
+    enum: ['current', 'superseded', 'retracted'],
+    description:
+      'current: returned by search and lists; superseded: a newer memory contradicts it; ' +
+      'retracted: the user took it back (both shown only with includeSuperseded=true)',
+  })
+  status!: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'the memory that superseded this one',
+  })
+  supersededBy!: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'never returned after this; removed by the expiry sweep',
+  })
+  expiresAt!: string | null;
+  @ApiProperty({ description: 'pinned memories never expire or decay in ranking' })
+  pinned!: boolean;
 }
 
 export class ScoringView {
@@ -22,6 +45,10 @@ export class ScoringView {
   keyword?: number;
   @ApiPropertyOptional({ description: "the reranker's relevance score, when it reordered results" })
   rerank?: number;
+  @ApiPropertyOptional({
+    description: 'the recency factor (0.5^(age/half-life)) the score was multiplied by',
+  })
+  recency?: number;
 }
 
 export class RerankReportView {
@@ -86,10 +113,25 @@ export class MemoryVersionView {
   validFrom!: string;
   @ApiProperty({ format: 'date-time', description: 'When a change replaced it' })
   replacedAt!: string;
-  @ApiProperty({ enum: ['updated', 'deleted', 'restored'], description: 'What replaced it' })
+  @ApiProperty({
+    enum: ['current', 'superseded', 'retracted'],
+    description: 'the status this version had',
+  })
+  status!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) supersededBy!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) expiresAt!: string | null;
+  @ApiProperty() pinned!: boolean;
+  @ApiProperty({
+    enum: ['updated', 'deleted', 'restored', 'superseded', 'retracted', 'expired'],
+    description: 'What replaced it',
+  })
   event!: string;
-  @ApiProperty({ description: 'How the change was made: { via: "jwt" | "api-key" }' })
-  by!: { via: string };
+  @ApiProperty({
+    description:
+      'Who made the change: { via: "jwt" | "api-key" | "system", cause: "request" | ' +
+      '"extraction" | "expiry" }',
+  })
+  by!: { via: string; cause: string };
 }
 
 export class MemoryHistoryView {

@@ -88,4 +88,19 @@ export class SearchMemoriesDto {
   @Min(-1)
   @Max(1)
   minScore?: number;
+
+  @MemoryFields.includeSuperseded() includeSuperseded?: boolean;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 36_500,
+    description:
+      'Recency weight: scores halve every this many days since a memory last changed (pinned ' +
+      'memories excepted); 0 turns it off. Default: SEARCH_HALF_LIFE_DAYS (0, off).',
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(36_500)
+  halfLifeDays?: number;
 }

@@ -7,4 +7,7 @@ export class UpdateMemoryDto {
   @MemoryFields.type(false) type?: string;
   @MemoryFields.metadata() metadata?: MemoryMetadata;
   @MemoryFields.tags() tags?: string[];
+  @MemoryFields.expiresAt(true) expiresAt?: string | null;
+  @MemoryFields.ttl() ttl?: number;
+  @MemoryFields.pinned() pinned?: boolean;
 }

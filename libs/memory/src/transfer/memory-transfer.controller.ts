@@ -27,6 +27,8 @@ class ImportReportView implements ImportReport {
   @ApiPropertyOptional() memories!: number;
   @ApiPropertyOptional() created!: number;
   @ApiPropertyOptional() existing!: number;
+  @ApiPropertyOptional({ description: 'expired before the import, so not stored' })
+  expired!: number;
   @ApiPropertyOptional() reembedded!: boolean;
 }
 

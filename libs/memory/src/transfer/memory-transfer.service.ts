@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { MemoryHistory } from '../history/memory-history.js';
 import { type Caller, DomainError, InvalidRequest, validateAs } from '@memory-system/core';
 import { sameSpace } from '@memory-system/inference';
 import { collectionNameForHash, scanIds, userHashOf, VectorStore } from '@memory-system/vector';
@@ -11,6 +12,7 @@ import {
   EXPORT_VERSION,
   type ExportHeader,
   ExportedMemoryLine,
+  type ExportedVersion,
 } from './export-format.js';
 
 export interface ImportReport {
@@ -19,6 +21,8 @@ export interface ImportReport {
   created: number;
   /** Already stored (same id, or same content and type): left as they are. */
   existing: number;
+  /** Expired before the import: not stored, since they would never be returned. */
+  expired: number;
   /** Whether the vectors were computed again (the file's model is not this user's). */
   reembedded: boolean;
 }
@@ -41,6 +45,7 @@ export class MemoryTransferService {
     private readonly memories: MemoryService,
     private readonly spaces: UserSpaces,
     private readonly store: VectorStore,
+    private readonly history: MemoryHistory,
   ) {}
 
   /** The header line, then one line per memory (paged by id, so deletes meanwhile skip nothing). */
@@ -83,8 +88,16 @@ export class MemoryTransferService {
             ...(memory.sessionId ? { sessionId: memory.sessionId } : {}),
             createdAt: memory.createdAt,
             updatedAt: memory.updatedAt,
+            ...(memory.expiresAt ? { expiresAt: memory.expiresAt } : {}),
+            ...(memory.pinned ? { pinned: true } : {}),
+            ...(memory.status !== 'current' ? { status: memory.status } : {}),
+            ...(memory.supersededBy ? { supersededBy: memory.supersededBy } : {}),
             ...(options.embeddings && record.embedding ? { embedding: record.embedding } : {}),
           };
+          const history = await this.history.versions(caller, memory.id);
+          if (history.length) {
+            line.history = history.map(({ memoryId: _, userId: __, ...version }) => version);
+          }
           lines += JSON.stringify(line) + '\n';
         }
         done += records.length;
@@ -105,15 +118,21 @@ export class MemoryTransferService {
     progress: TransferProgress = () => undefined,
   ): Promise<ImportReport> {
     const space = (await this.spaces.of(caller.userId)).serving.space;
-    const { header, items } = await this.parse(text, space);
+    const { header, items, histories, expired } = await this.parse(text, space);
     const created: string[] = [];
     let existing = 0;
     try {
       for (let i = 0; i < items.length; i += PAGE) {
         const outcomes = await this.memories.importMany(caller, items.slice(i, i + PAGE));
         for (const outcome of outcomes) {
-          if (outcome.created) created.push(outcome.memory.id);
-          else existing++;
+          if (!outcome.created) {
+            existing++;
+            continue;
+          }
+          created.push(outcome.memory.id);
+          // History comes along only with a memory stored now: a second import adds none.
+          const versions = histories.get(outcome.memory.id) ?? [];
+          await this.history.import(caller, outcome.memory.id, versions);
         }
         progress(Math.min(i + PAGE, items.length), items.length);
       }
@@ -122,9 +141,10 @@ export class MemoryTransferService {
       throw error;
     }
     return {
-      memories: items.length,
+      memories: items.length + expired,
       created: created.length,
       existing,
+      expired,
       reembedded:
         !sameSpace({ model: header.embeddingModel, dimension: header.dimension }, space) ||
         !header.embeddings,
@@ -141,7 +161,12 @@ export class MemoryTransferService {
   private async parse(
     text: string,
     space: { model: string; dimension: number },
-  ): Promise<{ header: ExportHeader; items: ImportedMemory[] }> {
+  ): Promise<{
+    header: ExportHeader;
+    items: ImportedMemory[];
+    histories: Map<string, ExportedVersion[]>;
+    expired: number;
+  }> {
     const lines = text.split('\n');
     while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
     const header = this.header(lines[0]);
@@ -151,6 +176,8 @@ export class MemoryTransferService {
       sameSpace({ model: header.embeddingModel, dimension: header.dimension }, space);
     const errors: Array<{ field: string; messages: string[] }> = [];
     const items: ImportedMemory[] = [];
+    const histories = new Map<string, ExportedVersion[]>();
+    let expired = 0;
     const lineOfId = new Map<string, number>();
     for (let index = 1; index < lines.length && errors.length < MAX_LINE_ERRORS; index++) {
       const number = index + 1;
@@ -170,6 +197,11 @@ export class MemoryTransferService {
             `embedding has ${line.embedding.length} numbers; the header says ${space.dimension}`,
           );
         }
+        if (line.expiresAt && Date.parse(line.expiresAt) <= Date.now() && !line.pinned) {
+          expired++; // it would never be returned: nothing to store
+          continue;
+        }
+        if (line.history?.length) histories.set(line.id.toLowerCase(), line.history);
         items.push({
           id: line.id.toLowerCase(),
           content: line.content,
@@ -178,6 +210,11 @@ export class MemoryTransferService {
           metadata: line.metadata,
           createdAt: new Date(line.createdAt).toISOString(),
           updatedAt: new Date(line.updatedAt).toISOString(),
+          expiresAt: line.expiresAt,
+          pinned: line.pinned,
+          status: line.status,
+          supersededBy: line.supersededBy,
+
           // Sessions are not carried across: the file's session ids name nothing here.
           ...(keepVectors && line.embedding ? { embedding: line.embedding } : {}),
         });
@@ -202,7 +239,7 @@ export class MemoryTransferService {
         errors,
       );
     }
-    return { header, items };
+    return { header, items, histories, expired };
   }
 
   private header(first: string | undefined): ExportHeader {

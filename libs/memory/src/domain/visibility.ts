@@ -1,0 +1,15 @@
+import type { Memory } from './memory.js';
+
+/** Whether the memory's expiry has passed (a pinned memory never expires). */
+export function isExpired(memory: Memory, now = Date.now()): boolean {
+  return !memory.pinned && memory.expiresAt !== null && Date.parse(memory.expiresAt) <= now;
+}
+
+/**
+ * Whether a read may return the memory: never once expired (the sweep may not have removed it
+ * yet), and superseded or retracted ones only when asked for.
+ */
+export function isShown(memory: Memory, options: { includeSuperseded?: boolean } = {}): boolean {
+  if (isExpired(memory)) return false;
+  return memory.status === 'current' || options.includeSuperseded === true;
+}
