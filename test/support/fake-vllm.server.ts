@@ -15,6 +15,9 @@ export type Fault =
   | { kind: 'wrong-dimension'; dimension: number; times?: number }
   | { kind: 'drop-connection'; times?: number };
 
+export type ChatAnswer =
+  string | object | ((messages: Array<{ role: string; content: string }>) => string | object);
+
 export interface FakeVllmOptions {
   model?: string;
   dimension?: number;
@@ -43,6 +46,11 @@ export class FakeVllmServer {
   }> = [];
   /** The messages of every chat request, for assertions on prompts. */
   readonly chatPrompts: Array<Array<{ role: string; content: string }>> = [];
+  /**
+   * Answers for the next chat calls that ask for JSON (`response_format`), in order: a text, or a
+   * function of the request's messages (to answer from what the prompt shows).
+   */
+  private readonly chatScript: ChatAnswer[] = [];
   private faults: Fault[] = [];
   private server?: Server;
   private readonly maxInputChars = 20_000;
@@ -74,6 +82,16 @@ export class FakeVllmServer {
   /** Queues a fault for the next request(s) (`times`, default 1; Infinity until cleared). */
   fail(fault: Fault): void {
     this.faults.push(fault);
+  }
+
+  /** Queues answers for the next JSON chat calls (objects are sent as their JSON text). */
+  scriptChat(...answers: ChatAnswer[]): void {
+    this.chatScript.push(...answers);
+  }
+
+  /** How many scripted answers are still waiting. */
+  get scriptedLeft(): number {
+    return this.chatScript.length;
   }
 
   clearFaults(): void {
@@ -204,6 +222,7 @@ export class FakeVllmServer {
       model?: unknown;
       messages?: Array<{ role: string; content: string }>;
       max_tokens?: number;
+      response_format?: { type?: string; json_schema?: { name?: unknown; schema?: unknown } };
     };
     if (request?.model !== this.model) return this.unknownModel(res, request?.model);
     if (!Array.isArray(request.messages) || request.messages.length === 0) {
@@ -217,6 +236,32 @@ export class FakeVllmServer {
         `This model's maximum context length is 512 tokens. However, your messages resulted in ${Math.ceil(prompt.length / 4)} input tokens.`,
       );
     }
+    const format = request.response_format;
+    if (format !== undefined) {
+      // vLLM's structured outputs: a json_schema format must carry a name and a schema object.
+      if (
+        format?.type !== 'json_schema' ||
+        typeof format.json_schema?.name !== 'string' ||
+        typeof format.json_schema.schema !== 'object'
+      ) {
+        return sendError(
+          res,
+          400,
+          'response_format json_schema needs a name and a schema',
+          'response_format',
+        );
+      }
+      this.chatPrompts.push(request.messages);
+      const next = this.chatScript.shift();
+      if (next === undefined)
+        return sendError(res, 500, 'no scripted answer left in the test server');
+      const answer = typeof next === 'function' ? next(request.messages) : next;
+      return this.chatAnswer(
+        res,
+        typeof answer === 'string' ? answer : JSON.stringify(answer),
+        prompt,
+      );
+    }
     const user = request.messages
       .filter((m) => m.role === 'user')
       .map((m) => m.content)
@@ -224,6 +269,11 @@ export class FakeVllmServer {
     const memories = user.split('\n').filter((line) => /^\[\d+\]/.test(line));
     const content = `Insight over ${memories.length} memories: ${memories.map((m) => m.replace(/^\[\d+\] \([^)]*\) /, '')).join(' | ')}`;
     this.chatPrompts.push(request.messages);
+    this.chatAnswer(res, content, prompt);
+  }
+
+  private chatAnswer(res: ServerResponse, content: string, prompt: string): void {
+    const completionTokens = Math.ceil(content.length / 4);
     send(res, 200, {
       id: `chatcmpl-${Date.now()}`,
       object: 'chat.completion',
@@ -240,8 +290,8 @@ export class FakeVllmServer {
       ],
       usage: {
         prompt_tokens: Math.ceil(prompt.length / 4),
-        total_tokens: Math.ceil(prompt.length / 4) + 20,
-        completion_tokens: 20,
+        total_tokens: Math.ceil(prompt.length / 4) + completionTokens,
+        completion_tokens: completionTokens,
       },
     });
   }

@@ -10,6 +10,6 @@ export {
   type LocalModel,
 } from './local/local.embedder.js';
 export { ChatModel, type Completion } from './chat/chat-model.port.js';
-export type { ChatMessage } from './openai/openai-compatible.client.js';
+export type { ChatMessage, ChatOptions } from './openai/openai-compatible.client.js';
 export { SpaceEmbedders } from './space-embedders.js';
 export { NoReranker, Reranker } from './rerank/reranker.port.js';

@@ -1,4 +1,5 @@
-export { MemoryModule } from './memory.module.js';
+export { MemoryModule, MemoryUpkeepModule } from './memory.module.js';
+export { ExpirySweeper } from './lifecycle/expiry-sweeper.js';
 export { MemoryService, type CreateOutcome } from './memory.service.js';
 export type * from './domain/memory.js';
 export { MemoryLimits } from './domain/memory-limits.js';
@@ -23,3 +24,9 @@ export {
   MemoryTransferService,
   type TransferProgress,
 } from './transfer/memory-transfer.service.js';
+export {
+  type Decision,
+  type ExtractionReceipt,
+  ExtractionService,
+} from './extraction/extraction.service.js';
+export { ExtractMemoriesDto } from './extraction/extraction.controller.js';

@@ -13,6 +13,10 @@ import { SearchCache } from './search/search-cache.js';
 import { UserSpaces } from './spaces/user-spaces.js';
 import { AdminReembedController } from './reembed/admin-reembed.controller.js';
 import { MemoryHistory } from './history/memory-history.js';
+import { ExtractionController } from './extraction/extraction.controller.js';
+import { ExtractionService } from './extraction/extraction.service.js';
+import { ExpiryIndex } from './lifecycle/expiry-index.js';
+import { ExpirySweeper } from './lifecycle/expiry-sweeper.js';
 import { ReembedService } from './reembed/reembed.service.js';
 import { AdminUserMemoriesController } from './transfer/admin-user-memories.controller.js';
 import { MemoryTransferController } from './transfer/memory-transfer.controller.js';
@@ -23,6 +27,7 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
   // The transfer routes first: their fixed paths must win over MemoryController's /:id.
   controllers: [
     MemoryTransferController,
+    ExtractionController,
     MemoryController,
     LegacyMemoryController,
     AdminReembedController,
@@ -37,8 +42,10 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
     ReembedService,
     MemoryTransferService,
     MemoryHistory,
+    ExpiryIndex,
+    ExtractionService,
   ],
-  exports: [MemoryService, MemoryTransferService],
+  exports: [MemoryService, MemoryTransferService, ExpiryIndex, ExtractionService],
 })
 export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(MemoryModule.name);
@@ -48,11 +55,13 @@ export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly memories: MemoryService,
     private readonly spaces: UserSpaces,
     private readonly history: MemoryHistory,
+    private readonly expiries: ExpiryIndex,
   ) {}
 
   onModuleInit(): void {
     this.erasure.register(this.memories);
     this.erasure.register(this.history);
+    this.erasure.register(this.expiries);
   }
 
   /** Users whose memories are in another embedding space keep being served from it. */
@@ -62,3 +71,7 @@ export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
     });
   }
 }
+
+/** The service's scheduled upkeep of memories (the expiry sweep): the API runs it, the CLI not. */
+@Module({ imports: [MemoryModule, StateModule], providers: [ExpirySweeper] })
+export class MemoryUpkeepModule {}

@@ -82,6 +82,13 @@ export class BackendMisconfigured extends DomainError {
   }
 }
 
+/** The LLM's answer was not what was asked for (malformed JSON, wrong shape), even when asked again. */
+export class UnusableModelAnswer extends DomainError {
+  readonly status = 502;
+  readonly title = 'Unusable model answer';
+  readonly code = 'unusable-model-answer';
+}
+
 /** The model refused the input itself (for example, longer than its context). */
 export class InputRejected extends DomainError {
   readonly status = 422;

@@ -126,6 +126,66 @@ export class Metrics {
     () => new Counter({ name: `${PREFIX}backup_failures_total`, help: 'Backups that failed' }),
   );
 
+  readonly memoriesExpired = metric(
+    'memories_expired_total',
+    () =>
+      new Counter({
+        name: `${PREFIX}memories_expired_total`,
+        help: 'Memories removed by the expiry sweep once their expiresAt had passed',
+      }),
+  );
+
+  readonly extractionRequests = metric(
+    'extraction_requests_total',
+    () =>
+      new Counter({
+        name: `${PREFIX}extraction_requests_total`,
+        help: 'Extraction requests by outcome (applied, dry_run, error)',
+        labelNames: ['outcome'],
+      }),
+  );
+
+  readonly extractionDecisions = metric(
+    'extraction_decisions_total',
+    () =>
+      new Counter({
+        name: `${PREFIX}extraction_decisions_total`,
+        help: 'Decisions applied by extraction, by kind (add, update, supersede, delete, none)',
+        labelNames: ['decision'],
+      }),
+  );
+
+  readonly extractionChatCalls = metric(
+    'extraction_chat_calls_total',
+    () =>
+      new Counter({
+        name: `${PREFIX}extraction_chat_calls_total`,
+        help: 'Chat calls made by extraction, by step (extract, decide) and outcome',
+        labelNames: ['step', 'outcome'],
+      }),
+  );
+
+  readonly extractionTokens = metric(
+    'extraction_tokens_total',
+    () =>
+      new Counter({
+        name: `${PREFIX}extraction_tokens_total`,
+        help: 'Tokens the chat model reported for extraction, by direction (prompt, completion)',
+        labelNames: ['direction'],
+      }),
+  );
+
+  readonly extractionDuration = metric(
+    'extraction_duration_seconds',
+    () =>
+      new Histogram({
+        name: `${PREFIX}extraction_duration_seconds`,
+        help: 'Extraction requests from start to receipt, by outcome',
+        labelNames: ['outcome'],
+        buckets: LATENCY_BUCKETS,
+      }),
+  );
+
   /** Times `work` into backend_request_duration_seconds, success or not. */
   async timeBackend<T>(backend: string, operation: string, work: () => Promise<T>): Promise<T> {
     const end = this.backendRequestDuration.startTimer({ backend, operation });

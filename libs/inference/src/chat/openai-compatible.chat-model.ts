@@ -1,6 +1,10 @@
 import { BackendMisconfigured, FeatureUnavailable } from '@memory-system/core';
 import { firstModel } from '../openai/openai-compatible.embedder.js';
-import type { ChatMessage, OpenAiCompatibleClient } from '../openai/openai-compatible.client.js';
+import type {
+  ChatMessage,
+  ChatOptions,
+  OpenAiCompatibleClient,
+} from '../openai/openai-compatible.client.js';
 import { ChatModel, type Completion } from './chat-model.port.js';
 import { onceUntilFailure } from '../once-until-failure.js';
 
@@ -16,16 +20,23 @@ export class OpenAiCompatibleChatModel extends ChatModel {
     super();
   }
 
-  async complete(
-    messages: ChatMessage[],
-    options: { maxTokens: number; temperature: number },
-  ): Promise<Completion> {
+  async complete(messages: ChatMessage[], options: ChatOptions): Promise<Completion> {
     const model = await this.resolveModel();
     const response = await this.client.createChatCompletion(model, messages, options);
-    const content = response.choices?.[0]?.message?.content?.trim();
-    if (!content)
-      throw new BackendMisconfigured('vllm', `model ${model} returned no message content`);
-    return { content, model: response.model ?? model };
+    const message = response.choices?.[0]?.message;
+    const content = message?.content?.trim();
+    if (!content) {
+      const why = message?.refusal ? `refused: ${message.refusal}` : 'returned no message content';
+      throw new BackendMisconfigured('vllm', `model ${model} ${why}`);
+    }
+    return {
+      content,
+      model: response.model ?? model,
+      usage: {
+        promptTokens: response.usage?.prompt_tokens ?? 0,
+        completionTokens: response.usage?.completion_tokens ?? 0,
+      },
+    };
   }
 
   ping(): Promise<void> {
@@ -44,7 +55,7 @@ export class NoChatModel extends ChatModel {
   complete(): Promise<Completion> {
     return Promise.reject(
       new FeatureUnavailable(
-        'Insights need a language model: set VLLM_URL (or VLLM_CHAT_URL) to an OpenAI-compatible server such as vLLM.',
+        'Insights and extraction need a language model: set VLLM_URL (or VLLM_CHAT_URL) to an OpenAI-compatible server such as vLLM.',
       ),
     );
   }

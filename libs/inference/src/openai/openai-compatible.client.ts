@@ -27,7 +27,21 @@ export interface ChatMessage {
 
 export interface ChatCompletionResponse {
   model?: string;
-  choices: Array<{ message?: { content?: string | null }; finish_reason?: string | null }>;
+  choices: Array<{
+    message?: { content?: string | null; refusal?: string | null };
+    finish_reason?: string | null;
+  }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+export interface ChatOptions {
+  maxTokens: number;
+  temperature: number;
+  /**
+   * A JSON schema the answer must follow: sent as OpenAI's `response_format`, which vLLM
+   * enforces by guided decoding (structured outputs).
+   */
+  jsonSchema?: { name: string; schema: object };
 }
 
 export interface ServerSettings {
@@ -81,9 +95,9 @@ export class OpenAiCompatibleClient {
   createChatCompletion(
     model: string,
     messages: ChatMessage[],
-    options: { maxTokens: number; temperature: number },
+    options: ChatOptions,
   ): Promise<ChatCompletionResponse> {
-    return this.call('chat', 'generating an insight', {
+    return this.call('chat', 'asking the language model', {
       method: 'POST',
       path: '/v1/chat/completions',
       data: {
@@ -92,6 +106,14 @@ export class OpenAiCompatibleClient {
         max_tokens: options.maxTokens,
         temperature: options.temperature,
         stream: false,
+        ...(options.jsonSchema
+          ? {
+              response_format: {
+                type: 'json_schema',
+                json_schema: { ...options.jsonSchema, strict: true },
+              },
+            }
+          : {}),
       },
     });
   }
