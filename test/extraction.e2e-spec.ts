@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Agent } from 'supertest';
 import { type ChatAnswer, FakeVllmServer } from './support/fake-vllm.server.js';
 import { parseMetrics, type Sample, total } from './support/metrics.js';
@@ -326,6 +328,40 @@ describe('extraction: learning facts and keeping them true', () => {
     // A session of another user is refused before any chat call.
     const session = (await t.api.post('/api/v1/sessions').send({}).expect(201)).body.id as string;
     await extract(heidi, 'hello', { sessionId: session }).expect(404);
+  });
+
+  it('is offered to agents as the MCP tool extract, on the same keys and rules', async () => {
+    const key = (await t.api.post('/api/v1/auth/api-keys').send({ name: 'agent' }).expect(201)).body
+      .key as string;
+    const client = new Client({ name: 'extraction-e2e', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), {
+        requestInit: { headers: { Authorization: `Bearer ${key}` } },
+      }),
+    );
+    try {
+      const { tools } = await client.listTools();
+      const tool = tools.find((candidate) => candidate.name === 'extract')!;
+      expect(tool.inputSchema.required).toEqual(['messages']);
+      chat.scriptChat(facts('The user is learning Portuguese'), decide('ADD'));
+      const result = (await client.callTool({
+        name: 'extract',
+        arguments: { messages: [{ role: 'user', content: 'Estou a aprender português!' }] },
+      })) as { isError?: boolean; structuredContent?: { decisions: Decision[] } };
+      expect(result.isError).toBeFalsy();
+      const [decision] = result.structuredContent!.decisions;
+      expect(decision).toMatchObject({ action: 'add' });
+      const stored = (await t.api.get(`/api/v1/memories/${decision!.memoryId}`).expect(200)).body;
+      expect(stored.content).toBe('The user is learning Portuguese');
+      const bad = (await client.callTool({ name: 'extract', arguments: { messages: [] } })) as {
+        isError?: boolean;
+        content: Array<{ text?: string }>;
+      };
+      expect(bad.isError).toBe(true);
+      expect(bad.content[0]!.text).toMatch(/messages/);
+    } finally {
+      await client.close();
+    }
   });
 
   it('refuses bad requests with a clear 400 before any chat call', async () => {

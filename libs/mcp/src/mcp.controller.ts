@@ -1,12 +1,13 @@
 import { All, Controller, Post, Req, Res, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { APP_VERSION, type Caller, CurrentCaller, MethodNotAllowed } from '@memory-system/core';
-import { MemoryService } from '@memory-system/memory';
+import { ChatModel } from '@memory-system/inference';
+import { ExtractionService, MemoryService } from '@memory-system/memory';
 import { SessionContextService } from '@memory-system/session';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Request, Response } from 'express';
-import { type MemoryTool, memoryTools } from './memory-tools.js';
+import { extractionTool, type MemoryTool, memoryTools } from './memory-tools.js';
 import { McpToolRunner } from './mcp-tool-runner.js';
 
 const INSTRUCTIONS =
@@ -27,15 +28,21 @@ export class McpController {
   constructor(
     memories: MemoryService,
     contexts: SessionContextService,
+    extraction: ExtractionService,
+    chat: ChatModel,
     private readonly runner: McpToolRunner,
   ) {
-    this.tools = memoryTools(memories, contexts);
+    this.tools = [
+      ...memoryTools(memories, contexts),
+      ...(chat.available ? [extractionTool(extraction)] : []),
+    ];
   }
 
   @Post()
   @ApiOperation({
     summary:
-      'MCP (Streamable HTTP, JSON responses): tools remember, recall, list, get, update, forget, session_context',
+      'MCP (Streamable HTTP, JSON responses): tools remember, recall, list, get, update, forget, ' +
+      'session_context, and extract where a language model is configured',
   })
   async handle(
     @CurrentCaller() caller: Caller,

@@ -1,6 +1,8 @@
 import { type Caller, type Scope, validateAs } from '@memory-system/core';
 import {
   CreateMemoryDto,
+  ExtractionService,
+  ExtractMemoriesDto,
   ListMemoriesQuery,
   MemoryIdPipe,
   MemoryLimits,
@@ -235,4 +237,34 @@ export function memoryTools(
       },
     },
   ];
+}
+
+/** The extract tool: only offered where a language model is configured. */
+export function extractionTool(extraction: ExtractionService): MemoryTool {
+  return {
+    name: 'extract',
+    title: 'Learn from a conversation',
+    description:
+      'Give the recent conversation; the service extracts durable facts about the user and keeps ' +
+      'memory true: new facts are added, refinements update a memory, contradictions supersede ' +
+      'the old memory, retractions retract it. Answers a receipt of every decision. dryRun: plan only.',
+    scopes: ['memories:write'],
+    input: {
+      messages: z
+        .array(
+          z.object({
+            role: z.enum(['user', 'assistant', 'system']),
+            content: z.string(),
+            at: z.string().optional().describe('ISO 8601 date-time it was said.'),
+          }),
+        )
+        .describe('The conversation, oldest first.'),
+      sessionId: z.string().optional().describe('The session (UUID) new memories belong to.'),
+      dryRun: z.boolean().optional().describe('Return the plan and store nothing.'),
+    },
+    annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: false },
+    run: async (caller, args) => ({
+      ...(await extraction.extract(caller, await validateAs(ExtractMemoriesDto, args))),
+    }),
+  };
 }
