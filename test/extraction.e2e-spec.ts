@@ -364,6 +364,59 @@ describe('extraction: learning facts and keeping them true', () => {
     }
   });
 
+  it('learns from a session that extracts, as its context is appended', async () => {
+    const { agent } = await t.signUp('ivan-session');
+    const plain = (await agent.post('/api/v1/sessions').send({}).expect(201)).body;
+    expect(plain.extract).toBe(false);
+    const session = (await agent.post('/api/v1/sessions').send({ extract: true }).expect(201)).body;
+    expect(session.extract).toBe(true);
+    chat.scriptChat(facts('The user is training for a marathon'), decide('ADD'));
+    const calls = chat.requests.length;
+    await agent
+      .post(`/api/v1/sessions/${session.id}/context`)
+      .send({
+        items: [
+          { role: 'user', content: "I'm training for the Lisbon marathon" },
+          { role: 'tool', content: 'weather: sunny' },
+        ],
+      })
+      .expect(200);
+    let learned: Memory | undefined;
+    const deadline = Date.now() + 10_000;
+    while (!learned && Date.now() < deadline) {
+      learned = (await all(agent)).find((m) => m.content.includes('marathon'));
+      if (!learned) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(learned).toMatchObject({ content: 'The user is training for a marathon' });
+    expect((learned as Memory & { sessionId: string }).sessionId).toBe(session.id);
+    // Only the user's words reached the model, not the tool output.
+    const extractCall = chat.requests.slice(calls).find((r) => r.path === '/v1/chat/completions');
+    const prompt = JSON.stringify(extractCall!.body);
+    expect(prompt).toContain('Lisbon marathon');
+    expect(prompt).not.toContain('weather: sunny');
+    // A plain session's context is never sent to the model.
+    const before = chat.requests.length;
+    await agent
+      .post(`/api/v1/sessions/${plain.id}/context`)
+      .send({ items: [{ role: 'user', content: 'I also like chess' }] })
+      .expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(chat.requests.length).toBe(before);
+    // A key that may not write memories can neither start nor feed an extracting session.
+    const key = (
+      await agent
+        .post('/api/v1/auth/api-keys')
+        .send({ name: 'sessions-only', scopes: ['sessions'] })
+        .expect(201)
+    ).body.key as string;
+    await t.http.post('/api/v1/sessions').set('X-API-Key', key).send({ extract: true }).expect(403);
+    await t.http
+      .post(`/api/v1/sessions/${session.id}/context`)
+      .set('X-API-Key', key)
+      .send({ items: [{ role: 'user', content: 'secret' }] })
+      .expect(403);
+  });
+
   it('refuses bad requests with a clear 400 before any chat call', async () => {
     const calls = chat.requests.length;
     const bad = [
@@ -406,6 +459,8 @@ describe('extraction without a language model', () => {
         .send({ messages: [{ role: 'user', content: 'I live in Rome' }] })
         .expect(503);
       expect(res.body.detail).toMatch(/VLLM_CHAT_URL/);
+      const session = await t.api.post('/api/v1/sessions').send({ extract: true }).expect(503);
+      expect(session.body.detail).toMatch(/VLLM_CHAT_URL/);
     } finally {
       await t.close();
     }

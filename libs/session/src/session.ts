@@ -17,6 +17,8 @@ export interface Session {
   lastActivityAt: string;
   /** When the session expires unless it is used again (SESSION_TTL of inactivity). */
   expiresAt: string;
+  /** Facts are learned from user and assistant items as they are appended (extraction). */
+  extract: boolean;
   /** The newest SESSION_MAX_CONTEXT_ITEMS items, oldest first. */
   context: ContextItem[];
 }

@@ -7,8 +7,14 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { type Caller, CurrentCaller, RequireScopes } from '@memory-system/core';
-import { UuidOr404 } from '@memory-system/memory';
+import {
+  assertScope,
+  type Caller,
+  CurrentCaller,
+  FeatureUnavailable,
+  RequireScopes,
+} from '@memory-system/core';
+import { ExtractionService, UuidOr404 } from '@memory-system/memory';
 import {
   AppendContextDto,
   CreateSessionDto,
@@ -32,11 +38,21 @@ export class SessionsController {
   constructor(
     private readonly sessions: SessionsService,
     private readonly contexts: SessionContextService,
+    private readonly extraction: ExtractionService,
   ) {}
 
   @Post()
   @ApiCreatedResponse({ type: SessionView })
   create(@CurrentCaller() caller: Caller, @Body() body: CreateSessionDto): Promise<Session> {
+    // Extraction writes memories: a session that extracts needs a caller who may.
+    if (body.extract) {
+      assertScope(caller, 'memories:write');
+      if (!this.extraction.available) {
+        throw new FeatureUnavailable(
+          'A session that extracts needs a language model: set VLLM_URL (or VLLM_CHAT_URL).',
+        );
+      }
+    }
     return this.sessions.create(caller, body);
   }
 
@@ -69,12 +85,21 @@ export class SessionsController {
     summary: 'Append items to the context window (it keeps the newest SESSION_MAX_CONTEXT_ITEMS)',
   })
   @ApiOkResponse({ type: SessionView })
-  append(
+  async append(
     @CurrentCaller() caller: Caller,
     @SessionId() id: string,
     @Body() body: AppendContextDto,
   ): Promise<Session> {
-    return this.sessions.appendContext(caller, id, body.items);
+    const session = await this.sessions.get(caller, id);
+    if (session.extract) assertScope(caller, 'memories:write');
+    const updated = await this.sessions.appendContext(caller, id, body.items);
+    const messages = body.items.flatMap((item) =>
+      item.role === 'tool' ? [] : [{ role: item.role, content: item.content }],
+    );
+    if (session.extract && messages.length) {
+      this.extraction.extractLater(caller, { messages, sessionId: id });
+    }
+    return updated;
   }
 
   // It answers memories too: a key needs to read them as well.

@@ -22,7 +22,11 @@ const SESSIONS = 'sessions';
 const CONTEXTS = 'session-contexts';
 
 /** A stored summary; sessions written before the split still hold their context inline. */
-type StoredSession = SessionSummary & { context?: ContextItem[] };
+/** As stored; older records may lack `extract` and hold their context inline. */
+type StoredSession = Omit<SessionSummary, 'extract'> & {
+  extract?: boolean;
+  context?: ContextItem[];
+};
 
 export const sessionNotFound = (id: string) =>
   new NotFound(
@@ -50,7 +54,7 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
 
   async create(
     caller: Caller,
-    input: { title?: string; metadata?: Session['metadata'] },
+    input: { title?: string; metadata?: Session['metadata']; extract?: boolean },
   ): Promise<Session> {
     const live = (await this.store.listByOwner<StoredSession>(SESSIONS, caller.userId)).length;
     const max = this.config.sessions.maxPerUser;
@@ -69,6 +73,7 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
       createdAt: now.toISOString(),
       lastActivityAt: now.toISOString(),
       expiresAt: this.expiryFrom(now),
+      extract: input.extract ?? false,
       context: [],
     };
     await this.save(session);
@@ -180,7 +185,8 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
     const { contextItems: _, context: inline, ...session } = stored;
     const context =
       inline ?? (await this.store.get<{ items: ContextItem[] }>(CONTEXTS, id))?.items ?? [];
-    return { ...session, context };
+    // Sessions stored before the extract option existed do not extract.
+    return { ...session, extract: session.extract ?? false, context };
   }
 
   private touched(session: Session): Session {
@@ -214,5 +220,9 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
 
 function summaryOf(stored: StoredSession): SessionSummary {
   const { context, ...summary } = stored;
-  return { ...summary, contextItems: stored.contextItems ?? context?.length ?? 0 };
+  return {
+    ...summary,
+    extract: summary.extract ?? false,
+    contextItems: stored.contextItems ?? context?.length ?? 0,
+  };
 }

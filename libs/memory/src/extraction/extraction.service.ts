@@ -96,6 +96,11 @@ export class ExtractionService {
     private readonly metrics: Metrics,
   ) {}
 
+  /** False without a language model: extraction then answers 503. */
+  get available(): boolean {
+    return this.chat.available;
+  }
+
   async extract(caller: Caller, request: ExtractionRequest): Promise<ExtractionReceipt> {
     if (!this.chat.available) await this.chat.complete([], { maxTokens: 1, temperature: 0 });
     const chars = request.messages.reduce((sum, m) => sum + m.content.length, 0);
@@ -118,6 +123,21 @@ export class ExtractionService {
       this.metrics.extractionRequests.inc({ outcome: 'error' });
       throw error;
     }
+  }
+
+  /**
+   * Extraction after the answer (a session that extracts, as its context is appended): the
+   * outcome is logged and counted, never thrown; the append it follows has already succeeded.
+   */
+  extractLater(caller: Caller, request: ExtractionRequest): void {
+    void this.extract(caller, request).then(
+      (receipt) =>
+        this.logger.log(
+          `Session ${request.sessionId} extraction: ${receipt.decisions.map((d) => d.action).join(', ') || 'no facts'}`,
+        ),
+      (error: Error) =>
+        this.logger.warn(`Session ${request.sessionId} extraction failed: ${error.message}`),
+    );
   }
 
   private async run(caller: Caller, request: ExtractionRequest): Promise<ExtractionReceipt> {

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsBoolean,
   ArrayMinSize,
   IsArray,
   IsIn,
@@ -33,6 +34,16 @@ export class CreateSessionDto {
   @IsOptional()
   @IsFlatMetadata()
   metadata?: Record<string, string | number | boolean>;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Learn facts from user and assistant items as they are appended (extraction; needs the ' +
+      'chat LLM and an API key with memories:write). It runs after the append answers.',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'extract must be true or false' })
+  extract?: boolean;
 }
 
 export class ContextItemDto {
@@ -87,6 +98,7 @@ class SessionFieldsView {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) lastActivityAt!: string;
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({ description: 'facts are learned from appended items' }) extract!: boolean;
 }
 
 export class SessionView extends SessionFieldsView {
