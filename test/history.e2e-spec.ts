@@ -120,6 +120,39 @@ describe('memory history: nothing is destroyed silently', () => {
     );
   });
 
+  it('keeps history through a backup and restore, with the memory expiry', async () => {
+    const memory = (
+      await t.api
+        .post('/api/v1/memories')
+        .send({ content: 'Dana works at the bakery', type: 'fact', ttl: 86_400 })
+        .expect(201)
+    ).body;
+    await t.api
+      .patch(`/api/v1/memories/${memory.id}`)
+      .send({ content: 'Dana works at the bakery on Main Street' })
+      .expect(200);
+    const before = await history(memory.id);
+    const backup = (await t.admin.post('/api/v1/admin/backups').expect(201)).body;
+    await t.api
+      .patch(`/api/v1/memories/${memory.id}`)
+      .send({ content: 'later change' })
+      .expect(200);
+    await t.admin
+      .post(`/api/v1/admin/backups/${backup.name}/restore`)
+      .send({ mode: 'replace' })
+      .expect(200);
+    expect(await history(memory.id)).toEqual(before);
+    const restored = (await t.api.get(`/api/v1/memories/${memory.id}`).expect(200)).body;
+    expect(restored).toMatchObject({
+      content: 'Dana works at the bakery on Main Street',
+      expiresAt: memory.expiresAt,
+    });
+    // Undo still works on the restored history.
+    const first = (await t.api.post(`/api/v1/memories/${memory.id}/history/1/restore`).expect(200))
+      .body;
+    expect(first.content).toBe('Dana works at the bakery');
+  });
+
   it("erases a user's history with the user", async () => {
     const carol = await t.signUp('carol-history');
     const memory = (
