@@ -1,6 +1,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Agent } from 'supertest';
+import { createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
+import { chromaProxy, isRecordWrite } from './support/chroma-proxy.js';
 import { type ChatAnswer, FakeVllmServer } from './support/fake-vllm.server.js';
 import { parseMetrics, type Sample, total } from './support/metrics.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -463,6 +465,72 @@ describe('extraction without a language model', () => {
       expect(session.body.detail).toMatch(/VLLM_CHAT_URL/);
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('an extraction that meets a Chroma failure midway', () => {
+  it('undoes the decisions it applied, answers 503, and leaves memories as they were', async () => {
+    const chat = await new FakeVllmServer({ model: 'Qwen/Qwen3-8B' }).start();
+    // Once armed, fails exactly one record write: the third of the extraction.
+    const state = { armed: false, writes: 0, failAt: 3 };
+    const proxy = await chromaProxy(sharedChromaUrl(), {
+      fail: (req) => state.armed && isRecordWrite(req) && ++state.writes === state.failAt,
+    });
+    const t = await createTestApp({
+      CHROMA_URL: proxy.url,
+      CHROMA_DATABASE: await createChromaDatabase(sharedChromaUrl()),
+      VLLM_CHAT_URL: chat.url,
+      VLLM_CHAT_MODEL: chat.model,
+      VLLM_RETRIES: '0',
+    });
+    try {
+      await t.api
+        .post('/api/v1/memories')
+        .send({ content: 'The user lives in Berlin', type: 'fact' })
+        .expect(201);
+      const snapshot = async () =>
+        (await t.api.get('/api/v1/memories?limit=100&includeSuperseded=true').expect(200)).body
+          .items;
+      const before = await snapshot();
+      // Supersede Berlin (writes 1: the new memory, 2: Berlin's status), then add (write 3 fails).
+      chat.scriptChat(facts('The user lives in Lisbon', 'The user has a cat'), (messages) => {
+        const berlin = shownMemories(messages).find((m) => m.content.includes('Berlin'))!;
+        return {
+          decisions: [
+            { fact: 1, action: 'SUPERSEDE', memory: berlin.memory, content: null },
+            { fact: 2, action: 'ADD', memory: null, content: null },
+          ],
+        };
+      });
+      state.armed = true;
+      const failed = await t.api
+        .post('/api/v1/memories/extract')
+        .send({ messages: [{ role: 'user', content: 'We moved to Lisbon with our cat.' }] });
+      state.armed = false;
+      expect(state.writes).toBeGreaterThanOrEqual(3);
+      expect(failed.status).toBe(503);
+      expect(failed.headers['retry-after']).toBeDefined();
+      const after = await snapshot();
+      const comparable = (items: Memory[]) =>
+        items.map(({ id, content, status, supersededBy }) => ({
+          id,
+          content,
+          status,
+          supersededBy,
+        }));
+      expect(comparable(after)).toEqual(comparable(before));
+      const found = (
+        await t.api
+          .post('/api/v1/memories/search')
+          .send({ query: 'where does the user live', mode: 'keyword' })
+          .expect(200)
+      ).body.results as Memory[];
+      expect(found.map((m) => m.content)).toEqual(['The user lives in Berlin']);
+    } finally {
+      await t.close();
+      await proxy.close();
+      await chat.stop();
     }
   });
 });
