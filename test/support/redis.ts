@@ -4,9 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { redisRuntime } from './redis-runtime.js';
 import { freePort } from './server-process.js';
 
-/** A real Debian redis-server on a loopback port, with an append-only file so it survives restarts. */
+/**
+ * A real Debian redis-server on a loopback port, with an append-only file so it survives
+ * restarts (the machine's own, or one fetched on first use: see redisRuntime).
+ */
 export class RedisServer {
   private constructor(
     private child: ChildProcess,
@@ -23,8 +27,9 @@ export class RedisServer {
     port?: number,
   ): Promise<RedisServer> {
     const chosen = port ?? (await freePort());
+    const runtime = await redisRuntime();
     const child = spawn(
-      'redis-server',
+      runtime.command,
       [
         '--port',
         String(chosen),
@@ -39,7 +44,7 @@ export class RedisServer {
         '--save',
         '',
       ],
-      { stdio: 'ignore' },
+      { stdio: 'ignore', env: runtime.env },
     );
     const server = new RedisServer(child, chosen, dir);
     await server.waitUntilReady();
@@ -76,6 +81,6 @@ export class RedisServer {
         client.disconnect();
       }
     }
-    throw new Error('redis-server did not start (is it installed? apt-get install redis-server)');
+    throw new Error(`redis-server did not start on port ${this.port}`);
   }
 }
