@@ -350,6 +350,11 @@ describe('abuse limits', () => {
     expect(res.status).toBe(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    // No proxy is trusted by default: a client naming another address of its own is still limited.
+    for (const spoofed of ['203.0.113.7', '198.51.100.1, 10.0.0.1']) {
+      const again = await attempt().set('X-Forwarded-For', spoofed);
+      expect(again.status).toBe(429);
+    }
   });
 
   it('throttles each user on their own, not everyone behind one address', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
@@ -30,9 +30,9 @@ interface Service {
   networks?: string[];
   deploy?: {
     replicas?: number;
-    update_config?: { failure_action?: string; order?: string };
+    update_config?: { failure_action?: string; order?: string; parallelism?: number };
     resources?: { limits?: { cpus?: string; memory?: string } };
-    placement?: { constraints?: string[] };
+    placement?: { constraints?: string[]; max_replicas_per_node?: number };
   };
 }
 interface Compose {
@@ -82,6 +82,45 @@ function resolvedEnvironment(service: Service): Record<string, string> {
   return env;
 }
 
+describe('the production install', () => {
+  it('declares every package the built service imports as a dependency (npm prune keeps only those)', () => {
+    const pkg = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const imported = new Set<string>();
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith('.js')) {
+          const source = readFileSync(path, 'utf8');
+          const specifiers = source.matchAll(
+            /^\s*(?:import|export)\s[^;]*?from\s*'([^']+)'|^\s*import\s*'([^']+)'|\bimport\(\s*'([^']+)'\s*\)/gm,
+          );
+          for (const match of specifiers) {
+            const spec = match[1] ?? match[2] ?? match[3]!;
+            if (
+              spec.startsWith('.') ||
+              spec.startsWith('node:') ||
+              spec.startsWith('@memory-system/')
+            )
+              continue;
+            imported.add(
+              spec
+                .split('/')
+                .slice(0, spec.startsWith('@') ? 2 : 1)
+                .join('/'),
+            );
+          }
+        }
+      }
+    };
+    walk(join(process.cwd(), 'dist'));
+    expect(imported.size).toBeGreaterThan(20);
+    expect([...imported].filter((name) => !(name in pkg.dependencies)).sort()).toEqual([]);
+  });
+});
+
 describe('docker/Dockerfile', () => {
   it('is multi-stage, on a glibc new enough for Chroma, non-root, with a node healthcheck and a stop signal', () => {
     expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
@@ -92,6 +131,22 @@ describe('docker/Dockerfile', () => {
     const healthcheck = dockerfile.slice(dockerfile.indexOf('HEALTHCHECK'));
     expect(healthcheck).toMatch(/CMD \["node", "-e"/);
     expect(healthcheck.split('\n').slice(0, 3).join('\n')).not.toMatch(/curl|wget/);
+  });
+
+  it('builds without fetching a frontend, runs under an init, keeps secrets and build tools out', () => {
+    // A `# syntax=` line makes BuildKit fetch that frontend from Docker Hub on every build.
+    expect(dockerfile).not.toMatch(/^# *syntax=/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--"\]$/m);
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    // The runtime stage installs only the init; compilers stay in the build stage.
+    expect(runtime.match(/apt-get install[^\n]*/g)).toEqual([
+      'apt-get install -y --no-install-recommends tini \\',
+    ]);
+    const build = dockerfile.slice(0, dockerfile.lastIndexOf('\nFROM '));
+    expect(build).toMatch(/npm prune --omit=dev/);
+    expect(build).toMatch(/rm -rf node_modules\/typescript/);
+    const ignored = readFileSync(join(docker('..'), '.dockerignore'), 'utf8').split('\n');
+    expect(ignored).toEqual(expect.arrayContaining(['docker/secrets', '.env']));
   });
 });
 
@@ -145,12 +200,21 @@ describe.each([
 describe('docker/stack.yml for Swarm', () => {
   const api = stack.services['memory-api']!;
 
+  it('trusts no proxy header: the routing mesh adds none', () => {
+    expect(api.environment).not.toHaveProperty('TRUST_PROXY');
+  });
+
   it('runs two replicas that update one at a time and roll back on failure', () => {
     expect(api.deploy?.replicas).toBe(2);
+    // stop-first: an update never needs a third task, which max_replicas_per_node (2) would
+    // leave Pending forever on one labelled node.
     expect(api.deploy?.update_config).toMatchObject({
       failure_action: 'rollback',
-      order: 'start-first',
+      order: 'stop-first',
+      parallelism: 1,
     });
+    const perNode = api.deploy?.placement?.max_replicas_per_node;
+    if (perNode !== undefined) expect(perNode).toBeGreaterThanOrEqual(api.deploy!.replicas!);
     expect(api.deploy?.resources?.limits).toMatchObject({
       cpus: expect.any(String),
       memory: expect.any(String),
