@@ -324,6 +324,23 @@ describe('authentication', () => {
       expect(log).not.toContain(secret); // …their secrets are not
     }
   });
+
+  it('logs every request once, inside and outside the API prefix', async () => {
+    const ids: string[] = [];
+    for (const path of ['/health', '/metrics', '/api/v1/auth/me', '/health/ready']) {
+      ids.push((await t.http.get(path)).headers['x-request-id'] as string);
+    }
+    ids.push((await t.http.post('/mcp').send({})).headers['x-request-id'] as string);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const lines = t.server.output
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('"msg":"request completed"'));
+    for (const id of ids) {
+      expect(id).toBeTruthy();
+      expect(lines.filter((line) => line.includes(`"id":"${id}"`))).toHaveLength(1);
+    }
+  });
 });
 
 describe('abuse limits', () => {

@@ -49,8 +49,11 @@ describe('when ChromaDB is unreachable', () => {
   it('/health answers 503 naming chroma, /health/live still 200', async () => {
     const res = await t.http.get('/health').expect(503);
     expect(res.body.status).toBe('error');
-    expect(res.body.error.chroma.status).toBe('down');
+    expect(res.body.error.chroma).toMatchObject({ status: 'down', reason: 'error' });
     expect(res.body.details.embedder.status).toBe('up');
+    // Public route: the backend is named, its internal error (addresses, stack) is not.
+    expect(JSON.stringify(res.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|fetch failed|Error:/);
+    expect(t.server.output.join('')).toMatch(/Health: chroma is down/);
     await t.http.get('/health/live').expect(200);
   });
 });
@@ -187,6 +190,7 @@ describe('when the vLLM server fails', () => {
     vllm.fail({ kind: 'status', status: 503, times: 5 });
     const res = await t.http.get('/health').expect(503);
     expect(res.body.error.embedder).toMatchObject({ status: 'down', kind: 'remote' });
+    expect(res.body.error.embedder).not.toHaveProperty('error');
     vllm.clearFaults();
     await t.http.get('/health').expect(200);
   });

@@ -73,6 +73,17 @@ describe('re-embedding after the embedding model changed', () => {
     );
     const found = await search(t.api, 'sailing boats');
     expect(found[0]!.content).toMatch(/sailing boats/);
+    // The change of model was noticed at start-up, logged with what to do, and /health says so.
+    expect(t.server.output.join('')).toMatch(
+      /41 memories of 2 users are in another embedding space .*npm run cli -- reembed/,
+    );
+    const health = (await t.http.get('/health').expect(200)).body;
+    expect(health.info.embeddingSpaces).toMatchObject({
+      status: 'up',
+      waitingUsers: 2,
+      waitingMemories: 41,
+      models: ['local-hashed-ngrams-v1/384'],
+    });
     // A write before the re-embedding lands in the space the user is served from.
     await t.api
       .post('/api/v1/memories')
@@ -126,6 +137,8 @@ describe('re-embedding after the embedding model changed', () => {
 
     const names = await collectionNames(chroma.url, chroma.database);
     expect(names.filter((n) => n.includes('local-hashed-ngrams-v1'))).toEqual([]);
+    const health = (await t.http.get('/health').expect(200)).body;
+    expect(health.info.embeddingSpaces).toEqual({ status: 'up', waitingMemories: 0 });
     expect(names.filter((n) => n.includes('local-weighted-ngrams-v2'))).toHaveLength(2);
   });
 

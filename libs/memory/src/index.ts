@@ -30,3 +30,4 @@ export {
   ExtractionService,
 } from './extraction/extraction.service.js';
 export { ExtractMemoriesDto } from './extraction/extraction.controller.js';
+export { UserSpaces, type WaitingMemories } from './spaces/user-spaces.js';

@@ -45,7 +45,7 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
     ExpiryIndex,
     ExtractionService,
   ],
-  exports: [MemoryService, MemoryTransferService, ExpiryIndex, ExtractionService],
+  exports: [MemoryService, MemoryTransferService, ExpiryIndex, ExtractionService, UserSpaces],
 })
 export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(MemoryModule.name);

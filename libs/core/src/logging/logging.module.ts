@@ -4,6 +4,18 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config.js';
 import { assignRequestId } from '../http/request-id.js';
 
+/**
+ * Nest mounts the logging middleware once for the prefixed API and once more for the routes
+ * excluded from the prefix (/health, /metrics, /mcp), so those passed through it twice and were
+ * logged twice: each request is logged by the first pass only.
+ */
+const seen = new WeakSet<IncomingMessage>();
+function firstSight(req: IncomingMessage): boolean {
+  if (seen.has(req)) return false;
+  seen.add(req);
+  return true;
+}
+
 /** Request logs: one line per request with its id; bodies are never logged. */
 @Module({
   imports: [
@@ -25,7 +37,9 @@ import { assignRequestId } from '../http/request-id.js';
           },
           customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
             error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-          autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' },
+          autoLogging: {
+            ignore: (req: IncomingMessage) => !firstSight(req) || req.url === '/health/live',
+          },
           serializers: {
             req: (req: { id: string; method: string; url: string }) => ({
               id: req.id,

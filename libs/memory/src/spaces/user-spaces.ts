@@ -38,10 +38,19 @@ export const MARKER_CACHE_MS = 1000;
  * memories are all in another space (the embedding model or dimension changed) keeps being
  * served from it, with that space's embedder, until `npm run cli -- reembed` moves them.
  */
+/** Memories stored in an embedding space other than the configured one. */
+export interface WaitingMemories {
+  users: number;
+  memories: number;
+  /** Their spaces, as model/dimension. */
+  models: string[];
+}
+
 @Injectable()
 export class UserSpaces {
   private readonly logger = new Logger(UserSpaces.name);
   private readonly cache = new Map<string, { marker?: SpaceMarker; until: number }>();
+  private lastWaiting?: { value: WaitingMemories; until: number };
 
   constructor(
     private readonly state: StateStore,
@@ -87,47 +96,67 @@ export class UserSpaces {
     if (marker) await this.state.put(SPACES, userHash, marker);
     else await this.state.delete(SPACES, userHash);
     this.cache.delete(userHash);
+    this.lastWaiting = undefined; // a re-embedding moved someone: count again
   }
 
   /**
    * At start-up: a user with memories only in other spaces is served from the largest of them
    * (never silently from an empty new space). Returns what waits for re-embedding.
    */
-  async detectWaiting(): Promise<{ users: number; memories: number; models: string[] }> {
-    const current = await this.current();
-    const byUser = new Map<string, Array<{ space: EmbeddingSpace; count: number }>>();
-    for (const c of await this.vectors.listCollections()) {
-      const hash = userHashOfCollection(c.name);
-      if (!hash || c.count === 0) continue;
-      byUser.set(hash, [
-        ...(byUser.get(hash) ?? []),
-        { space: { model: c.model, dimension: c.dimension }, count: c.count },
-      ]);
-    }
-    let users = 0;
-    let memories = 0;
-    const models = new Set<string>();
-    for (const [hash, spaces] of byUser) {
-      const others = spaces.filter((s) => !sameSpace(s.space, current));
-      if (others.length === 0) continue;
-      users++;
-      for (const other of others) {
-        memories += other.count;
-        models.add(`${other.space.model}/${other.space.dimension}`);
-      }
+  async detectWaiting(): Promise<WaitingMemories> {
+    const { waiting, byUser } = await this.scan();
+    for (const { hash, spaces, others } of byUser) {
       if (others.length === spaces.length && !(await this.marker(hash))) {
         const largest = [...others].sort((a, b) => b.count - a.count)[0]!;
         await this.setMarker(hash, { serving: largest.space });
       }
     }
-    if (users > 0) {
+    if (waiting.users > 0) {
+      const current = await this.current();
       this.logger.warn(
-        `${memories} memories of ${users} users are in another embedding space (${[...models].join(', ')}) ` +
+        `${waiting.memories} memories of ${waiting.users} users are in another embedding space (${waiting.models.join(', ')}) ` +
           `than the configured ${current.model}/${current.dimension}: they are served from there until you ` +
           'run `npm run cli -- reembed` (or POST /api/v1/admin/reembed).',
       );
     }
-    return { users, memories, models: [...models] };
+    return waiting;
+  }
+
+  /** What waits for re-embedding now (for /health; read at most once a minute). */
+  async waiting(): Promise<WaitingMemories> {
+    if (this.lastWaiting && this.lastWaiting.until > Date.now()) return this.lastWaiting.value;
+    const { waiting } = await this.scan();
+    this.lastWaiting = { value: waiting, until: Date.now() + 60_000 };
+    return waiting;
+  }
+
+  /** Every user's collections in spaces other than the configured one. */
+  private async scan() {
+    const current = await this.current();
+    const collections = new Map<string, Array<{ space: EmbeddingSpace; count: number }>>();
+    for (const c of await this.vectors.listCollections()) {
+      const hash = userHashOfCollection(c.name);
+      if (!hash || c.count === 0) continue;
+      collections.set(hash, [
+        ...(collections.get(hash) ?? []),
+        { space: { model: c.model, dimension: c.dimension }, count: c.count },
+      ]);
+    }
+    const waiting: WaitingMemories = { users: 0, memories: 0, models: [] };
+    const models = new Set<string>();
+    const byUser = [];
+    for (const [hash, spaces] of collections) {
+      const others = spaces.filter((s) => !sameSpace(s.space, current));
+      if (others.length === 0) continue;
+      waiting.users++;
+      for (const other of others) {
+        waiting.memories += other.count;
+        models.add(`${other.space.model}/${other.space.dimension}`);
+      }
+      byUser.push({ hash, spaces, others });
+    }
+    waiting.models = [...models];
+    return { waiting, byUser };
   }
 
   private async handle(space: EmbeddingSpace): Promise<SpaceHandle> {

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { ChatModel, Embedder, Reranker } from '@memory-system/inference';
+import { UserSpaces } from '@memory-system/memory';
 import { StateStore } from '@memory-system/state';
 import { VectorStore } from '@memory-system/vector';
 
@@ -9,6 +10,9 @@ const PROBE_TIMEOUT_MS = 3000;
 interface ProbeResult {
   ok: boolean;
   latencyMs: number;
+  /** Why it is down, in words that hold no internal detail (the health routes are public). */
+  reason?: 'timeout' | 'error';
+  /** The error itself: logged, never answered. */
   error?: string;
 }
 
@@ -29,7 +33,14 @@ async function probe(check: () => Promise<void>): Promise<ProbeResult> {
     ]);
     return { ok: true, latencyMs: elapsed() };
   } catch (error) {
-    return { ok: false, latencyMs: elapsed(), error: (error as Error).message };
+    const message = (error as Error).message;
+    const timedOut = message.startsWith('no answer within');
+    return {
+      ok: false,
+      latencyMs: elapsed(),
+      reason: timedOut ? 'timeout' : 'error',
+      error: message,
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -37,6 +48,10 @@ async function probe(check: () => Promise<void>): Promise<ProbeResult> {
 
 @Injectable()
 export class BackendHealthIndicators {
+  private readonly logger = new Logger(BackendHealthIndicators.name);
+  /** The last error logged per backend: a backend that stays down is logged once, not per probe. */
+  private readonly lastErrors = new Map<string, string | undefined>();
+
   constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly store: VectorStore,
@@ -44,13 +59,43 @@ export class BackendHealthIndicators {
     private readonly chatModel: ChatModel,
     private readonly state: StateStore,
     private readonly reranker: Reranker,
+    private readonly spaces: UserSpaces,
   ) {}
+
+  /**
+   * Memories waiting to be re-embedded (the embedding model or dimension changed): reported, not a
+   * failure; they are served from their old space meanwhile.
+   */
+  async embeddingSpaces(key = 'embeddingSpaces') {
+    const indicator = this.indicators.check(key);
+    // Counting needs Chroma; when it is down, the chroma indicator says so already.
+    const waiting = await this.spaces.waiting().catch(() => undefined);
+    if (!waiting) return indicator.up({ counted: false });
+    if (waiting.users === 0) return indicator.up({ waitingMemories: 0 });
+    return indicator.up({
+      waitingUsers: waiting.users,
+      waitingMemories: waiting.memories,
+      models: waiting.models,
+      action: 'run `npm run cli -- reembed` (or POST /api/v1/admin/reembed)',
+    });
+  }
+
+  /** Probes, logs a new failure (or a recovery) once, and answers only what is safe to show. */
+  private async checked(key: string, check: () => Promise<void>) {
+    const { ok, error, ...details } = await probe(check);
+    if (this.lastErrors.get(key) !== error) {
+      if (error) this.logger.warn(`Health: ${key} is down: ${error}`);
+      else if (this.lastErrors.get(key)) this.logger.log(`Health: ${key} answers again`);
+      this.lastErrors.set(key, error);
+    }
+    return { ok, details };
+  }
 
   /** Only a configured reranker is probed; without one, searches are not reranked, not down. */
   async rerank(key = 'reranker') {
     const indicator = this.indicators.check(key);
     if (!this.reranker.available) return indicator.up({ configured: false });
-    const { ok, ...details } = await probe(() => this.reranker.ping());
+    const { ok, details } = await this.checked(key, () => this.reranker.ping());
     return ok
       ? indicator.up({ configured: true, ...details })
       : indicator.down({ configured: true, ...details });
@@ -58,7 +103,7 @@ export class BackendHealthIndicators {
 
   async stateStore(key = 'state') {
     const indicator = this.indicators.check(key);
-    const { ok, ...details } = await probe(() => this.state.ping());
+    const { ok, details } = await this.checked(key, () => this.state.ping());
     return ok ? indicator.up(details) : indicator.down(details);
   }
 
@@ -66,7 +111,7 @@ export class BackendHealthIndicators {
   async chat(key = 'chat') {
     const indicator = this.indicators.check(key);
     if (!this.chatModel.available) return indicator.up({ configured: false });
-    const { ok, ...details } = await probe(() => this.chatModel.ping());
+    const { ok, details } = await this.checked(key, () => this.chatModel.ping());
     return ok
       ? indicator.up({ configured: true, ...details })
       : indicator.down({ configured: true, ...details });
@@ -74,7 +119,7 @@ export class BackendHealthIndicators {
 
   async chroma(key = 'chroma') {
     const indicator = this.indicators.check(key);
-    const { ok, ...details } = await probe(() => this.store.heartbeat());
+    const { ok, details } = await this.checked(key, () => this.store.heartbeat());
     return ok ? indicator.up(details) : indicator.down(details);
   }
 
@@ -82,7 +127,7 @@ export class BackendHealthIndicators {
   async embedder(key = 'embedder') {
     const indicator = this.indicators.check(key);
     if (this.embedderPort.kind === 'local') return indicator.up({ kind: 'local' });
-    const { ok, ...details } = await probe(() => this.embedderPort.ping());
+    const { ok, details } = await this.checked(key, () => this.embedderPort.ping());
     return ok
       ? indicator.up({ kind: 'remote', ...details })
       : indicator.down({ kind: 'remote', ...details });

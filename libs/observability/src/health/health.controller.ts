@@ -36,7 +36,9 @@ export class HealthController {
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({
     summary:
-      'Every backend: ChromaDB, the state store, and the embedding, chat and rerank servers when remote',
+      'Every backend: ChromaDB, the state store, and the embedding, chat and rerank servers when ' +
+      'remote (a failing one is named with a reason, never its internal error), and memories ' +
+      'waiting to be re-embedded',
   })
   @ApiOkResponse({ description: 'Every backend answers' })
   @ApiServiceUnavailableResponse({ description: 'A backend does not answer; the body says which' })
@@ -47,6 +49,7 @@ export class HealthController {
       () => this.backends.embedder(),
       () => this.backends.chat(),
       () => this.backends.rerank(),
+      () => this.backends.embeddingSpaces(),
     ]);
   }
 
