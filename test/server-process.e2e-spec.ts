@@ -1,7 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { collectionNames, createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
 import { isRunning, ServerProcess, waitUntilGone } from './support/server-process.js';
+import { createTestApp } from './support/test-app.js';
 
 /**
  * The built service run as `npm start` runs it, with no configuration at all: it starts its own
@@ -111,5 +113,33 @@ describe('the service process (npm start)', () => {
     const output = server.output.join('');
     expect(output).toMatch(/JWT_SECRET: must be at least 32 bytes/);
     expect(output).toMatch(/ADMIN_PASSWORD: required in production/);
+    expect(output).toMatch(/METRICS_TOKEN: required in production.*METRICS_PUBLIC=true/);
+  });
+
+  it("runs a seed deployment's settings against its servers, and reports a misspelt one", async () => {
+    const { hostname, port } = new URL(sharedChromaUrl());
+    const database = await createChromaDatabase(sharedChromaUrl());
+    const t = await createTestApp({
+      CHROMA_URL: '', // no CHROMA_URL: only the seed's names say where Chroma is
+      CHROMA_HOST: hostname,
+      CHROMA_PORT: port,
+      CHROMA_DATABASE: database,
+      SEARCH_DEFAULT_MDOE: 'vector',
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      await t.api.post('/api/v1/memories').send({ content: 'seed settings work', type: 'note' });
+      // The memory is in the cluster's Chroma, not in an embedded one.
+      expect((await collectionNames(sharedChromaUrl(), database)).length).toBe(1);
+      const output = t.server.output.join('');
+      expect(output).toContain(
+        `CHROMA_HOST/CHROMA_PORT (seed names) read as CHROMA_URL=http://${hostname}:${port}`,
+      );
+      expect(output).toMatch(
+        /SEARCH_DEFAULT_MDOE is not a setting of this service and is ignored \(did you mean SEARCH_DEFAULT_MODE\?\)/,
+      );
+    } finally {
+      await t.close();
+    }
   });
 });

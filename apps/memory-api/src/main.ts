@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, ConfigurationError } from '@memory-system/core';
@@ -10,7 +9,6 @@ async function bootstrap(): Promise<void> {
   // Everything the service writes (state, keyword index, keys, archives, exports) holds user data:
   // readable by its own user only.
   process.umask(0o077);
-  if (existsSync('.env')) process.loadEnvFile('.env');
   const app = await NestFactory.create(AppModule.forRoot(), {
     bufferLogs: true,
     bodyParser: false,
@@ -18,9 +16,8 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   const { http } = app.get(AppConfig);
   await app.listen(http.port, http.host);
-  app
-    .get(Logger)
-    .log(`memory-system listening on http://${http.host}:${http.port} (API docs at /docs)`);
+  const docs = http.swagger ? ' (API docs at /docs)' : '';
+  app.get(Logger).log(`memory-system listening on http://${http.host}:${http.port}${docs}`);
 }
 
 bootstrap().catch((error: unknown) => {

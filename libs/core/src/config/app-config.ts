@@ -6,6 +6,11 @@ export type NodeEnv = 'development' | 'production' | 'test';
  */
 export abstract class AppConfig {
   abstract readonly env: NodeEnv;
+  /**
+   * What start-up should say about the settings: seed names mapped to ours, unknown names that
+   * look like ours, open doors chosen in production. Logged once at start.
+   */
+  abstract readonly notices: string[];
   abstract readonly http: {
     host: string;
     port: number;

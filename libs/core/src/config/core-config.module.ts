@@ -1,24 +1,54 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import {
+  type DynamicModule,
+  Global,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
 import { AppConfig } from './app-config.js';
 import { loadConfig } from './load-config.js';
 import { Metrics } from '../metrics/metrics.js';
 import { UserDataErasure } from '../user-data-erasure.js';
 
+const NAMESPACE = 'app';
+
 /**
- * Validates the environment once, at start-up, and provides the typed `AppConfig` everywhere.
- * `overrides` let tests start several differently configured apps in one process.
+ * Configuration through @nestjs/config: it reads the environment (and `.env` in the working
+ * folder, whose values the real environment overrides), and its one loader validates everything
+ * once, at start-up, into the typed `AppConfig` every module injects. `overrides` let tests start
+ * several differently configured apps in one process.
  */
 @Global()
 @Module({})
-export class CoreConfigModule {
+export class CoreConfigModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Configuration');
+
+  constructor(private readonly config: AppConfig) {}
+
   static forRoot(overrides: Record<string, string | undefined> = {}): DynamicModule {
-    const config = loadConfig({ ...process.env, ...overrides });
     return {
       module: CoreConfigModule,
-      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ app: config })] })],
-      providers: [{ provide: AppConfig, useValue: config }, UserDataErasure, Metrics],
+      imports: [
+        ConfigModule.forRoot({
+          envFilePath: '.env',
+          load: [registerAs(NAMESPACE, () => loadConfig({ ...process.env, ...overrides }))],
+        }),
+      ],
+      providers: [
+        {
+          provide: AppConfig,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => config.getOrThrow<AppConfig>(NAMESPACE),
+        },
+        UserDataErasure,
+        Metrics,
+      ],
       exports: [AppConfig, ConfigModule, UserDataErasure, Metrics],
     };
+  }
+
+  onApplicationBootstrap(): void {
+    for (const notice of this.config.notices) this.logger.warn(notice);
   }
 }

@@ -317,9 +317,16 @@ export class EnvironmentSchema {
   @MaxLength(4096)
   BACKUP_SIGNING_KEY?: string;
 
+  /** Unset: served except in production. */
+  @IsOptional()
   @toBool()
   @IsBoolean()
-  SWAGGER_ENABLED = true;
+  SWAGGER_ENABLED?: boolean;
+
+  /** Production refuses an open /metrics (no METRICS_TOKEN) unless this says it is meant. */
+  @toBool()
+  @IsBoolean()
+  METRICS_PUBLIC = false;
 
   @IsOptional()
   @IsUrl({ ...urlOptions, protocols: ['redis', 'rediss'] })

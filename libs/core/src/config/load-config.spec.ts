@@ -34,6 +34,45 @@ describe('loadConfig', () => {
     expect(config.log.pretty).toBe(true);
   });
 
+  it("reads the seed's host and port names as URLs, with a notice; ours win", () => {
+    const seed = loadConfig({
+      CHROMA_HOST: '10.0.0.5',
+      CHROMA_PORT: '8001',
+      VLLM_HOST: 'vllm.internal',
+      JWT_EXPIRES_IN: '24h',
+    });
+    expect(seed.chroma.url).toBe('http://10.0.0.5:8001');
+    expect(seed.embedding.url).toBe('http://vllm.internal:8000');
+    expect(seed.chat.url).toBe('http://vllm.internal:8000');
+    expect(seed.auth.accessTtlSeconds).toBe(24 * 3600);
+    expect(seed.notices).toEqual([
+      'CHROMA_HOST/CHROMA_PORT (seed names) read as CHROMA_URL=http://10.0.0.5:8001',
+      'VLLM_HOST/VLLM_PORT (seed names) read as VLLM_URL=http://vllm.internal:8000',
+      expect.stringMatching(/^JWT_EXPIRES_IN \(seed name\) read as JWT_ACCESS_TTL=24h/),
+    ]);
+    const both = loadConfig({ CHROMA_HOST: '10.0.0.5', CHROMA_URL: 'http://chroma:8000' });
+    expect(both.chroma.url).toBe('http://chroma:8000');
+    expect(both.notices).toEqual([
+      expect.stringMatching(/CHROMA_HOST.*ignored: CHROMA_URL is set/),
+    ]);
+  });
+
+  it('reports a variable that looks like ours but is not, with the closest name', () => {
+    const config = loadConfig({
+      CHROMA_ULR: 'http://x:1',
+      VLLM_EMBEDING_MODEL: 'bge',
+      BACKUP_WHATEVER_THING: '1',
+      JWT_SECRET_FILE: '',
+      PATH: '/usr/bin',
+      HOME: '/root',
+    });
+    expect(config.notices).toEqual([
+      'BACKUP_WHATEVER_THING is not a setting of this service and is ignored',
+      'CHROMA_ULR is not a setting of this service and is ignored (did you mean CHROMA_URL?)',
+      'VLLM_EMBEDING_MODEL is not a setting of this service and is ignored (did you mean VLLM_EMBEDDING_MODEL?)',
+    ]);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ CHROMA_URL: '', VLLM_URL: '  ', PORT: '' }).http.port).toBe(3000);
   });
@@ -103,10 +142,26 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       JWT_SECRET: 'k3Jq9vX2mPz8Lw4Rt6Yb1Nc5Hd7Gf0Sa',
       ADMIN_PASSWORD: 'Vt8#qL2m!xR9zP4k',
+      METRICS_TOKEN: 'm7Hq2Lx9Pz4Kw1Rt',
     };
 
-    it('starts with a strong JWT secret and admin password', () => {
-      expect(loadConfig(strong).auth.jwtSecret).toBe(strong.JWT_SECRET);
+    it('starts with a strong JWT secret and admin password, and no /docs unless asked', () => {
+      const config = loadConfig(strong);
+      expect(config.auth.jwtSecret).toBe(strong.JWT_SECRET);
+      expect(config.http.swagger).toBe(false);
+      expect(config.notices).toEqual([]);
+    });
+
+    it('refuses an open /metrics unless METRICS_PUBLIC says it is meant, and says so at start', () => {
+      expect(problemsOf({ ...strong, METRICS_TOKEN: '' })).toEqual([
+        expect.stringMatching(/^METRICS_TOKEN: required in production.*METRICS_PUBLIC=true/),
+      ]);
+      const open = loadConfig({ ...strong, METRICS_TOKEN: '', METRICS_PUBLIC: 'true' });
+      expect(open.metrics.token).toBeUndefined();
+      expect(open.notices).toEqual([expect.stringMatching(/METRICS_PUBLIC=true in production/)]);
+      const docs = loadConfig({ ...strong, SWAGGER_ENABLED: 'true' });
+      expect(docs.http.swagger).toBe(true);
+      expect(docs.notices).toEqual([expect.stringMatching(/SWAGGER_ENABLED=true in production/)]);
     });
 
     it.each([
@@ -151,6 +206,7 @@ describe('loadConfig', () => {
         NODE_ENV: 'production',
         JWT_SECRET_FILE: join(dir, 'jwt'),
         ADMIN_PASSWORD_FILE: join(dir, 'admin'),
+        METRICS_TOKEN: strong.METRICS_TOKEN,
       });
       expect(config.auth).toMatchObject({
         jwtSecret: strong.JWT_SECRET,

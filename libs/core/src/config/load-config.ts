@@ -6,6 +6,7 @@ import { validateCronExpression } from 'cron';
 import { validateSync, type ValidationError } from 'class-validator';
 import { AppConfig } from './app-config.js';
 import { EnvironmentSchema, SECRET_VARIABLES } from './environment.schema.js';
+import { mapSeedSettings, unknownSettings } from './seed-settings.js';
 
 export class ConfigurationError extends Error {
   constructor(readonly problems: string[]) {
@@ -97,7 +98,25 @@ function productionProblems(schema: EnvironmentSchema): string[] {
       `ADMIN_PASSWORD: must be at least ${MIN_ADMIN_PASSWORD} characters in production`,
     );
   else if (isWeak(password)) problems.push('ADMIN_PASSWORD: is a default or guessable value');
+  if (!schema.METRICS_TOKEN && !schema.METRICS_PUBLIC) {
+    problems.push(
+      'METRICS_TOKEN: required in production (or METRICS_TOKEN_FILE), or set METRICS_PUBLIC=true ' +
+        'to serve /metrics to anyone who can reach the service',
+    );
+  }
   return problems;
+}
+
+/** Open doors in production that were chosen, said out loud at every start. */
+function productionNotices(schema: EnvironmentSchema): string[] {
+  const notices: string[] = [];
+  if (schema.SWAGGER_ENABLED) {
+    notices.push('SWAGGER_ENABLED=true in production: /docs and /docs/openapi.json are served');
+  }
+  if (schema.METRICS_PUBLIC && !schema.METRICS_TOKEN) {
+    notices.push('METRICS_PUBLIC=true in production: /metrics is open to anyone who can reach it');
+  }
+  return notices;
 }
 
 /** A cron expression (5 or 6 fields) and a time zone the scheduler understands. */
@@ -117,8 +136,10 @@ function scheduleProblems(schema: EnvironmentSchema): string[] {
 /** Reads, validates and structures the configuration; throws one error naming every bad variable. */
 export function loadConfig(raw: RawEnv = process.env): AppConfig {
   const problems: string[] = [];
-  const env = readSecretFiles(raw, problems);
   const known = Object.keys(new EnvironmentSchema());
+  const { env: mapped, notices } = mapSeedSettings(raw);
+  notices.push(...unknownSettings(raw, known));
+  const env = readSecretFiles(mapped, problems);
   // An empty value means "not set", as in most .env conventions: the default applies.
   const relevant = Object.fromEntries(
     Object.entries(env).filter(([key, value]) => known.includes(key) && value?.trim()),
@@ -128,7 +149,10 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
   if (schema.CHROMA_AUTH && schema.CHROMA_TOKEN) {
     problems.push('CHROMA_AUTH and CHROMA_TOKEN are both set; a Chroma proxy takes one of them');
   }
-  if (schema.NODE_ENV === 'production') problems.push(...productionProblems(schema));
+  if (schema.NODE_ENV === 'production') {
+    problems.push(...productionProblems(schema));
+    notices.push(...productionNotices(schema));
+  }
   problems.push(...scheduleProblems(schema));
   if (problems.length > 0) throw new ConfigurationError(problems);
 
@@ -136,12 +160,13 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
   const cacheHome = env.XDG_CACHE_HOME || join(homedir(), '.cache');
   return {
     env: schema.NODE_ENV,
+    notices,
     http: {
       host: schema.HOST,
       port: schema.PORT,
       bodyLimit: schema.REQUEST_BODY_LIMIT,
       importBodyLimit: schema.IMPORT_BODY_LIMIT,
-      swagger: schema.SWAGGER_ENABLED,
+      swagger: schema.SWAGGER_ENABLED ?? schema.NODE_ENV !== 'production',
       allowedOrigins: (schema.ALLOWED_ORIGINS ?? '')
         .split(',')
         .map((origin) => origin.trim().replace(/\/+$/, ''))
