@@ -398,3 +398,106 @@ describe('abuse limits', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 });
+
+describe('guessing resistance and ending sessions', () => {
+  let t: TestApp;
+  beforeAll(
+    async () =>
+      (t = await createTestApp({
+        LOGIN_ACCOUNT_LIMIT: '3',
+        LOGIN_THROTTLE_LIMIT: '1000',
+        AUTH_FAILURE_LIMIT: '5',
+        LOG_LEVEL: 'info',
+      })),
+  );
+  afterAll(() => t.close());
+
+  const login = (username: string, password: string) =>
+    t.http.post('/api/v1/auth/login').send({ username, password });
+
+  it('locks an account after failed logins, answering the same whether it exists or not', async () => {
+    await t.signUp('frank');
+    for (const username of ['frank', 'nobody-at-all']) {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await login(username, 'wrong-guess')).status);
+      expect(statuses).toEqual([401, 401, 401]);
+      // Locked now, even for the right password, with the same answer for a missing account.
+      const locked = await login(username, USER_PASSWORD);
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers['retry-after'])).toBeGreaterThanOrEqual(29);
+      expect(locked.body.detail).toBe('Too many failed logins for this account; try again later.');
+    }
+    // Another account, from the same address, is not locked.
+    await login(ADMIN.username, ADMIN.password).expect(200);
+    const requestId = (await login('frank', 'x').set('X-Request-Id', 'audit-probe-1')).status;
+    expect(requestId).toBe(429);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const audit = t.server.output
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('"audit":"login.failed"'));
+    expect(audit.length).toBeGreaterThanOrEqual(6);
+    expect(audit.some((line) => line.includes('"username":"nobody-at-all"'))).toBe(true);
+    expect(audit.every((line) => /"req":\{"id":"[^"]+"/.test(line))).toBe(true);
+    expect(audit.join('\n')).not.toContain('wrong-guess');
+  });
+
+  it('throttles an address that keeps sending bad credentials', async () => {
+    const statuses = [];
+    for (let i = 0; i < 7; i++) {
+      statuses.push(
+        (await t.http.get('/api/v1/memories').set('X-API-Key', `msk_${'0'.repeat(32)}_guess${i}`))
+          .status,
+      );
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    const res = await t.http.get('/api/v1/memories').set('Authorization', 'Bearer not-a-token');
+    expect(res.status).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('ending a login session ends its access tokens at once', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await createTestApp({ LOG_LEVEL: 'info' })));
+  afterAll(() => t.close());
+
+  const me = (token: string) =>
+    t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
+
+  it('on logout, on a reused refresh token and on a password change, not at expiry', async () => {
+    await t.signUp('gina');
+    // Logout.
+    const first = await t.login('gina', USER_PASSWORD);
+    const other = await t.login('gina', USER_PASSWORD); // another device
+    await me(first.accessToken).expect(200);
+    await t.http.post('/api/v1/auth/logout').send({ refreshToken: first.refreshToken }).expect(204);
+    const ended = await me(first.accessToken).expect(401);
+    expect(ended.body.detail).toMatch(/session was ended/);
+    await me(other.accessToken).expect(200); // the other device's session goes on
+
+    // A reused refresh token ends the whole session, the access token it just got included.
+    const stolen = other.refreshToken;
+    const rotated = (
+      await t.http.post('/api/v1/auth/refresh').send({ refreshToken: stolen }).expect(200)
+    ).body as { accessToken: string };
+    await me(rotated.accessToken).expect(200);
+    await t.http.post('/api/v1/auth/refresh').send({ refreshToken: stolen }).expect(401);
+    await me(rotated.accessToken).expect(401);
+
+    // A password change ends every session of the user.
+    const third = await t.login('gina', USER_PASSWORD);
+    await me(third.accessToken).expect(200);
+    const { id } = (await me(third.accessToken).expect(200)).body as { id: string };
+    await t.admin
+      .patch(`/api/v1/admin/users/${id}`)
+      .send({ password: 'a-brand-new-password-42' })
+      .expect(200);
+    await me(third.accessToken).expect(401);
+    // Key changes and admin actions are audited with the request id.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const log = t.server.output.join('');
+    expect(log).toMatch(/"audit":"admin\.user-changed".*"password":"changed"/);
+  });
+});

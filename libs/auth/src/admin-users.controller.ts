@@ -84,6 +84,6 @@ export class AdminUsersController {
   })
   async remove(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
     if (id === caller.userId) throw new Conflict('An admin cannot delete their own account.');
-    await this.users.delete(id);
+    await this.administration.delete(id, caller);
   }
 }

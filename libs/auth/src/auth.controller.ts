@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -9,6 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
+  AuditLog,
   type Caller,
   CurrentCaller,
   PasswordLoginOnly,
@@ -25,6 +27,7 @@ import {
   TokenPairView,
   UserView,
 } from './dto/auth.dto.js';
+import { LoginLockout } from './guards/login-lockout.js';
 import { LoginThrottle } from './throttling.js';
 import { TokenService } from './tokens/token.service.js';
 import { toPublicUser } from './users/user.js';
@@ -37,6 +40,8 @@ export class AuthController {
     private readonly users: UsersService,
     private readonly tokens: TokenService,
     private readonly apiKeys: ApiKeysService,
+    private readonly lockout: LoginLockout,
+    private readonly audit: AuditLog,
   ) {}
 
   @Public()
@@ -45,11 +50,25 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a username and password for an access and a refresh token' })
   @ApiOkResponse({ type: TokenPairView })
-  async login(@Body() body: LoginDto): Promise<TokenPairView> {
+  async login(@Body() body: LoginDto, @Req() req: Request): Promise<TokenPairView> {
+    // Refused before the password is even hashed: a locked name costs the guesser, not the CPU.
+    await this.lockout.assertOpen(body.username);
     const user = await this.users.findByUsername(body.username);
     const valid = await this.users.verifyPassword(user, body.password);
-    if (!valid || !user) throw new Unauthenticated('The username or password is wrong.');
-    if (user.disabled) throw new Unauthenticated('The account is disabled.');
+    if (!valid || !user) {
+      const lockedMs = await this.lockout.recordFailure(body.username);
+      this.audit.record('login.failed', {
+        username: body.username,
+        address: req.ip,
+        lockedSeconds: lockedMs ? Math.ceil(lockedMs / 1000) : undefined,
+      });
+      throw new Unauthenticated('The username or password is wrong.');
+    }
+    if (user.disabled) {
+      this.audit.record('login.refused-disabled', { user: user.id, address: req.ip });
+      throw new Unauthenticated('The account is disabled.');
+    }
+    await this.lockout.reset(body.username);
     return this.tokens.issue(user);
   }
 

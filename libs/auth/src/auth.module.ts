@@ -8,6 +8,8 @@ import { AdminUsersController } from './admin-users.controller.js';
 import { ApiKeysService } from './api-keys/api-keys.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthenticationGuard } from './guards/authentication.guard.js';
+import { AuthFailureLimiter } from './guards/auth-failure-limiter.js';
+import { LoginLockout } from './guards/login-lockout.js';
 import { ApiKeyStrategy, JwtStrategy } from './guards/strategies.js';
 import { JwtSecret } from './tokens/jwt-secret.js';
 import { TokenService } from './tokens/token.service.js';
@@ -40,6 +42,8 @@ import { UsersService } from './users/users.service.js';
     JwtStrategy,
     ApiKeyStrategy,
     AuthenticationGuard,
+    AuthFailureLimiter,
+    LoginLockout,
     AdminBootstrap,
     UserAdministration,
     { provide: UserDirectory, useExisting: UsersService },

@@ -24,6 +24,7 @@ export {
 } from './http/scopes.js';
 export { type UserDataEraser, UserDataErasure } from './user-data-erasure.js';
 export { LoggingModule } from './logging/logging.module.js';
+export { AuditLog } from './logging/audit-log.js';
 export { KeyedMutex } from './keyed-mutex.js';
 export { decodeCursor, encodeCursor, isOffsetCursor, type OffsetCursor } from './cursor.js';
 export { IS_PUBLIC, Public, REQUIRED_ROLES, Roles } from './http/public.decorator.js';

@@ -9,6 +9,7 @@ import {
   type Scope,
   SCOPES,
   type UserDataEraser,
+  AuditLog,
 } from '@memory-system/core';
 import { StateStore } from '@memory-system/state';
 
@@ -57,7 +58,10 @@ export class ApiKeysService implements UserDataEraser {
   /** Writing lastUsedAt on every request would turn reads into writes: once a minute is enough. */
   private static readonly LAST_USED_RESOLUTION_MS = 60_000;
 
-  constructor(private readonly store: StateStore) {}
+  constructor(
+    private readonly store: StateStore,
+    private readonly audit: AuditLog,
+  ) {}
 
   async create(
     caller: Caller,
@@ -86,6 +90,11 @@ export class ApiKeysService implements UserDataEraser {
     };
     const ttlMs = expiresInDays ? expiresInDays * 86_400_000 : undefined;
     await this.store.put(API_KEYS, id, record, { owner: caller.userId, ttlMs });
+    this.audit.record('api-key.created', {
+      keyId: id,
+      user: caller.userId,
+      scopes: (record.scopes ?? []).join(' '),
+    });
     return { ...view(id, record), key: `msk_${id}_${secret}` };
   }
 
@@ -98,6 +107,7 @@ export class ApiKeysService implements UserDataEraser {
     const record = await this.store.get<StoredApiKey>(API_KEYS, id);
     if (!record || record.userId !== caller.userId) throw notFound(id);
     await this.store.delete(API_KEYS, id);
+    this.audit.record('api-key.revoked', { keyId: id, user: caller.userId });
   }
 
   /** For administrators: every key (or one user's), with its owner; never a secret. */
@@ -122,6 +132,7 @@ export class ApiKeysService implements UserDataEraser {
   /** For administrators: revokes any user's key by its id. */
   async revokeById(id: string): Promise<void> {
     if (!(await this.store.delete(API_KEYS, id))) throw notFound(id);
+    this.audit.record('api-key.revoked', { keyId: id, by: 'admin' });
   }
 
   /** The owner and scopes of a valid, unexpired key; undefined for anything else. */

@@ -13,6 +13,7 @@ import {
   type Scope,
   Unauthenticated,
 } from '@memory-system/core';
+import { AuthFailureLimiter } from './auth-failure-limiter.js';
 
 /**
  * Global guard: every route needs a bearer JWT or an API key (passport strategies 'jwt' and
@@ -21,15 +22,27 @@ import {
  */
 @Injectable()
 export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) implements CanActivate {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly failures: AuthFailureLimiter,
+  ) {
     super();
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    await super.canActivate(context);
-    const req = context.switchToHttp().getRequest<{ user?: Caller; caller?: Caller }>();
+    const req = context
+      .switchToHttp()
+      .getRequest<{ user?: Caller; caller?: Caller; ip?: string }>();
+    const address = req.ip ?? 'unknown';
+    await this.failures.assertAllowed(address);
+    try {
+      await super.canActivate(context);
+    } catch (error) {
+      if (error instanceof Unauthenticated) await this.failures.recordFailure(address);
+      throw error;
+    }
     req.caller = req.user;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
     const caller = req.caller!;

@@ -5,7 +5,7 @@ import { Strategy as CustomStrategy } from 'passport-custom';
 import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
 import { type Caller, type Scope, scopesOfRole, Unauthenticated } from '@memory-system/core';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
-import { ACCESS_TOKEN_ISSUER } from '../tokens/token.service.js';
+import { ACCESS_TOKEN_ISSUER, TokenService } from '../tokens/token.service.js';
 import { JwtSecret } from '../tokens/jwt-secret.js';
 import { UsersService } from '../users/users.service.js';
 
@@ -33,6 +33,7 @@ export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
   constructor(
     secret: JwtSecret,
     private readonly users: UsersService,
+    private readonly tokens: TokenService,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -43,9 +44,15 @@ export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
     });
   }
 
-  validate(claims: { sub?: unknown; typ?: unknown }): Promise<Caller> {
+  async validate(claims: { sub?: unknown; typ?: unknown; fam?: unknown }): Promise<Caller> {
     if (claims.typ !== 'access' || typeof claims.sub !== 'string') {
       throw new Unauthenticated('Not an access token.');
+    }
+    // Looked up in the shared state store: an ended session is ended on every replica.
+    if (typeof claims.fam === 'string' && (await this.tokens.isEnded(claims.fam))) {
+      throw new Unauthenticated(
+        'This login session was ended (logout, a password change or a reused refresh token): log in again.',
+      );
     }
     return activeCaller(this.users, claims.sub, 'jwt');
   }

@@ -47,7 +47,9 @@ export class TokenService implements UserDataEraser {
   async issue(user: User, familyId: string = randomUUID()): Promise<TokenPair> {
     const { accessTtlSeconds, refreshTtlSeconds } = this.config.auth;
     const accessToken = await this.jwt.signAsync(
-      { sub: user.id, role: user.role, typ: 'access' },
+      // `fam`: the login session, so that ending it (logout, a reused refresh token, a password
+      // change) ends its access tokens at once, not when they expire.
+      { sub: user.id, role: user.role, typ: 'access', fam: familyId },
       { expiresIn: accessTtlSeconds, issuer: ACCESS_TOKEN_ISSUER, algorithm: 'HS256' },
     );
     const refreshToken = `msr_${randomBytes(32).toString('base64url')}`;
@@ -93,6 +95,11 @@ export class TokenService implements UserDataEraser {
     const user = await loadUser(record.userId);
     if (!user || user.disabled) throw new Unauthenticated('The account is disabled or deleted.');
     return this.issue(user, record.familyId);
+  }
+
+  /** Whether a login session was ended (its access tokens stop working on every replica). */
+  async isEnded(familyId: string): Promise<boolean> {
+    return (await this.store.get(REVOKED_FAMILIES, familyId)) !== undefined;
   }
 
   /** Logout: the token's family can no longer be refreshed. Unknown tokens are ignored. */

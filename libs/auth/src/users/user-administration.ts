@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Conflict, NotFound, type Role } from '@memory-system/core';
+import { AuditLog, Conflict, NotFound, type Role } from '@memory-system/core';
 import { ApiKeysService, type ApiKeyView } from '../api-keys/api-keys.service.js';
 import { TokenService } from '../tokens/token.service.js';
 import { type PublicUser, toPublicUser } from './user.js';
@@ -16,6 +16,7 @@ export class UserAdministration {
     private readonly users: UsersService,
     private readonly tokens: TokenService,
     private readonly apiKeys: ApiKeysService,
+    private readonly audit: AuditLog,
   ) {}
 
   /** A user by username or id; a 404 names what was asked for. */
@@ -43,7 +44,9 @@ export class UserAdministration {
   }
 
   async create(username: string, password: string, role: Role): Promise<PublicUser> {
-    return toPublicUser(await this.users.create(username, password, role));
+    const user = toPublicUser(await this.users.create(username, password, role));
+    this.audit.record('admin.user-created', { user: user.id, username, role });
+    return user;
   }
 
   /** Changes an account; disabling it or setting a new password ends every login session. */
@@ -57,6 +60,13 @@ export class UserAdministration {
     }
     const user = await this.users.update(id, changes);
     if (changes.disabled || changes.password) await this.tokens.revokeAllFor(id);
+    this.audit.record('admin.user-changed', {
+      user: id,
+      by: by?.userId,
+      disabled: changes.disabled,
+      role: changes.role,
+      password: changes.password ? 'changed' : undefined,
+    });
     return toPublicUser(user);
   }
 
@@ -70,6 +80,12 @@ export class UserAdministration {
   /** Every API key, or one user's, with its owner. */
   async listKeys(userId?: string): Promise<Array<ApiKeyView & { userId: string }>> {
     return this.apiKeys.listAll(userId);
+  }
+
+  /** Deletes the account and every piece of its data. */
+  async delete(id: string, by?: { userId: string }): Promise<void> {
+    await this.users.delete(id);
+    this.audit.record('admin.user-deleted', { user: id, by: by?.userId });
   }
 
   revokeKey(id: string): Promise<void> {

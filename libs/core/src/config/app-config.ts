@@ -118,5 +118,13 @@ export abstract class AppConfig {
     /** Live sessions one user may hold at once. */
     maxPerUser: number;
   };
-  abstract readonly throttle: { ttlMs: number; limit: number; loginLimit: number };
+  abstract readonly throttle: {
+    ttlMs: number;
+    limit: number;
+    loginLimit: number;
+    /** Failed logins for one username before it is locked. */
+    accountLimit: number;
+    /** Requests with bad credentials per address and ttlMs. */
+    authFailureLimit: number;
+  };
 }

@@ -8,6 +8,7 @@ import {
 import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
 import { AppConfig } from './app-config.js';
 import { loadConfig } from './load-config.js';
+import { AuditLog } from '../logging/audit-log.js';
 import { Metrics } from '../metrics/metrics.js';
 import { UserDataErasure } from '../user-data-erasure.js';
 
@@ -43,8 +44,9 @@ export class CoreConfigModule implements OnApplicationBootstrap {
         },
         UserDataErasure,
         Metrics,
+        AuditLog,
       ],
-      exports: [AppConfig, ConfigModule, UserDataErasure, Metrics],
+      exports: [AppConfig, ConfigModule, UserDataErasure, Metrics, AuditLog],
     };
   }
 

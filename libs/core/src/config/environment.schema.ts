@@ -384,6 +384,20 @@ export class EnvironmentSchema {
   @Max(10_000)
   LOGIN_THROTTLE_LIMIT = 10;
 
+  /** Failed logins for one username before it is locked (for 30 s, doubling with each more). */
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_ACCOUNT_LIMIT = 5;
+
+  /** Requests with bad credentials one address may make per THROTTLE_TTL before a 429. */
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUTH_FAILURE_LIMIT = 30;
+
   @IsOptional()
   @IsString()
   ALLOWED_ORIGINS?: string;

@@ -210,6 +210,8 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       ttlMs: durationMs(schema.THROTTLE_TTL),
       limit: schema.THROTTLE_LIMIT,
       loginLimit: schema.LOGIN_THROTTLE_LIMIT,
+      accountLimit: schema.LOGIN_ACCOUNT_LIMIT,
+      authFailureLimit: schema.AUTH_FAILURE_LIMIT,
     },
     chat: {
       url: (schema.VLLM_CHAT_URL ?? schema.VLLM_URL)?.replace(/\/+$/, ''),
