@@ -89,6 +89,21 @@ describe.each([sqliteAdapter(), redisAdapter()])('$name', (adapter) => {
     const page = await store.list('counters', { limit: 10 });
     expect(page.map((entry) => entry.id)).toEqual(['c', 'other']);
   });
+
+  it('counts hits in a window atomically, opens a new one when it closes, and never lists them', async () => {
+    const hits = await Promise.all(
+      Array.from({ length: 15 }, () => store.hit('limits', 'user:1', 400)),
+    );
+    expect(hits.map((h) => h.count).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 15 }, (_, i) => i + 1),
+    );
+    for (const h of hits) expect(h.resetInMs).toBeGreaterThan(0);
+    for (const h of hits) expect(h.resetInMs).toBeLessThanOrEqual(400);
+    expect((await store.hit('limits', 'user:2', 400)).count).toBe(1);
+    expect(await store.list('limits', { limit: 10 })).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect((await store.hit('limits', 'user:1', 400)).count).toBe(1);
+  });
   it('lists by owner, and follows an owner change and a delete', async () => {
     await store.put('sessions', 's1', { n: 1 }, { owner: 'alice' });
     await store.put('sessions', 's2', { n: 2 }, { owner: 'alice' });

@@ -20,6 +20,7 @@ import { McpModule } from '@memory-system/mcp';
 import { MemoryModule, MemoryUpkeepModule } from '@memory-system/memory';
 import { HealthModule, MetricsModule } from '@memory-system/observability';
 import { SessionModule } from '@memory-system/session';
+import { StateModule, StateStore } from '@memory-system/state';
 
 /** Wiring only. `env` overrides the process environment (tests start differently configured apps). */
 @Module({})
@@ -33,7 +34,11 @@ export class AppModule {
         AppCacheModule,
         MetricsModule,
         ScheduleModule.forRoot(),
-        ThrottlerModule.forRootAsync({ inject: [AppConfig], useFactory: throttlerOptions }),
+        ThrottlerModule.forRootAsync({
+          imports: [StateModule],
+          inject: [AppConfig, StateStore],
+          useFactory: throttlerOptions,
+        }),
         AuthModule,
         MemoryModule,
         MemoryUpkeepModule,

@@ -3,8 +3,10 @@ import {
   ThrottlerGuard,
   type ThrottlerLimitDetail,
   type ThrottlerModuleOptions,
+  type ThrottlerStorage,
 } from '@nestjs/throttler';
 import { type AppConfig, type Caller, TooManyRequests } from '@memory-system/core';
+import type { StateStore } from '@memory-system/state';
 
 const LOGIN_THROTTLED = 'throttle:login';
 
@@ -14,9 +16,36 @@ export const LoginThrottle = () => SetMetadata(LOGIN_THROTTLED, true);
 const isLogin = (context: ExecutionContext) =>
   Reflect.getMetadata(LOGIN_THROTTLED, context.getHandler()) === true;
 
+/**
+ * The limits' counters in the shared state store (Redis with several replicas), so that every
+ * replica counts against one total instead of each enforcing its own share.
+ */
+export class SharedThrottlerStorage implements ThrottlerStorage {
+  constructor(private readonly state: StateStore) {}
+
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    _blockDuration: number,
+    throttlerName: string,
+  ): Promise<Awaited<ReturnType<ThrottlerStorage['increment']>>> {
+    const { count, resetInMs } = await this.state.hit('throttle', `${throttlerName}:${key}`, ttl);
+    const seconds = Math.max(1, Math.ceil(resetInMs / 1000));
+    const blocked = count > limit;
+    return {
+      totalHits: count,
+      timeToExpire: seconds,
+      isBlocked: blocked,
+      timeToBlockExpire: blocked ? seconds : 0,
+    };
+  }
+}
+
 /** Two limits: every request per user (or per address before login), and login attempts per address. */
-export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
+export function throttlerOptions(config: AppConfig, state: StateStore): ThrottlerModuleOptions {
   return {
+    storage: new SharedThrottlerStorage(state),
     throttlers: [
       { name: 'default', ttl: config.throttle.ttlMs, limit: config.throttle.limit },
       {
@@ -32,7 +61,7 @@ export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
 /**
  * Counts an authenticated request against its user (shared NAT or a proxy does not lump users
  * together), anything else against its address. Refusals are 429 problems with Retry-After.
- * Counters live in this process: with several replicas each enforces its own share.
+ * Counters live in the shared state store: several replicas enforce one total.
  */
 @Injectable()
 export class CallerThrottlerGuard extends ThrottlerGuard {

@@ -13,6 +13,7 @@ import {
   NotFound,
 } from '@memory-system/core';
 import { LexicalSearch } from '@memory-system/retrieval';
+import { StateStore, withSharedLock } from '@memory-system/state';
 import { type Metadata, userHashOf, type VectorScope, VectorStore } from '@memory-system/vector';
 import { contentHash } from './domain/content-hash.js';
 import type {
@@ -48,6 +49,9 @@ export interface CreateOutcome {
   created: boolean;
 }
 
+/** The per-user write counter every replica bumps (see exclusiveWrite). */
+const WRITE_VERSIONS = 'memory-write-versions';
+
 /** What a change is recorded as in the memory's history. */
 export interface Change {
   event: VersionEvent;
@@ -69,14 +73,8 @@ interface ListQuery extends Pick<MemoryFilter, 'type' | 'sessionId'> {
 @Injectable()
 export class MemoryService implements UserDataEraser {
   readonly name = 'memories';
-  /** Serialises "is it already there? then add" per user, so racing duplicates store once. */
+  /** Serialises "is it already there? then add" per user within this process. */
   private readonly writes = new KeyedMutex();
-  /**
-   * Bumped (inside the lock) whenever this process stores or changes a user's memories. A batch
-   * re-checks for duplicates under the lock only when the number moved since its first check:
-   * the second lookup is then the exception, not a second query per batch.
-   */
-  private readonly writeVersions = new Map<string, number>();
 
   constructor(
     private readonly store: VectorStore,
@@ -88,7 +86,27 @@ export class MemoryService implements UserDataEraser {
     private readonly lexical: LexicalSearch,
     private readonly history: MemoryHistory,
     private readonly expiries: ExpiryIndex,
+    private readonly state: StateStore,
   ) {}
+
+  /**
+   * "Is it already there? then add" for one user, one at a time on every replica: a lock in the
+   * shared state store around the local one. A counter in the store, bumped by every write, tells
+   * whether anyone wrote since a caller's first look, so the second lookup is the exception.
+   */
+  private exclusiveWrite<T>(userId: string, work: () => Promise<T>): Promise<T> {
+    return this.writes.run(userId, () =>
+      withSharedLock(this.state, `memory-writes:${userId}`, work),
+    );
+  }
+
+  private async writeVersion(userId: string): Promise<number> {
+    return (await this.state.get<number>(WRITE_VERSIONS, userId)) ?? 0;
+  }
+
+  private async bumpWriteVersion(userId: string): Promise<void> {
+    await this.state.increment(WRITE_VERSIONS, userId);
+  }
 
   async create(caller: Caller, input: NewMemory): Promise<CreateOutcome> {
     return this.metrics.countOperation('create', async () => {
@@ -125,7 +143,7 @@ export class MemoryService implements UserDataEraser {
     const space = await this.spaces.of(caller.userId);
     const scope = this.scopeIn(caller, space.serving.space);
     const hashes = inputs.map((input) => contentHash(input.type, input.content));
-    const versionSeen = this.writeVersions.get(caller.userId) ?? 0;
+    const versionSeen = await this.writeVersion(caller.userId);
     const existing = await this.findByHashes(scope, hashes);
     const firstIndexOf = new Map<string, number>();
     const fresh = inputs.flatMap((input, index) => {
@@ -143,10 +161,10 @@ export class MemoryService implements UserDataEraser {
     const targetEmbeddings =
       fresh.length && space.target ? await UserSpaces.embedderOf(space.target).embed(contents) : [];
 
-    const createdByHash = await this.writes.run(caller.userId, async () => {
-      // Someone may have stored the same content while we were embedding.
+    const createdByHash = await this.exclusiveWrite(caller.userId, async () => {
+      // Someone (here or on another replica) may have stored the same content meanwhile.
       const raced =
-        (this.writeVersions.get(caller.userId) ?? 0) === versionSeen
+        (await this.writeVersion(caller.userId)) === versionSeen
           ? new Map<string, Memory>()
           : await this.findByHashes(
               scope,
@@ -193,7 +211,7 @@ export class MemoryService implements UserDataEraser {
             );
           },
         );
-        this.bumpWriteVersion(caller.userId);
+        await this.bumpWriteVersion(caller.userId);
       }
       for (const [hash, memory] of raced) existing.set(hash, memory);
       return new Map(toAdd.map(({ memory }) => [memory.contentHash, memory]));
@@ -288,7 +306,7 @@ export class MemoryService implements UserDataEraser {
     const expiry = expiryOf(patch);
     const space = await this.spaces.of(caller.userId);
     const scope = this.scopeIn(caller, space.serving.space);
-    return this.writes.run(caller.userId, async () => {
+    return this.exclusiveWrite(caller.userId, async () => {
       const [record] = await this.store.get(scope, [id], { embeddings: true });
       if (!record?.embedding || isExpired(toMemory(record))) throw new MemoryNotFound(id);
       const current = toMemory(record);
@@ -329,7 +347,7 @@ export class MemoryService implements UserDataEraser {
         await this.store.upsert(scope, [{ id, document: content, embedding, metadata }]);
         if (space.target) await this.copyToTarget(caller, space, updated, record.metadata);
       });
-      this.bumpWriteVersion(caller.userId);
+      await this.bumpWriteVersion(caller.userId);
       await this.searchCache.invalidate(caller.userId);
       if (updated.expiresAt !== current.expiresAt || updated.pinned !== current.pinned) {
         await this.expiries.track(caller.userId, [updated]);
@@ -434,10 +452,6 @@ export class MemoryService implements UserDataEraser {
       // A cached answer may hold a memory that expired since it was cached.
       return { ...outcome, results: outcome.results.filter((memory) => !isExpired(memory)) };
     });
-  }
-
-  private bumpWriteVersion(userId: string): void {
-    this.writeVersions.set(userId, (this.writeVersions.get(userId) ?? 0) + 1);
   }
 
   private async servingScope(caller: Caller): Promise<VectorScope> {

@@ -13,7 +13,7 @@ import {
 } from '@memory-system/core';
 import type { Memory } from '@memory-system/memory';
 import { SessionRegistry } from '@memory-system/memory';
-import { StateStore } from '@memory-system/state';
+import { StateStore, withSharedLock } from '@memory-system/state';
 import type { ContextItem, Session, SessionPage, SessionSummary } from './session.js';
 
 /** Each session's summary: what a list reads. */
@@ -82,7 +82,7 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
 
   /** The caller's live session, its expiry moved forward. */
   async get(caller: Caller, id: string): Promise<Session> {
-    return this.locks.run(id, async () => this.save(this.touched(await this.load(caller, id))));
+    return this.exclusive(id, async () => this.save(this.touched(await this.load(caller, id))));
   }
 
   /** The caller's live sessions, most recently used first, a page at a time, without context. */
@@ -112,7 +112,7 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
   ): Promise<Session> {
     const now = new Date().toISOString();
     const stamped = items.map((item) => ({ ...item, createdAt: now }));
-    return this.locks.run(id, async () => {
+    return this.exclusive(id, async () => {
       const session = await this.load(caller, id);
       return this.save(this.withItems(this.touched(session), stamped));
     });
@@ -136,7 +136,7 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
         memoryId: m.id,
         createdAt: m.createdAt,
       }));
-      await this.locks.run(id, async () => {
+      await this.exclusive(id, async () => {
         const session = await this.find(caller, id);
         if (!session) return; // expired since the check
         await this.save(this.withItems(this.touched(session), items));
@@ -153,7 +153,7 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
       if (sessionId) bySession.set(sessionId, (bySession.get(sessionId) ?? new Set()).add(id));
     }
     for (const [id, forgotten] of bySession) {
-      await this.locks.run(id, async () => {
+      await this.exclusive(id, async () => {
         const session = await this.find(caller, id);
         if (!session) return; // expired, or never the caller's
         const context = session.context.filter(
@@ -187,6 +187,14 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
       inline ?? (await this.store.get<{ items: ContextItem[] }>(CONTEXTS, id))?.items ?? [];
     // Sessions stored before the extract option existed do not extract.
     return { ...session, extract: session.extract ?? false, context };
+  }
+
+  /**
+   * One change of a session at a time, across replicas too (a shared lock in the state store):
+   * two appends at once each keep their items, whichever replica takes them.
+   */
+  private exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
+    return this.locks.run(id, () => withSharedLock(this.store, `session:${id}`, work));
   }
 
   private touched(session: Session): Session {

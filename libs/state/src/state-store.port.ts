@@ -32,6 +32,16 @@ export abstract class StateStore {
    * Counters never expire; every replica sees the same sequence.
    */
   abstract increment(namespace: string, id: string): Promise<number>;
+  /**
+   * Counts one hit in a fixed window that opens with the first hit and lasts `windowMs`, in one
+   * atomic step: the hits so far in this window and when it closes. Rate limits, so that every
+   * replica counts against the same total. Windows are not part of backups.
+   */
+  abstract hit(
+    namespace: string,
+    id: string,
+    windowMs: number,
+  ): Promise<{ count: number; resetInMs: number }>;
   /** Reads and removes in one atomic step; undefined when absent (or someone else took it first). */
   abstract take<T>(namespace: string, id: string): Promise<T | undefined>;
   /** True when something was removed. */

@@ -12,6 +12,13 @@ redis.call('SET', KEYS[1], cjson.encode({ value = n }))
 redis.call('ZADD', KEYS[2], 0, ARGV[1])
 return n`;
 
+const HIT_SCRIPT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) ttl = tonumber(ARGV[1]) end
+return { n, ttl }`;
+
 /**
  * State in Redis, for several replicas. Each entry is a string key `<prefix>:<ns>:<id>` holding
  * `{owner, value}`, with Redis' own expiry; `<prefix>:<ns>:~owner:<owner>` sets and a
@@ -75,6 +82,22 @@ export class RedisStateStore extends StateStore {
     this.index(tx, namespace, id, options.owner);
     await tx.exec();
     return true;
+  }
+
+  async hit(
+    namespace: string,
+    id: string,
+    windowMs: number,
+  ): Promise<{ count: number; resetInMs: number }> {
+    // A plain counter under its own prefix: in no index, so never listed or backed up.
+    const key = `${this.prefix}:~hits:${namespace}:${id}`;
+    const [count, ttl] = (await this.redis.eval(
+      HIT_SCRIPT,
+      1,
+      key,
+      String(Math.max(1, windowMs)),
+    )) as [number, number];
+    return { count: Number(count), resetInMs: Number(ttl) };
   }
 
   async increment(namespace: string, id: string): Promise<number> {

@@ -37,6 +37,14 @@ export class SqliteStateStore extends StateStore {
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS state_owner ON state (namespace, owner) WHERE owner IS NOT NULL;
       CREATE INDEX IF NOT EXISTS state_expiry ON state (expires_at) WHERE expires_at IS NOT NULL;
+      -- Rate-limit windows: apart from the state, so never listed or backed up.
+      CREATE TABLE IF NOT EXISTS hits (
+        namespace  TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        count      INTEGER NOT NULL,
+        resets_at  INTEGER NOT NULL,
+        PRIMARY KEY (namespace, id)
+      ) WITHOUT ROWID;
     `);
     const live = '(expires_at IS NULL OR expires_at > @now)';
     this.statements = {
@@ -54,6 +62,16 @@ export class SqliteStateStore extends StateStore {
          WHERE state.expires_at IS NOT NULL AND state.expires_at <= @now`,
       ),
       // A non-numeric or expired value restarts the count at 1.
+      hit: this.db.prepare<
+        { namespace: string; id: string; now: number; window: number },
+        { count: number; resets_at: number }
+      >(
+        `INSERT INTO hits (namespace, id, count, resets_at) VALUES (@namespace, @id, 1, @now + @window)
+         ON CONFLICT (namespace, id) DO UPDATE SET
+           count = CASE WHEN hits.resets_at > @now THEN hits.count + 1 ELSE 1 END,
+           resets_at = CASE WHEN hits.resets_at > @now THEN hits.resets_at ELSE @now + @window END
+         RETURNING count, resets_at`,
+      ),
       increment: this.db.prepare<{ namespace: string; id: string; now: number }, { value: string }>(
         `INSERT INTO state (namespace, id, owner, value, expires_at) VALUES (@namespace, @id, NULL, '1', NULL)
          ON CONFLICT (namespace, id) DO UPDATE SET
@@ -121,6 +139,16 @@ export class SqliteStateStore extends StateStore {
     );
   }
 
+  async hit(
+    namespace: string,
+    id: string,
+    windowMs: number,
+  ): Promise<{ count: number; resetInMs: number }> {
+    const now = Date.now();
+    const row = this.statements.hit.get({ namespace, id, now, window: Math.max(1, windowMs) })!;
+    return { count: row.count, resetInMs: row.resets_at - now };
+  }
+
   async increment(namespace: string, id: string): Promise<number> {
     const row = this.statements.increment.get({ namespace, id, now: Date.now() });
     return Number(row!.value);
@@ -151,7 +179,9 @@ export class SqliteStateStore extends StateStore {
   }
 
   async sweepExpired(): Promise<number> {
-    return this.statements.sweep.run({ now: Date.now() }).changes;
+    const now = Date.now();
+    this.db.prepare('DELETE FROM hits WHERE resets_at <= ?').run(now);
+    return this.statements.sweep.run({ now }).changes;
   }
 
   async ping(): Promise<void> {
