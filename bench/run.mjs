@@ -75,6 +75,63 @@ async function apiQueries(app, queries, seconds = SECONDS) {
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
+/** p50 of `count` calls made one after another (no concurrency: the latency of one request). */
+async function sequential(count, call) {
+  const latencies = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await call(i);
+    latencies.push(performance.now() - started);
+  }
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), count };
+}
+
+const SINGLES = Number(process.env.BENCH_SINGLES ?? 300);
+
+/**
+ * Single adds and searches one at a time: raw (embed, then one chromadb add or query) against the
+ * API's POST /memories (duplicate check included) and POST /memories/search, cache off.
+ */
+async function singles(raw, app, embedder) {
+  const addTexts = texts(SINGLES * 2, 31, 12, RECORDS);
+  const rawAdd = await sequential(SINGLES, async (i) => {
+    const [embedding] = await embedder.embed([addTexts[i]]);
+    await raw.add({
+      ids: [`single-${i}`],
+      documents: [addTexts[i]],
+      embeddings: [embedding],
+      metadatas: [{ type: 'bench' }],
+    });
+  });
+  const apiAdd = await sequential(SINGLES, async (i) => {
+    const res = await fetch(`${app.url}/api/v1/memories`, {
+      method: 'POST',
+      headers: app.headers,
+      body: JSON.stringify({ content: addTexts[SINGLES + i], type: 'bench' }),
+    });
+    if (res.status !== 201) throw new Error(`add: ${res.status} ${await res.text()}`);
+  });
+  const queries = texts(SINGLES, 57, 4);
+  const rawSearch = await sequential(SINGLES, async (i) => {
+    const [embedding] = await embedder.embed([queries[i]]);
+    await raw.query({
+      queryEmbeddings: [embedding],
+      nResults: 10,
+      include: ['documents', 'metadatas', 'distances'],
+    });
+  });
+  const apiSearch = await sequential(SINGLES, async (i) => {
+    const res = await fetch(`${app.url}/api/v1/memories/search`, {
+      method: 'POST',
+      headers: app.headers,
+      body: JSON.stringify({ query: queries[i], mode: MODE }),
+    });
+    if (!res.ok) throw new Error(`search: ${res.status}`);
+  });
+  return { rawAdd, apiAdd, rawSearch, apiSearch };
+}
+
 async function main() {
   const chroma = await startFreshChroma();
   const { hostname, port } = new URL(chroma.url);
@@ -141,6 +198,7 @@ async function main() {
     await firstSearch(uncachedApp, queries[0]); // builds the keyword index once, from Chroma
     await apiQueries(uncachedApp, queries, 2); // warm-up, as for raw
     const uncached = await apiQueries(uncachedApp, queries);
+    results.singles = await singles(raw, uncachedApp, embedder);
     await stopApp(uncachedApp);
     const cachedApp = await startApp(chroma.url, dataDir);
     await apiQueries(cachedApp, queries, 2); // warm the cache
@@ -162,6 +220,7 @@ async function main() {
   const r = results;
   const row = (name, raw, api, unit) => `| ${name} | ${raw} | ${api} | ${unit} |`;
   const f = (n, d = 1) => n.toFixed(d);
+  const single = r.singles;
   const table = [
     `| measure (${r.records} records, ${r.connections} clients, ${r.cpus} cores) | raw Chroma | API | API / raw |`,
     '| --- | ---: | ---: | ---: |',
@@ -170,6 +229,18 @@ async function main() {
       f(r.ingest.rawPerSecond, 0),
       f(r.ingest.apiPerSecond, 0),
       f(r.ingest.ratio, 2),
+    ),
+    row(
+      `single add p50, ms (${single.apiAdd.count} one at a time)`,
+      f(single.rawAdd.p50),
+      f(single.apiAdd.p50),
+      `+${f(single.apiAdd.p50 - single.rawAdd.p50)} ms`,
+    ),
+    row(
+      `single search p50, ms (${single.apiSearch.count} one at a time, uncached)`,
+      f(single.rawSearch.p50),
+      f(single.apiSearch.p50),
+      `+${f(single.apiSearch.p50 - single.rawSearch.p50)} ms`,
     ),
     row(
       'search throughput, req/s (uncached)',

@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { homedir } from 'node:os';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { fetchDebianPackages } from '@memory-system/vector';
 
 /** How to start a redis-server: the command, and the environment it needs. */
 export interface RedisRuntime {
@@ -51,27 +48,7 @@ export async function redisRuntime(
   await mkdir(cacheDir, { recursive: true });
   const work = mkdtempSync(join(cacheDir, 'fetch-'));
   try {
-    // Private package lists: a fresh machine (or a container) may have none, and no root.
-    const apt = [
-      '-o',
-      `Dir::State::Lists=${join(work, 'lists')}`,
-      '-o',
-      `Dir::Cache::Archives=${join(work, 'archives')}`,
-      '-o',
-      'Debug::NoLocking=1',
-      '-o',
-      'APT::Sandbox::User=root',
-    ];
-    await mkdir(join(work, 'lists', 'partial'), { recursive: true });
-    await mkdir(join(work, 'debs'), { recursive: true });
-    await run('apt-get', [...apt, '-qq', 'update'], { timeout: 300_000 });
-    await run('apt-get', [...apt, '-qq', 'download', ...PACKAGES], {
-      cwd: join(work, 'debs'),
-      timeout: 300_000,
-    });
-    for (const deb of await readdir(join(work, 'debs'))) {
-      await run('dpkg', ['-x', join(work, 'debs', deb), join(work, 'root')]);
-    }
+    await fetchDebianPackages(work, PACKAGES);
     // Whole or not at all, even when two processes race.
     await rename(join(work, 'root'), root).catch((error: unknown) => {
       if (!existsSync(runtime.command)) throw error;

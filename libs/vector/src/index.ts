@@ -18,3 +18,4 @@ export {
 export { ChromaRuntimeUnavailable } from './embedded/chroma-runtime.js';
 export { type IdReader, scanIds } from './id-scan.js';
 export { matchesFilter } from './filter-match.js';
+export { fetchDebianPackages } from './embedded/debian-packages.js';

@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { fetchDebianPackages } from './debian-packages.js';
 
 /** The chromadb native binding is linked against glibc 2.39. */
 export const REQUIRED_GLIBC = '2.39';
@@ -94,39 +91,14 @@ async function provisionGlibc(
   );
   const work = join(cacheDir, `.provision-${process.pid}-${Date.now()}`);
   try {
-    await mkdir(join(work, 'lists', 'partial'), { recursive: true });
-    await mkdir(join(work, 'archives', 'partial'), { recursive: true });
-    await mkdir(join(work, 'debs'), { recursive: true });
-    const sources = join(work, 'sources.list');
-    await writeFile(
-      sources,
-      'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main\n',
+    const root = await fetchDebianPackages(
+      work,
+      ['libc6'],
+      'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main',
     );
-    const apt = [
-      '-o',
-      `Dir::Etc::SourceList=${sources}`,
-      '-o',
-      'Dir::Etc::SourceParts=/dev/null',
-      '-o',
-      `Dir::State::Lists=${join(work, 'lists')}`,
-      '-o',
-      `Dir::Cache::Archives=${join(work, 'archives')}`,
-      '-o',
-      'Debug::NoLocking=1',
-      '-o',
-      'APT::Sandbox::User=root',
-    ];
-    await run('apt-get', [...apt, '-qq', 'update'], { timeout: 300_000 });
-    await run('apt-get', [...apt, '-qq', 'download', 'libc6'], {
-      cwd: join(work, 'debs'),
-      timeout: 300_000,
-    });
-    const [deb] = (await readdir(join(work, 'debs'))).filter((f) => f.endsWith('.deb'));
-    if (!deb) throw new Error('apt-get downloaded no libc6 package');
-    await run('dpkg', ['-x', join(work, 'debs', deb), join(work, 'glibc')]);
     await rm(join(cacheDir, 'glibc'), { recursive: true, force: true });
     // The rename makes the runtime appear whole or not at all, even if two processes race.
-    await rename(join(work, 'glibc'), join(cacheDir, 'glibc')).catch((error: unknown) => {
+    await rename(root, join(cacheDir, 'glibc')).catch((error: unknown) => {
       if (!existsSync(join(libs, 'ld-linux-x86-64.so.2'))) throw error;
     });
     return libs;
