@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { startChatServer } from './extraction/chat-server.mjs';
-import { percentile, startApp, startFreshChroma, stopApp } from './support.mjs';
+import { sequential, startApp, startFreshChroma, stopApp } from './support.mjs';
 
 const REQUESTS = Number(process.env.BENCH_EXTRACTION_REQUESTS ?? 200);
 const CLIENTS = Number(process.env.BENCH_EXTRACTION_CLIENTS ?? 8);
@@ -21,16 +21,6 @@ const conversation = (i) =>
     role: 'user',
     content: `${TOPICS[(i + k) % TOPICS.length]} ${VALUES[(i * 3 + k) % VALUES.length]} (${i}.${k})`,
   }));
-
-async function timed(work, count) {
-  const times = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await work(i);
-    times.push(performance.now() - started);
-  }
-  return times.sort((a, b) => a - b);
-}
 
 async function main() {
   const chroma = await startFreshChroma();
@@ -46,14 +36,14 @@ async function main() {
       if (!res.ok) throw new Error(`extract: ${res.status} ${await res.text()}`);
       return res.json();
     };
-    const floor = await timed((i) => chat.twoCalls(conversation(i)), REQUESTS);
+    const floor = await sequential(REQUESTS, (i) => chat.twoCalls(conversation(i)));
     const callsBefore = chat.calls;
     const decisions = {};
-    const sequential = await timed(async (i) => {
+    const oneAtATime = await sequential(REQUESTS, async (i) => {
       const receipt = await extract(app.headers, i);
       for (const d of receipt.decisions) decisions[d.action] = (decisions[d.action] ?? 0) + 1;
       if (i % 20 === 0) process.stderr.write(`\rsequential: ${i}/${REQUESTS}   `);
-    }, REQUESTS);
+    });
     const chatCallsPerRequest = (chat.calls - callsBefore) / REQUESTS;
 
     // Throughput: CLIENTS users at once (one extraction per user runs at a time by design).
@@ -91,10 +81,10 @@ async function main() {
       chatCallsPerRequest,
       decisions,
       latency: {
-        extractP50Ms: percentile(sequential, 50),
-        extractP99Ms: percentile(sequential, 99),
-        twoChatCallsP50Ms: percentile(floor, 50),
-        overheadP50Ms: percentile(sequential, 50) - percentile(floor, 50),
+        extractP50Ms: oneAtATime.p50,
+        extractP99Ms: oneAtATime.p99,
+        twoChatCallsP50Ms: floor.p50,
+        overheadP50Ms: oneAtATime.p50 - floor.p50,
       },
       throughput: { clients: CLIENTS, requestsPerSecond: (perClient * CLIENTS) / seconds },
     };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ChromaClient } from 'chromadb';
 import { LocalEmbedder } from '../dist/libs/inference/src/index.js';
-import { percentile, startApp, startFreshChroma, stopApp, texts } from './support.mjs';
+import { percentile, sequential, startApp, startFreshChroma, stopApp, texts } from './support.mjs';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 10_000);
 const CONNECTIONS = 16;
@@ -73,18 +73,6 @@ async function apiQueries(app, queries, seconds = SECONDS) {
   });
   if (result.non2xx > 0) throw new Error(`${result.non2xx} searches failed`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-}
-
-/** p50 of `count` calls made one after another (no concurrency: the latency of one request). */
-async function sequential(count, call) {
-  const latencies = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await call(i);
-    latencies.push(performance.now() - started);
-  }
-  latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), count };
 }
 
 const SINGLES = Number(process.env.BENCH_SINGLES ?? 300);

@@ -44,6 +44,18 @@ export async function freePort() {
   return port;
 }
 
+/** `count` calls made one after another (no concurrency: the latency of one request). */
+export async function sequential(count, call) {
+  const latencies = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await call(i);
+    latencies.push(performance.now() - started);
+  }
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), count };
+}
+
 export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
