@@ -246,6 +246,44 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
     ]);
   });
 
+  it('pages by a stable key: deletes and adds between pages neither skip nor repeat a memory', async () => {
+    const made: MemoryBody[] = [];
+    for (let i = 0; i < 24; i++) {
+      made.push((await create({ content: `Paged item ${i}`, type: 'paged' }).expect(201)).body);
+    }
+    const page = async (cursor?: string) =>
+      (
+        await t.api
+          .get('/api/v1/memories')
+          .query({ type: 'paged', limit: 5, ...(cursor ? { cursor } : {}) })
+          .expect(200)
+      ).body as { items: MemoryBody[]; nextCursor: string | null };
+    const seen: string[] = [];
+    const deleted = new Set<string>();
+    let current = await page();
+    for (let round = 0; ; round++) {
+      seen.push(...current.items.map((m) => m.id));
+      if (!current.nextCursor) break;
+      // Between pages: delete one memory already shown and one not shown yet, and add one.
+      const shown = current.items[0]!.id;
+      const ahead = made.find((m) => !seen.includes(m.id) && !deleted.has(m.id));
+      for (const id of [shown, ahead?.id].filter((id): id is string => !!id)) {
+        await t.api.delete(`/api/v1/memories/${id}`).expect(204);
+        deleted.add(id);
+      }
+      made.push((await create({ content: `Paged late ${round}`, type: 'paged' }).expect(201)).body);
+      current = await page(current.nextCursor);
+    }
+    expect(new Set(seen).size).toBe(seen.length); // nothing repeated
+    // Every memory that existed throughout was shown (added ones may or may not be).
+    const throughout = made.slice(0, 24).filter((m) => !deleted.has(m.id));
+    for (const m of throughout) expect(seen).toContain(m.id);
+    // An offset cursor of an older release, or anything made up, is a clear 400.
+    const old = Buffer.from(JSON.stringify({ o: 5 })).toString('base64url');
+    const refused = await t.api.get('/api/v1/memories').query({ cursor: old }).expect(400);
+    expect(refused.body.detail).toMatch(/cursor/);
+  });
+
   it('stores a batch with per-item results, one embedding request per chunk', async () => {
     const items = Array.from({ length: 40 }, (_, i) => ({
       content: `Batch memory number ${i}`,

@@ -51,6 +51,23 @@ describe('two replicas sharing Redis and Chroma behave as one', () => {
     expect(listed).toHaveLength(5);
   });
 
+  it('reads a list cursor from one replica the same way on the other', async () => {
+    const { agent } = await a.signUp('pager');
+    const token = (await a.login('pager', USER_PASSWORD)).accessToken;
+    const onB = b.agentFor(token);
+    await agent
+      .post('/api/v1/memories/batch')
+      .send({ items: Array.from({ length: 9 }, (_, i) => ({ content: `page ${i}`, type: 'p' })) })
+      .expect(200);
+    const first = (await agent.get('/api/v1/memories?limit=4').expect(200)).body;
+    const [onA2, onB2] = await Promise.all([
+      agent.get(`/api/v1/memories?limit=4&cursor=${first.nextCursor}`).expect(200),
+      onB.get(`/api/v1/memories?limit=4&cursor=${first.nextCursor}`).expect(200),
+    ]);
+    expect(onB2.body).toEqual(onA2.body);
+    expect(onA2.body.items).toHaveLength(4);
+  });
+
   it('keeps every context item when both replicas append to one session at once', async () => {
     const session = (await a.api.post('/api/v1/sessions').send({}).expect(201)).body.id as string;
     const aliceOnB = b.agentFor((await b.login('alice', USER_PASSWORD)).accessToken);

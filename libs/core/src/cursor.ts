@@ -32,3 +32,13 @@ export const isOffsetCursor = (v: unknown): v is OffsetCursor =>
   Number.isSafeInteger((v as OffsetCursor).o) &&
   (v as OffsetCursor).o >= 0 &&
   (v as OffsetCursor).o <= MAX_OFFSET;
+
+/** A page cursor that is the last key shown: `{ k: id }` (keyset paging, stable under deletes). */
+export type KeyCursor = { k: string };
+
+export const isKeyCursor = (v: unknown): v is KeyCursor =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as KeyCursor).k === 'string' &&
+  (v as KeyCursor).k.length > 0 &&
+  (v as KeyCursor).k.length <= 128;

@@ -26,7 +26,14 @@ export { type UserDataEraser, UserDataErasure } from './user-data-erasure.js';
 export { LoggingModule } from './logging/logging.module.js';
 export { AuditLog } from './logging/audit-log.js';
 export { KeyedMutex } from './keyed-mutex.js';
-export { decodeCursor, encodeCursor, isOffsetCursor, type OffsetCursor } from './cursor.js';
+export {
+  decodeCursor,
+  encodeCursor,
+  isKeyCursor,
+  isOffsetCursor,
+  type KeyCursor,
+  type OffsetCursor,
+} from './cursor.js';
 export { IS_PUBLIC, Public, REQUIRED_ROLES, Roles } from './http/public.decorator.js';
 export { type BreakerState, Metrics, type Outcome } from './metrics/metrics.js';
 export { AppCacheModule } from './cache/cache.module.js';

@@ -127,7 +127,11 @@ export class MemoryController {
 
   @RequireScopes('memories:read')
   @Get()
-  @ApiOperation({ summary: 'List memories, a page at a time' })
+  @ApiOperation({
+    summary:
+      'List memories a page at a time, in id order: the cursor is the last id, so deletes and ' +
+      'adds between pages neither skip nor repeat one',
+  })
   @ApiOkResponse({ type: MemoryPageView })
   list(@CurrentCaller() caller: Caller, @Query() query: ListMemoriesQuery): Promise<MemoryPage> {
     return this.memories.list(caller, query);

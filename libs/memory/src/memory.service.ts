@@ -7,14 +7,20 @@ import {
   decodeCursor,
   DuplicateMemory,
   encodeCursor,
-  isOffsetCursor,
+  isKeyCursor,
   KeyedMutex,
   MemoryNotFound,
   NotFound,
 } from '@memory-system/core';
 import { LexicalSearch } from '@memory-system/retrieval';
 import { StateStore, withSharedLock } from '@memory-system/state';
-import { type Metadata, userHashOf, type VectorScope, VectorStore } from '@memory-system/vector';
+import {
+  matchesFilter,
+  type Metadata,
+  userHashOf,
+  type VectorScope,
+  VectorStore,
+} from '@memory-system/vector';
 import { contentHash } from './domain/content-hash.js';
 import type {
   ImportedMemory,
@@ -29,7 +35,7 @@ import type {
 } from './domain/memory.js';
 import { toVectorFilter } from './domain/memory-filter.js';
 import { toMemory, toRecordMetadata } from './domain/memory-record.mapper.js';
-import { isExpired } from './domain/visibility.js';
+import { isExpired, isRecordExpired } from './domain/visibility.js';
 import { expiryOf } from './domain/expiry.js';
 import { ExpiryIndex } from './lifecycle/expiry-index.js';
 import {
@@ -410,22 +416,28 @@ export class MemoryService implements UserDataEraser {
     return this.metrics.countOperation('list', () => this.page(caller, query));
   }
 
+  /**
+   * A page in id order, from the keyword index's copies of the records (no Chroma round trip).
+   * The cursor is the last id shown: a delete or an add between pages neither skips nor repeats
+   * a memory, and every replica reads the same cursor the same way.
+   */
   private async page(caller: Caller, query: ListQuery): Promise<MemoryPage> {
     const scope = await this.servingScope(caller);
-    const offset = query.cursor ? decodeCursor(query.cursor, isOffsetCursor).o : 0;
+    const after = query.cursor ? decodeCursor(query.cursor, isKeyCursor).k : undefined;
     const filter = toVectorFilter(
       { type: query.type, sessionId: query.sessionId, tags: query.tag ? [query.tag] : undefined },
       query,
     );
-    // One record more than asked tells whether another page exists without counting.
-    const records = await this.store.find(scope, filter, { limit: query.limit + 1, offset });
-    // Expired ones not yet swept are left out (the page may then be short, never wrong).
-    const items = records
-      .slice(0, query.limit)
-      .map(toMemory)
-      .filter((memory) => !isExpired(memory));
-    const more = records.length > query.limit;
-    return { items, nextCursor: more ? encodeCursor({ o: offset + query.limit }) : null };
+    const now = Date.now();
+    const { records, more } = await this.lexical.page(scope, {
+      after,
+      limit: query.limit,
+      // Expired ones not yet swept are left out too.
+      matches: (metadata) => matchesFilter(metadata, filter) && !isRecordExpired(metadata, now),
+    });
+    const items = records.map(toMemory);
+    const last = items[items.length - 1];
+    return { items, nextCursor: more && last ? encodeCursor({ k: last.id }) : null };
   }
 
   async search(caller: Caller, search: MemorySearch): Promise<ScoredMemory[]> {

@@ -50,6 +50,15 @@ export abstract class LexicalIndex {
   /** The stored copies of the named records (those it does not hold are left out). */
   abstract records(owner: string, ids: string[]): Promise<Map<string, IndexedRecord>>;
   /**
+   * Up to `limit` records in id order, after `after` when given (without their vectors): pages
+   * keyed by id neither skip nor repeat a record when others are added or deleted meanwhile.
+   */
+  abstract page(
+    owner: string,
+    after: string | undefined,
+    limit: number,
+  ): Promise<Array<{ id: string } & Omit<IndexedRecord, 'embedding'>>>;
+  /**
    * The shared generation the owner's index was last in step with, and the vector space its
    * copies are in; undefined if never built.
    */

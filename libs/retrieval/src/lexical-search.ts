@@ -1,7 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { KeyedMutex } from '@memory-system/core';
 import { StateStore } from '@memory-system/state';
-import { type Metadata, userHashOf, type VectorScope, VectorStore } from '@memory-system/vector';
+import {
+  type Metadata,
+  type StoredRecord,
+  userHashOf,
+  type VectorScope,
+  VectorStore,
+} from '@memory-system/vector';
 import {
   type IndexedRecord,
   type LexicalDocument,
@@ -98,6 +104,31 @@ export class LexicalSearch {
     const owner = lexicalOwner(scope.userId);
     await this.catchUp(owner, scope);
     return this.index.search(owner, queryTerms(query), limit);
+  }
+
+  /**
+   * A page of the user's records that pass `matches`, in id order after `after` (the index's
+   * copies, after catching up): `more` says whether another page exists. Keyed by id, so a
+   * delete or an add between pages neither skips nor repeats one, on any replica.
+   */
+  async page(
+    scope: VectorScope,
+    request: { after?: string; limit: number; matches: (metadata: Metadata) => boolean },
+  ): Promise<{ records: StoredRecord[]; more: boolean }> {
+    const owner = lexicalOwner(scope.userId);
+    await this.catchUp(owner, scope);
+    const records: StoredRecord[] = [];
+    const chunk = Math.max(100, request.limit * 2);
+    for (let after = request.after; ;) {
+      const rows = await this.index.page(owner, after, chunk);
+      for (const row of rows) {
+        if (!request.matches(row.metadata)) continue;
+        if (records.length === request.limit) return { records, more: true };
+        records.push(row);
+      }
+      if (rows.length < chunk) return { records, more: false };
+      after = rows[rows.length - 1]!.id;
+    }
   }
 
   /** BM25 of the named memories for the query; call after `search`, which caught up. */

@@ -142,6 +142,23 @@ describe('SqliteLexicalIndex', () => {
     expect((await sut.records(ALICE, ['r1'])).size).toBe(0);
   });
 
+  it('pages records in id order after a key, unmoved by deletes and adds', async () => {
+    await sut.apply(ALICE, {
+      upsert: ['c', 'a', 'e', 'b', 'd'].map((id) => doc(id, `text ${id}`)),
+    });
+    const ids = async (after?: string) => (await sut.page(ALICE, after, 2)).map((r) => r.id);
+    expect(await ids()).toEqual(['a', 'b']);
+    await sut.apply(ALICE, { delete: ['b', 'c'], upsert: [doc('bb', 'late')] });
+    expect(await ids('b')).toEqual(['bb', 'd']);
+    expect(await ids('d')).toEqual(['e']);
+    expect((await sut.page(ALICE, undefined, 1))[0]).toEqual({
+      id: 'a',
+      document: 'text a',
+      metadata: { type: 'note', n: 'text a'.length },
+    });
+    expect(await sut.page('c'.repeat(20), undefined, 5)).toEqual([]); // never built
+  });
+
   it('forgets an owner entirely on drop', async () => {
     await sut.apply(ALICE, { upsert: [doc('m', 'secret pin')] });
     await sut.drop(ALICE);

@@ -116,6 +116,25 @@ export class SqliteLexicalIndex extends LexicalIndex {
     );
   }
 
+  async page(
+    owner: string,
+    after: string | undefined,
+    limit: number,
+  ): Promise<Array<{ id: string } & Omit<IndexedRecord, 'embedding'>>> {
+    const tables = this.live(owner);
+    if (!tables) return [];
+    return this.db
+      .prepare<[string, number], { id: string; document: string; metadata: string }>(
+        `SELECT id, document, metadata FROM ${tables.ids} WHERE id > ? ORDER BY id LIMIT ?`,
+      )
+      .all(after ?? '', limit)
+      .map((row) => ({
+        id: row.id,
+        document: row.document,
+        metadata: JSON.parse(row.metadata) as IndexedRecord['metadata'],
+      }));
+  }
+
   async syncedGeneration(
     owner: string,
   ): Promise<{ generation: number; space: string } | undefined> {
