@@ -145,7 +145,7 @@ export function memoryTools(
       name: 'list',
       title: 'List memories',
       description:
-        'List stored memories, newest first, a page at a time (pass nextCursor back for more).',
+        'List stored memories a page at a time, in a stable order (pass nextCursor back for more).',
       scopes: ['memories:read'],
       input: {
         limit: z
