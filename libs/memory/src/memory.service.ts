@@ -497,11 +497,20 @@ export class MemoryService implements UserDataEraser {
     ]);
   }
 
+  /**
+   * The stored memories with these content hashes: from the keyword index's copies when it is in
+   * step (no round trip), else from Chroma.
+   */
   private async findByHashes(scope: VectorScope, hashes: string[]): Promise<Map<string, Memory>> {
     const unique = [...new Set(hashes)];
     if (unique.length === 0) return new Map();
-    const filter = { contentHash: { $in: unique } };
-    const records = await this.store.find(scope, filter, { limit: unique.length, offset: 0 });
+    const records =
+      (await this.lexical.withContentHashes(scope, unique)) ??
+      (await this.store.find(
+        scope,
+        { contentHash: { $in: unique } },
+        { limit: unique.length, offset: 0 },
+      ));
     return new Map(
       records.map((record) => [String(record.metadata.contentHash), toMemory(record)]),
     );

@@ -50,6 +50,14 @@ export abstract class LexicalIndex {
   /** The stored copies of the named records (those it does not hold are left out). */
   abstract records(owner: string, ids: string[]): Promise<Map<string, IndexedRecord>>;
   /**
+   * The copies whose metadata `contentHash` is one of `hashes` (the duplicate check of a write,
+   * without a round trip to Chroma).
+   */
+  abstract withContentHashes(
+    owner: string,
+    hashes: string[],
+  ): Promise<Array<{ id: string } & Omit<IndexedRecord, 'embedding'>>>;
+  /**
    * Up to `limit` records in id order, after `after` when given (without their vectors): pages
    * keyed by id neither skip nor repeat a record when others are added or deleted meanwhile.
    */

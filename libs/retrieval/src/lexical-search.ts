@@ -107,6 +107,22 @@ export class LexicalSearch {
   }
 
   /**
+   * The copies of the user's records with these content hashes, when the index is in step with
+   * every write every replica made (else undefined, and the caller asks Chroma: catching up here
+   * would rebuild the user's index on every write another replica made).
+   */
+  async withContentHashes(
+    scope: VectorScope,
+    hashes: string[],
+  ): Promise<StoredRecord[] | undefined> {
+    const owner = lexicalOwner(scope.userId);
+    const synced = await this.index.syncedGeneration(owner);
+    if (synced?.space !== spaceOf(scope)) return undefined;
+    if (synced.generation !== (await this.generation(owner))) return undefined;
+    return this.index.withContentHashes(owner, hashes);
+  }
+
+  /**
    * A page of the user's records that pass `matches`, in id order after `after` (the index's
    * copies, after catching up): `more` says whether another page exists. Keyed by id, so a
    * delete or an add between pages neither skips nor repeats one, on any replica.

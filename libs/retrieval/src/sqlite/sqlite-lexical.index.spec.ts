@@ -159,6 +159,21 @@ describe('SqliteLexicalIndex', () => {
     expect(await sut.page('c'.repeat(20), undefined, 5)).toEqual([]); // never built
   });
 
+  it('finds copies by content hash, through an index made on first use', async () => {
+    const hashed = (id: string, hash: string) => ({
+      ...doc(id, `text ${id}`),
+      record: { ...doc(id, `text ${id}`).record, metadata: { contentHash: hash } },
+    });
+    await sut.apply(ALICE, {
+      upsert: [hashed('h1', 'aaa'), hashed('h2', 'bbb'), hashed('h3', 'ccc')],
+    });
+    const found = await sut.withContentHashes(ALICE, ['bbb', 'ccc', 'zzz']);
+    expect(found.map((r) => r.id).sort()).toEqual(['h2', 'h3']);
+    expect(await sut.withContentHashes(BOB, ['bbb'])).toEqual([]);
+    await sut.apply(ALICE, { delete: ['h2'] });
+    expect((await sut.withContentHashes(ALICE, ['bbb'])).length).toBe(0);
+  });
+
   it('forgets an owner entirely on drop', async () => {
     await sut.apply(ALICE, { upsert: [doc('m', 'secret pin')] });
     await sut.drop(ALICE);

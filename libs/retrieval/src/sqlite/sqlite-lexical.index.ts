@@ -27,6 +27,9 @@ export class SqliteLexicalIndex extends LexicalIndex {
   private readonly db: Database.Database;
   private builds = 0;
 
+  /** Id tables known to have their content-hash index (made once per table and process). */
+  private readonly hashIndexed = new Set<string>();
+
   constructor(readonly file: string) {
     super();
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -114,6 +117,36 @@ export class SqliteLexicalIndex extends LexicalIndex {
         },
       ]),
     );
+  }
+
+  async withContentHashes(
+    owner: string,
+    hashes: string[],
+  ): Promise<Array<{ id: string } & Omit<IndexedRecord, 'embedding'>>> {
+    const tables = this.live(owner);
+    if (!tables || hashes.length === 0) return [];
+    this.ensureHashIndex(tables);
+    return this.db
+      .prepare<[string], { id: string; document: string; metadata: string }>(
+        `SELECT id, document, metadata FROM ${tables.ids}
+         WHERE json_extract(metadata, '$.contentHash') IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(hashes))
+      .map((row) => ({
+        id: row.id,
+        document: row.document,
+        metadata: JSON.parse(row.metadata) as IndexedRecord['metadata'],
+      }));
+  }
+
+  /** Tables made before the duplicate check read them get their index on first use. */
+  private ensureHashIndex(tables: Tables): void {
+    if (this.hashIndexed.has(tables.ids)) return;
+    this.db.exec(
+      `CREATE INDEX IF NOT EXISTS hash_${tables.ids} ON ${tables.ids}
+         (json_extract(metadata, '$.contentHash'))`,
+    );
+    this.hashIndexed.add(tables.ids);
   }
 
   async page(
