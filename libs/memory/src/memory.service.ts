@@ -81,6 +81,8 @@ export class MemoryService implements UserDataEraser {
   readonly name = 'memories';
   /** Serialises "is it already there? then add" per user within this process. */
   private readonly writes = new KeyedMutex();
+  /** The write counter when no other replica shares the state store (see writeVersion). */
+  private readonly localWriteVersions = new Map<string, number>();
 
   constructor(
     private readonly store: VectorStore,
@@ -107,10 +109,16 @@ export class MemoryService implements UserDataEraser {
   }
 
   private async writeVersion(userId: string): Promise<number> {
+    if (!this.state.shared) return this.localWriteVersions.get(userId) ?? 0;
     return (await this.state.get<number>(WRITE_VERSIONS, userId)) ?? 0;
   }
 
   private async bumpWriteVersion(userId: string): Promise<void> {
+    // One process per SQLite store: a counter in memory does, without a durable write per add.
+    if (!this.state.shared) {
+      this.localWriteVersions.set(userId, (this.localWriteVersions.get(userId) ?? 0) + 1);
+      return;
+    }
     await this.state.increment(WRITE_VERSIONS, userId);
   }
 

@@ -9,7 +9,8 @@ export class LockTimeout extends Error {}
 /**
  * Runs `work` while holding a lock that every replica sharing the state store respects: an entry
  * inserted only if absent, with a time to live so that a holder that crashed frees it. Waiters
- * poll with a short backoff; past `waitMs` they give up with LockTimeout.
+ * poll with a short backoff; past `waitMs` they give up with LockTimeout. A store no other
+ * replica shares (SQLite) needs none: the caller's in-process lock is enough.
  */
 export async function withSharedLock<T>(
   state: StateStore,
@@ -17,6 +18,7 @@ export async function withSharedLock<T>(
   work: () => Promise<T>,
   { ttlMs = 30_000, waitMs = 15_000 }: { ttlMs?: number; waitMs?: number } = {},
 ): Promise<T> {
+  if (!state.shared) return work();
   const holder = randomUUID();
   const deadline = Date.now() + waitMs;
   for (let pause = 1; !(await state.insert(LOCKS, name, { holder }, { ttlMs }));) {

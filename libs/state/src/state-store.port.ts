@@ -17,6 +17,11 @@ export interface PutOptions {
  * Redis (several replicas). Both pass the same contract suite.
  */
 export abstract class StateStore {
+  /**
+   * True when other replicas share this store (Redis): cross-replica locks and counters are then
+   * needed. An SQLite file serves one service process, whose in-process locks suffice.
+   */
+  abstract readonly shared: boolean;
   abstract get<T>(namespace: string, id: string): Promise<T | undefined>;
   /** Creates or replaces. */
   abstract put<T>(namespace: string, id: string, value: T, options?: PutOptions): Promise<void>;

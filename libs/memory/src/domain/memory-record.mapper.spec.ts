@@ -60,9 +60,15 @@ describe('memory record mapping', () => {
     expect(toMemory({ id: memory.id, document: memory.content, metadata: merged })).toEqual(memory);
   });
 
-  it('reads a record stored before lifecycle fields as current, unpinned, never expiring', () => {
-    const { status, supersededBy, expiresAt, pinned, ...old } = toRecordMetadata(memory, 'u1');
-    expect([status, supersededBy, expiresAt, pinned]).toEqual(['current', '', 0, false]);
-    expect(toMemory({ id: memory.id, document: memory.content, metadata: old })).toEqual(memory);
+  it('writes lifecycle fields only when not the default, or to overwrite an earlier value', () => {
+    const plain = toRecordMetadata(memory, 'u1');
+    for (const key of ['status', 'supersededBy', 'expiresAt', 'pinned']) {
+      expect(plain).not.toHaveProperty(key);
+    }
+    // A record without them (a new one, or one stored before they existed) reads as the default.
+    expect(toMemory({ id: memory.id, document: memory.content, metadata: plain })).toEqual(memory);
+    const pinnedOnly = toRecordMetadata({ ...memory, pinned: true }, 'u1');
+    expect(pinnedOnly.pinned).toBe(true);
+    expect(pinnedOnly).not.toHaveProperty('status');
   });
 });

@@ -13,6 +13,13 @@ const TAG = 'tag:';
 const META = 'meta:';
 export const TOMBSTONE = '\u0000';
 
+const LIFECYCLE_DEFAULTS: Metadata = {
+  status: 'current',
+  supersededBy: '',
+  expiresAt: 0,
+  pinned: false,
+};
+
 export function toRecordMetadata(
   memory: Memory,
   userId: string,
@@ -30,12 +37,19 @@ export function toRecordMetadata(
     createdAt: Date.parse(memory.createdAt),
     updatedAt: Date.parse(memory.updatedAt),
     embeddingModel: memory.embeddingModel,
-    // Chroma cannot delete a key: "none" is written as '' and 0, and read back as null.
+  });
+  // Lifecycle fields are written only when they differ from the default, or to overwrite an
+  // earlier value (Chroma merges metadata and cannot delete a key: "none" is '' and 0). Every
+  // key costs Chroma a metadata row per record, and most memories are current and lasting.
+  const lifecycle: Metadata = {
     status: memory.status,
     supersededBy: memory.supersededBy ?? '',
     expiresAt: memory.expiresAt ? Date.parse(memory.expiresAt) : 0,
     pinned: memory.pinned,
-  });
+  };
+  for (const [key, value] of Object.entries(lifecycle)) {
+    if (value !== LIFECYCLE_DEFAULTS[key] || key in previous) metadata[key] = value;
+  }
   if (memory.sessionId) metadata.sessionId = memory.sessionId;
   for (const tag of memory.tags) metadata[TAG + tag] = true;
   for (const [key, value] of Object.entries(memory.metadata)) metadata[META + key] = value;

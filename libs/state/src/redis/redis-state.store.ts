@@ -26,6 +26,7 @@ return { n, ttl }`;
  * skipped on read and pruned.
  */
 export class RedisStateStore extends StateStore {
+  readonly shared = true;
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'ms',

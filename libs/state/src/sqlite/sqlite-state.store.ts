@@ -16,6 +16,12 @@ interface Row {
  * write that returned survives a crash. Expired rows are invisible at once and swept later.
  */
 export class SqliteStateStore extends StateStore {
+  readonly shared = false;
+  /**
+   * Rate-limit windows of the one process this file serves: kept in memory, as a durable write
+   * (fsync) per request would cost more than the limit protects.
+   */
+  private readonly hits = new Map<string, { count: number; resetsAt: number }>();
   private readonly db: Database.Database;
   private readonly statements;
 
@@ -37,14 +43,7 @@ export class SqliteStateStore extends StateStore {
       ) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS state_owner ON state (namespace, owner) WHERE owner IS NOT NULL;
       CREATE INDEX IF NOT EXISTS state_expiry ON state (expires_at) WHERE expires_at IS NOT NULL;
-      -- Rate-limit windows: apart from the state, so never listed or backed up.
-      CREATE TABLE IF NOT EXISTS hits (
-        namespace  TEXT NOT NULL,
-        id         TEXT NOT NULL,
-        count      INTEGER NOT NULL,
-        resets_at  INTEGER NOT NULL,
-        PRIMARY KEY (namespace, id)
-      ) WITHOUT ROWID;
+
     `);
     const live = '(expires_at IS NULL OR expires_at > @now)';
     this.statements = {
@@ -62,16 +61,6 @@ export class SqliteStateStore extends StateStore {
          WHERE state.expires_at IS NOT NULL AND state.expires_at <= @now`,
       ),
       // A non-numeric or expired value restarts the count at 1.
-      hit: this.db.prepare<
-        { namespace: string; id: string; now: number; window: number },
-        { count: number; resets_at: number }
-      >(
-        `INSERT INTO hits (namespace, id, count, resets_at) VALUES (@namespace, @id, 1, @now + @window)
-         ON CONFLICT (namespace, id) DO UPDATE SET
-           count = CASE WHEN hits.resets_at > @now THEN hits.count + 1 ELSE 1 END,
-           resets_at = CASE WHEN hits.resets_at > @now THEN hits.resets_at ELSE @now + @window END
-         RETURNING count, resets_at`,
-      ),
       increment: this.db.prepare<{ namespace: string; id: string; now: number }, { value: string }>(
         `INSERT INTO state (namespace, id, owner, value, expires_at) VALUES (@namespace, @id, NULL, '1', NULL)
          ON CONFLICT (namespace, id) DO UPDATE SET
@@ -145,8 +134,14 @@ export class SqliteStateStore extends StateStore {
     windowMs: number,
   ): Promise<{ count: number; resetInMs: number }> {
     const now = Date.now();
-    const row = this.statements.hit.get({ namespace, id, now, window: Math.max(1, windowMs) })!;
-    return { count: row.count, resetInMs: row.resets_at - now };
+    const key = `${namespace}\u0000${id}`;
+    const window = this.hits.get(key);
+    const current =
+      window && window.resetsAt > now
+        ? { count: window.count + 1, resetsAt: window.resetsAt }
+        : { count: 1, resetsAt: now + Math.max(1, windowMs) };
+    this.hits.set(key, current);
+    return { count: current.count, resetInMs: current.resetsAt - now };
   }
 
   async increment(namespace: string, id: string): Promise<number> {
@@ -180,7 +175,7 @@ export class SqliteStateStore extends StateStore {
 
   async sweepExpired(): Promise<number> {
     const now = Date.now();
-    this.db.prepare('DELETE FROM hits WHERE resets_at <= ?').run(now);
+    for (const [key, window] of this.hits) if (window.resetsAt <= now) this.hits.delete(key);
     return this.statements.sweep.run({ now }).changes;
   }
 
