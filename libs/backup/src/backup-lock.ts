@@ -1,9 +1,8 @@
 import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { Conflict } from '@memory-system/core';
-import { StateStore } from '@memory-system/state';
+import { LOCKS, StateStore } from '@memory-system/state';
 
-export const LOCKS = 'locks';
 const LOCK_ID = 'backup';
 /** A lock whose holder died is released by its expiry. */
 const LOCK_TTL_MS = 6 * 60 * 60 * 1000;

@@ -15,7 +15,7 @@ import {
   NotFound,
   UserDirectory,
 } from '@memory-system/core';
-import { type StateEntry, StateStore } from '@memory-system/state';
+import { LOCKS, type StateEntry, StateStore } from '@memory-system/state';
 import { LEXICAL_GENERATION, LexicalSearch } from '@memory-system/retrieval';
 import {
   type ArchivedRecord,
@@ -43,7 +43,7 @@ import {
   writeNdjson,
 } from './backup-archive.js';
 import { type Authenticity, BackupSigner } from './backup-signer.js';
-import { BackupLock, LOCKS } from './backup-lock.js';
+import { BackupLock } from './backup-lock.js';
 
 export type Progress = (event: { phase: string; done: number; total?: number }) => void;
 export type RestoreMode = 'replace' | 'merge';

@@ -2,4 +2,4 @@ export { type Entry, type PutOptions, type StateEntry, StateStore } from './stat
 export { StateModule, stateFile } from './state.module.js';
 export { SqliteStateStore } from './sqlite/sqlite-state.store.js';
 export { RedisStateStore } from './redis/redis-state.store.js';
-export { LockTimeout, withSharedLock } from './shared-lock.js';
+export { LOCKS, LockTimeout, withSharedLock } from './shared-lock.js';

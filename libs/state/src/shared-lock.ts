@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StateStore } from './state-store.port.js';
 
-const LOCKS = 'locks';
+/** The namespace every lock lives in (backups leave it out; restores keep it). */
+export const LOCKS = 'locks';
 
 export class LockTimeout extends Error {}
 

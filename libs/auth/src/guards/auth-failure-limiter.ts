@@ -6,9 +6,9 @@ const FAILURES = 'auth-failures';
 
 /**
  * Requests with a bad bearer token or API key, counted per client address in the shared state
- * store: past AUTH_FAILURE_LIMIT per THROTTLE_TTL the address gets 429s before any credential is
- * checked, so guessing keys costs the guesser, not the service (others behind the same address
- * wait too, for at most THROTTLE_TTL).
+ * store's hit windows: past AUTH_FAILURE_LIMIT per THROTTLE_TTL, a failing request is answered 429
+ * with Retry-After instead of 401, so guessing keys is slowed on every replica. Requests with good
+ * credentials are never counted or slowed.
  */
 @Injectable()
 export class AuthFailureLimiter {
@@ -17,23 +17,14 @@ export class AuthFailureLimiter {
     private readonly config: AppConfig,
   ) {}
 
-  async assertAllowed(address: string): Promise<void> {
-    const window = await this.state.get<{ count: number; until: number }>(FAILURES, address);
-    if (window && window.count >= this.config.throttle.authFailureLimit) {
-      throw new TooManyRequests(
-        `More than ${this.config.throttle.authFailureLimit} requests with bad credentials; slow down.`,
-        Math.max(1, Math.ceil((window.until - Date.now()) / 1000)),
-      );
-    }
-  }
-
-  async recordFailure(address: string): Promise<void> {
-    const now = Date.now();
-    const window = await this.state.get<{ count: number; until: number }>(FAILURES, address);
-    const current =
-      window && window.until > now
-        ? { count: window.count + 1, until: window.until }
-        : { count: 1, until: now + this.config.throttle.ttlMs };
-    await this.state.put(FAILURES, address, current, { ttlMs: current.until - now });
+  /** Counts a failure; a 429 to throw instead of the 401 once the address is past its limit. */
+  async recordFailure(address: string): Promise<TooManyRequests | undefined> {
+    const { authFailureLimit, ttlMs } = this.config.throttle;
+    const { count, resetInMs } = await this.state.hit(FAILURES, address, ttlMs);
+    if (count <= authFailureLimit) return undefined;
+    return new TooManyRequests(
+      `More than ${authFailureLimit} requests with bad credentials; slow down.`,
+      Math.max(1, Math.ceil(resetInMs / 1000)),
+    );
   }
 }

@@ -35,13 +35,11 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) implement
     const req = context
       .switchToHttp()
       .getRequest<{ user?: Caller; caller?: Caller; ip?: string }>();
-    const address = req.ip ?? 'unknown';
-    await this.failures.assertAllowed(address);
     try {
       await super.canActivate(context);
     } catch (error) {
-      if (error instanceof Unauthenticated) await this.failures.recordFailure(address);
-      throw error;
+      if (!(error instanceof Unauthenticated)) throw error;
+      throw (await this.failures.recordFailure(req.ip ?? 'unknown')) ?? error;
     }
     req.caller = req.user;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);

@@ -6,12 +6,11 @@ import {
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig, type Caller, MemoryNotFound, Metrics } from '@memory-system/core';
-import { StateStore } from '@memory-system/state';
+import { LOCKS, StateStore } from '@memory-system/state';
 import { MemoryService } from '../memory.service.js';
 import { ExpiryIndex } from './expiry-index.js';
 
 const JOB = 'memory-expiry-sweep';
-const LOCKS = 'locks';
 const LOCK_ID = 'memory-expiry-sweep';
 const BATCH = 200;
 

@@ -4,7 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Conflict } from '@memory-system/core';
 import { type EmbeddingSpace, sameSpace, SpaceEmbedders } from '@memory-system/inference';
 import { LEXICAL_GENERATION, LexicalSearch } from '@memory-system/retrieval';
-import { StateStore } from '@memory-system/state';
+import { LOCKS, StateStore } from '@memory-system/state';
 import {
   type CollectionInfo,
   collectionNameForHash,
@@ -36,7 +36,6 @@ export interface ReembedStatus {
   error?: string;
 }
 
-const LOCKS = 'locks';
 const LOCK_ID = 'reembed';
 const LOCK_TTL_MS = 60 * 60 * 1000;
 const STATUS = 'reembed-status';
