@@ -61,7 +61,8 @@ describe('extraction: learning facts and keeping them true', () => {
       VLLM_CHAT_URL: chat.url,
       VLLM_CHAT_MODEL: chat.model,
       VLLM_RETRIES: '0',
-      VLLM_TIMEOUT_MS: '1500',
+      // Long enough for a loaded CI machine, short enough for the slow-model case below.
+      VLLM_TIMEOUT_MS: '5000',
     });
   });
   afterEach(() => {
@@ -249,7 +250,7 @@ describe('extraction: learning facts and keeping them true', () => {
     chat.fail({ kind: 'status', status: 503 });
     const down = await extract(t.api, 'I like hiking.').expect(503);
     expect(down.headers['retry-after']).toBeDefined();
-    chat.fail({ kind: 'slow', delayMs: 3000 });
+    chat.fail({ kind: 'slow', delayMs: 7000 });
     await extract(t.api, 'I like hiking.').expect(503);
     chat.fail({ kind: 'drop-connection' });
     await extract(t.api, 'I like hiking.').expect(503);
@@ -350,7 +351,7 @@ describe('extraction: learning facts and keeping them true', () => {
         name: 'extract',
         arguments: { messages: [{ role: 'user', content: 'Estou a aprender português!' }] },
       })) as { isError?: boolean; structuredContent?: { decisions: Decision[] } };
-      expect(result.isError).toBeFalsy();
+      expect(result.isError ? JSON.stringify(result) : 'ok').toBe('ok');
       const [decision] = result.structuredContent!.decisions;
       expect(decision).toMatchObject({ action: 'add' });
       const stored = (await t.api.get(`/api/v1/memories/${decision!.memoryId}`).expect(200)).body;
