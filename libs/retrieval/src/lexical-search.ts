@@ -116,9 +116,7 @@ export class LexicalSearch {
     hashes: string[],
   ): Promise<StoredRecord[] | undefined> {
     const owner = lexicalOwner(scope.userId);
-    const synced = await this.index.syncedGeneration(owner);
-    if (synced?.space !== spaceOf(scope)) return undefined;
-    if (synced.generation !== (await this.generation(owner))) return undefined;
+    if (!(await this.inStep(owner, scope))) return undefined;
     return this.index.withContentHashes(owner, hashes);
   }
 
@@ -165,16 +163,16 @@ export class LexicalSearch {
     return this.index.records(lexicalOwner(scope.userId), ids);
   }
 
+  /** Whether the owner's index reflects every write every replica made, in the serving space. */
+  private async inStep(owner: string, scope: VectorScope): Promise<boolean> {
+    const synced = await this.index.syncedGeneration(owner);
+    return synced?.generation === (await this.generation(owner)) && synced.space === spaceOf(scope);
+  }
+
   private async catchUp(owner: string, scope: VectorScope): Promise<void> {
-    const inStep = async () => {
-      const synced = await this.index.syncedGeneration(owner);
-      return (
-        synced?.generation === (await this.generation(owner)) && synced.space === spaceOf(scope)
-      );
-    };
-    if (await inStep()) return;
+    if (await this.inStep(owner, scope)) return;
     await this.mutex.run(owner, async () => {
-      if (await inStep()) return;
+      if (await this.inStep(owner, scope)) return;
       const generation = await this.generation(owner);
       const started = Date.now();
       const count = await this.index.rebuild(owner, this.pagesOf(scope), {
