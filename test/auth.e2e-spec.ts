@@ -307,10 +307,9 @@ describe('authentication', () => {
       .post('/api/v1/auth/refresh')
       .send({ refreshToken: tokens.refreshToken })
       .expect(200);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-
-    const log = t.server.output.join('');
-    expect(log).toMatch(/"url":"\/api\/v1\/auth\/login"/); // requests are logged…
+    // Requests are logged…
+    const log = await t.server.waitForOutput(/"url":"\/api\/v1\/auth\/refresh"/);
+    expect(log).toMatch(/"url":"\/api\/v1\/auth\/login"/);
     for (const secret of [
       ADMIN.password,
       USER_PASSWORD,
@@ -331,6 +330,8 @@ describe('authentication', () => {
       ids.push((await t.http.get(path)).headers['x-request-id'] as string);
     }
     ids.push((await t.http.post('/mcp').send({})).headers['x-request-id'] as string);
+    // Once the last request's line is in, a second line for any of them would follow closely.
+    await t.server.waitForOutput(new RegExp(`"id":"${ids.at(-1)}"`));
     await new Promise((resolve) => setTimeout(resolve, 300));
     const lines = t.server.output
       .join('')
@@ -431,9 +432,7 @@ describe('guessing resistance and ending sessions', () => {
     await login(ADMIN.username, ADMIN.password).expect(200);
     const requestId = (await login('frank', 'x').set('X-Request-Id', 'audit-probe-1')).status;
     expect(requestId).toBe(429);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const audit = t.server.output
-      .join('')
+    const audit = (await t.server.waitForOutput(/"id":"audit-probe-1"/))
       .split('\n')
       .filter((line) => line.includes('"audit":"login.failed"'));
     expect(audit.length).toBeGreaterThanOrEqual(6);
@@ -496,8 +495,6 @@ describe('ending a login session ends its access tokens at once', () => {
       .expect(200);
     await me(third.accessToken).expect(401);
     // Key changes and admin actions are audited with the request id.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const log = t.server.output.join('');
-    expect(log).toMatch(/"audit":"admin\.user-changed".*"password":"changed"/);
+    await t.server.waitForOutput(/"audit":"admin\.user-changed".*"password":"changed"/);
   });
 });

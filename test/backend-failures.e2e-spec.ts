@@ -53,7 +53,7 @@ describe('when ChromaDB is unreachable', () => {
     expect(res.body.details.embedder.status).toBe('up');
     // Public route: the backend is named, its internal error (addresses, stack) is not.
     expect(JSON.stringify(res.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|fetch failed|Error:/);
-    expect(t.server.output.join('')).toMatch(/Health: chroma is down/);
+    await t.server.waitForOutput(/Health: chroma is down/);
     await t.http.get('/health/live').expect(200);
   });
 });

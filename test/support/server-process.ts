@@ -15,6 +15,21 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * pino's error and fatal levels: an unexpected failure (a 500's stack is logged at 50). The
+ * access log's line for every 5xx (a 503 of a backend outage, too) is left out.
+ */
+const isServerError = (line: string) =>
+  /"level":(50|60)\b/.test(line) && !line.includes('"msg":"request errored"');
+
+/**
+ * A server's errors are shown as they happen: when a request fails with a 500 the assertion
+ * says only "500", and the stack that explains it is in this line.
+ */
+function echoServerError(line: string): void {
+  process.stderr.write(`[server error] ${line.slice(0, 4000)}\n`);
+}
+
 /** The built service as `npm start` runs it: a separate node process. */
 export class ServerProcess {
   readonly output: string[] = [];
@@ -26,7 +41,13 @@ export class ServerProcess {
     readonly url: string,
   ) {
     for (const stream of [child.stdout, child.stderr]) {
-      stream?.setEncoding('utf8').on('data', (chunk: string) => this.output.push(chunk));
+      let partial = '';
+      stream?.setEncoding('utf8').on('data', (chunk: string) => {
+        this.output.push(chunk);
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop()!;
+        for (const line of lines) if (isServerError(line)) echoServerError(line);
+      });
     }
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => resolve(code ?? signal)),
@@ -57,6 +78,22 @@ export class ServerProcess {
   /** Until the process serves HTTP, whatever its backends do. */
   waitForLive(timeoutMs = 90_000): Promise<void> {
     return this.waitFor('/health/live', timeoutMs);
+  }
+
+  /**
+   * The output so far, once it matches `pattern`: the server logs through a pipe, so a line
+   * written while answering a request may arrive after the answer.
+   */
+  async waitForOutput(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const output = this.output.join('');
+      if (pattern.test(output)) return output;
+      if (Date.now() > deadline) {
+        throw new Error(`no output matching ${pattern} in ${timeoutMs} ms:\n${output}`);
+      }
+      await sleep(50);
+    }
   }
 
   /** SIGTERM, as Swarm stops a container; resolves when the process is gone. */
