@@ -38,8 +38,8 @@ export interface TestApp {
  * environment. (In-process would be lighter, but NestJS 12's packages are ES modules that some
  * CommonJS libraries require(), which jest's module system cannot do on Node 20; node itself can.)
  * By default it uses the shared real Chroma server, in a fresh database of its own;
- * `CHROMA_URL: ''` makes it start its embedded Chroma. State lives in a fresh DATA_DIR unless
- * one is given.
+ * `CHROMA_URL: ''` makes it start its embedded Chroma. State lives in a fresh DATA_DIR and backups in a fresh
+ * BACKUP_DIR unless given.
  */
 export async function createTestApp(
   env: Record<string, string | undefined> = {},
@@ -53,6 +53,8 @@ export async function createTestApp(
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'ms-data-')),
+    // Never the default ./backups: a suite must not write into the checkout.
+    BACKUP_DIR: mkdtempSync(join(tmpdir(), 'ms-backups-')),
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     // Suites send many bad credentials and wrong passwords from one address on purpose; the
