@@ -84,7 +84,7 @@ try {
       seconds: run.seconds,
       perSecond: reembedRate,
       peakRssMb: run.peakRssMb,
-      to: 'local-weighted-ngrams-v2/384',
+      to: 'local-semantic-v3/384',
     },
     ratio: reembedRate / ingestRate,
   };

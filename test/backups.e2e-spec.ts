@@ -148,7 +148,7 @@ describe('backups', () => {
       1, 3,
     ]);
     expect(backup.manifest.collections[0]).toMatchObject({
-      model: 'local-weighted-ngrams-v2',
+      model: 'local-semantic-v3',
       dimension: 384,
     });
 

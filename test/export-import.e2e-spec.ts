@@ -63,7 +63,7 @@ describe('per-user export and import', () => {
     expect(header).toMatchObject({
       format: 'memory-system-memories',
       version: 2,
-      embeddingModel: 'local-weighted-ngrams-v2',
+      embeddingModel: 'local-semantic-v3',
       dimension: 384,
       embeddings: false,
     });
@@ -167,7 +167,7 @@ describe('per-user export and import', () => {
     expect(stored).toMatchObject({
       id: memory.id,
       createdAt: memory.createdAt,
-      embeddingModel: 'local-weighted-ngrams-v2',
+      embeddingModel: 'local-semantic-v3',
     });
     const found = (
       await carol
@@ -279,7 +279,7 @@ describe('an import that meets a Chroma failure midway', () => {
         format: 'memory-system-memories',
         version: 1,
         exportedAt: new Date().toISOString(),
-        embeddingModel: 'local-weighted-ngrams-v2',
+        embeddingModel: 'local-semantic-v3',
         dimension: 384,
         embeddings: false,
       };

@@ -20,7 +20,7 @@ interface ScoredBody extends MemoryBody {
 }
 
 const embedders = [
-  { name: 'the local embedder', model: 'local-weighted-ngrams-v2', vllm: false },
+  { name: 'the local embedder', model: 'local-semantic-v3', vllm: false },
   { name: 'a vLLM-compatible server', model: 'BAAI/bge-small-en-v1.5', vllm: true },
 ];
 

@@ -56,7 +56,7 @@ describe('re-embedding after the embedding model changed', () => {
     const bob = await old.signUp('bob');
     await bob.agent.post('/api/v1/memories').send({ content: 'Bob likes jazz', type: 'fact' });
     await old.close();
-    // The same deployment, upgraded: the default model is now local-weighted-ngrams-v2.
+    // The same deployment, upgraded: the default model is now local-semantic-v3.
     t = await createTestApp({
       DATA_DIR: dataDir,
       CHROMA_URL: chroma.url,
@@ -74,7 +74,7 @@ describe('re-embedding after the embedding model changed', () => {
     const found = await search(t.api, 'sailing boats');
     expect(found[0]!.content).toMatch(/sailing boats/);
     // The change of model was noticed at start-up, logged with what to do, and /health says so.
-    expect(t.server.output.join('')).toMatch(
+    await t.server.waitForOutput(
       /41 memories of 2 users are in another embedding space .*npm run cli -- reembed/,
     );
     const health = (await t.http.get('/health').expect(200)).body;
@@ -103,7 +103,7 @@ describe('re-embedding after the embedding model changed', () => {
     const started = await t.admin.post('/api/v1/admin/reembed').expect(202);
     expect(started.body).toMatchObject({
       state: 'running',
-      target: { model: 'local-weighted-ngrams-v2', dimension: 384 },
+      target: { model: 'local-semantic-v3', dimension: 384 },
     });
     await t.admin.post('/api/v1/admin/reembed').expect(409);
 
@@ -125,9 +125,7 @@ describe('re-embedding after the embedding model changed', () => {
 
     const after = await listAll(t.api);
     expect(after).toHaveLength(41);
-    expect(new Set(after.map((m) => m.embeddingModel))).toEqual(
-      new Set(['local-weighted-ngrams-v2']),
-    );
+    expect(new Set(after.map((m) => m.embeddingModel))).toEqual(new Set(['local-semantic-v3']));
     const contents = after.map((m) => m.content);
     expect(contents).toContain('Alice wrote this during the move');
     expect(contents).toContain('Alice changed this during the move');
@@ -139,7 +137,7 @@ describe('re-embedding after the embedding model changed', () => {
     expect(names.filter((n) => n.includes('local-hashed-ngrams-v1'))).toEqual([]);
     const health = (await t.http.get('/health').expect(200)).body;
     expect(health.info.embeddingSpaces).toEqual({ status: 'up', waitingMemories: 0 });
-    expect(names.filter((n) => n.includes('local-weighted-ngrams-v2'))).toHaveLength(2);
+    expect(names.filter((n) => n.includes('local-semantic-v3'))).toHaveLength(2);
   });
 
   it('has nothing left to do when run again, through the CLI, with progress', async () => {
@@ -156,9 +154,7 @@ describe('re-embedding after the embedding model changed', () => {
     });
     expect(result.stderr).not.toMatch(/Error/);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(
-      /Re-embedded 0 memories of 0 users into local-weighted-ngrams-v2\/384/,
-    );
+    expect(result.stdout).toMatch(/Re-embedded 0 memories of 0 users into local-semantic-v3\/384/);
   });
 
   it('moves a store through the CLI to another dimension', async () => {
@@ -176,9 +172,7 @@ describe('re-embedding after the embedding model changed', () => {
       timeout: 60_000,
     });
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(
-      /Re-embedded 42 memories of 2 users into local-weighted-ngrams-v2\/512/,
-    );
+    expect(result.stdout).toMatch(/Re-embedded 42 memories of 2 users into local-semantic-v3\/512/);
     expect(result.stderr).toMatch(/reembed: 42\/42 \(100%\)/);
     const names = await collectionNames(chroma.url, chroma.database);
     expect(names.filter((n) => n.startsWith('mem-') && !n.endsWith('-512'))).toEqual([]);
@@ -200,7 +194,7 @@ describe('re-embedding that stopped midway (its markers left behind)', () => {
     const state = new SqliteStateStore(join(dataDir, 'state.db'));
     await state.put('embedding-space', aliceHash, {
       serving: { model: 'local-hashed-ngrams-v1', dimension: 384 },
-      target: { model: 'local-weighted-ngrams-v2', dimension: 384 },
+      target: { model: 'local-semantic-v3', dimension: 384 },
     });
     state.close();
 
@@ -213,21 +207,17 @@ describe('re-embedding that stopped midway (its markers left behind)', () => {
       const added = await t.api.post('/api/v1/memories').send({ content: 'new one', type: 'n' });
       await t.api.patch(`/api/v1/memories/${ids[1]}`).send({ content: 'changed' }).expect(200);
       await t.api.delete(`/api/v1/memories/${ids[2]}`).expect(204);
-      const v2 = await chromaCollection(chroma, `mem-${aliceHash}-local-weighted-ngrams-v2`);
+      const v2 = await chromaCollection(chroma, `mem-${aliceHash}-local-semantic-v3`);
       const copied = await v2.get({ include: ['documents', 'metadatas'] });
       expect(copied.documents.sort()).toEqual(['changed', 'new one']);
-      expect(copied.metadatas.every((m) => m?.embeddingModel === 'local-weighted-ngrams-v2')).toBe(
-        true,
-      );
+      expect(copied.metadatas.every((m) => m?.embeddingModel === 'local-semantic-v3')).toBe(true);
 
       await t.admin.post('/api/v1/admin/reembed').expect(202);
       await waitForStatus(t, 'done');
       const items = await listAll(t.api);
       expect(items.map((m) => m.content).sort()).toEqual(['changed', 'keep me', 'new one']);
       expect(items.map((m) => m.id)).toContain(added.body.id);
-      expect(new Set(items.map((m) => m.embeddingModel))).toEqual(
-        new Set(['local-weighted-ngrams-v2']),
-      );
+      expect(new Set(items.map((m) => m.embeddingModel))).toEqual(new Set(['local-semantic-v3']));
     } finally {
       await t.close();
     }
@@ -301,15 +291,13 @@ describe('re-embedding a user with memories in two old spaces', () => {
           ...written,
         ].sort(),
       );
-      expect(new Set(items.map((m) => m.embeddingModel))).toEqual(
-        new Set(['local-weighted-ngrams-v2']),
-      );
+      expect(new Set(items.map((m) => m.embeddingModel))).toEqual(new Set(['local-semantic-v3']));
       // Both searches see the memories that were invisible before, the keyword index included.
       expect((await search(t.api, 'violin lesson', 'keyword'))[0]!.content).toMatch(/violin/);
       expect((await search(t.api, 'ferry timetable', 'hybrid'))[0]!.content).toMatch(/ferry/);
       const names = await collectionNames(chroma.url, chroma.database);
       expect(names.filter((n) => n.startsWith(`mem-${aliceHash}`))).toEqual([
-        expect.stringContaining('local-weighted-ngrams-v2'),
+        expect.stringContaining('local-semantic-v3'),
       ]);
     } finally {
       await t.close();

@@ -5,6 +5,7 @@ export {
   LOCAL_MODEL_ID,
   LOCAL_MODEL_V1,
   LOCAL_MODEL_V2,
+  LOCAL_MODEL_V3,
   LOCAL_MODELS,
   LocalEmbedder,
   type LocalModel,

@@ -44,7 +44,7 @@ export abstract class AppConfig {
     timeoutMs: number;
     maxBatch: number;
     localDimensions: number;
-    localModel: 'local-weighted-ngrams-v2' | 'local-hashed-ngrams-v1';
+    localModel: 'local-semantic-v3' | 'local-weighted-ngrams-v2' | 'local-hashed-ngrams-v1';
   };
   abstract readonly chat: {
     /** Undefined: no LLM, insights answer 503. */

@@ -145,9 +145,10 @@ export class EnvironmentSchema {
   @Max(4096)
   LOCAL_EMBEDDING_DIMENSIONS = 384;
 
-  @IsIn(['local-weighted-ngrams-v2', 'local-hashed-ngrams-v1'])
-  LOCAL_EMBEDDING_MODEL: 'local-weighted-ngrams-v2' | 'local-hashed-ngrams-v1' =
-    'local-weighted-ngrams-v2';
+  @IsIn(['local-semantic-v3', 'local-weighted-ngrams-v2', 'local-hashed-ngrams-v1'])
+  LOCAL_EMBEDDING_MODEL:
+    'local-semantic-v3' | 'local-weighted-ngrams-v2' | 'local-hashed-ngrams-v1' =
+    'local-semantic-v3';
 
   @IsOptional()
   @IsUrl(urlOptions)

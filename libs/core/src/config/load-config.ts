@@ -154,6 +154,13 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
     notices.push(...productionNotices(schema));
   }
   problems.push(...scheduleProblems(schema));
+  // local-semantic-v3: 100 word-vector dimensions and at least 128 hashed buckets.
+  if (
+    schema.LOCAL_EMBEDDING_MODEL === 'local-semantic-v3' &&
+    schema.LOCAL_EMBEDDING_DIMENSIONS < 228
+  ) {
+    problems.push('LOCAL_EMBEDDING_DIMENSIONS: local-semantic-v3 needs at least 228');
+  }
   if (problems.length > 0) throw new ConfigurationError(problems);
 
   const dataDir = resolve(schema.DATA_DIR);

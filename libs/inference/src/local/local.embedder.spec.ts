@@ -1,6 +1,8 @@
 import {
+  LOCAL_MODEL_ID,
   LOCAL_MODEL_V1,
   LOCAL_MODEL_V2,
+  LOCAL_MODEL_V3,
   LocalEmbedder,
   type LocalModel,
 } from './local.embedder.js';
@@ -21,6 +23,7 @@ async function ranked(sut: LocalEmbedder, corpus: string[], query: string): Prom
 describe.each<[LocalModel, number]>([
   [LOCAL_MODEL_V1, 384],
   [LOCAL_MODEL_V2, 1024],
+  [LOCAL_MODEL_V3, 384],
 ])('LocalEmbedder %s', (model, dimension) => {
   const sut = new LocalEmbedder(dimension, model);
 
@@ -83,8 +86,23 @@ describe('LocalEmbedder v1', () => {
   });
 });
 
+/** The first non-zero components of a vector, as [index, value] pairs. */
+const leading = (vector: number[], n: number) =>
+  vector.flatMap((v, i) => (v === 0 ? [] : [[i, v]])).slice(0, n);
+
 describe('LocalEmbedder v2', () => {
   const sut = new LocalEmbedder(1024, LOCAL_MODEL_V2);
+
+  it('still writes exactly the vectors stored by earlier releases', () => {
+    const vector = new LocalEmbedder(384, LOCAL_MODEL_V2).vectorFor(
+      'Caroline: Cool! What did it look like?',
+    );
+    expect(leading(vector, 3)).toEqual([
+      [23, 0.24934626454233635],
+      [38, -0.14555302817677448],
+      [50, -0.11309283536947622],
+    ]);
+  });
 
   it('weighs rare words above a speaker label and question words', async () => {
     const corpus = [
@@ -110,5 +128,53 @@ describe('LocalEmbedder v2', () => {
     const [v2] = await sut.embed([text]);
     const [v1] = await new LocalEmbedder(1024, LOCAL_MODEL_V1).embed([text]);
     expect(v2).not.toEqual(v1);
+  });
+});
+
+describe('LocalEmbedder v3 (the default)', () => {
+  const sut = new LocalEmbedder(384, LOCAL_MODEL_V3);
+
+  it('is the default local model', () => {
+    expect(LOCAL_MODEL_ID).toBe(LOCAL_MODEL_V3);
+  });
+
+  it('writes the same vectors in every release (vectors on disk depend on it)', () => {
+    const vector = sut.vectorFor('Caroline: Cool! What did it look like?');
+    const [first, second] = leading(vector, 2);
+    expect(first![0]).toBe(22);
+    expect(first![1]).toBeCloseTo(-0.053617160470290096, 12);
+    expect(second![0]).toBe(37);
+    expect(second![1]).toBeCloseTo(0.06900649402939199, 12);
+    expect(vector[284]).toBeCloseTo(-0.10403760608909948, 12);
+  });
+
+  it('meets related words that share no letters (the word-vector part)', async () => {
+    const corpus = [
+      'Caroline: I finally signed up for pottery classes, my first bowl was a disaster',
+      'Caroline: We went camping at the lake last weekend',
+      'Caroline: I got promoted at work today!',
+      'Caroline: Cool! What did it look like?',
+    ];
+    expect((await ranked(sut, corpus, 'Which craft involving clay is Caroline learning?'))[0]).toBe(
+      corpus[0],
+    );
+    const [dog, greyhound, invoice] = await sut.embed(['dog', 'greyhound', 'invoice']);
+    expect(cosine(dog!, greyhound!)).toBeGreaterThan(cosine(dog!, invoice!) + 0.2);
+    // v2 sees nothing in common between them.
+    const [dog2, greyhound2] = await new LocalEmbedder(1024, LOCAL_MODEL_V2).embed([
+      'dog',
+      'greyhound',
+    ]);
+    expect(Math.abs(cosine(dog2!, greyhound2!))).toBeLessThan(0.1);
+  });
+
+  it('still ranks an exact rare word first (the hashed part)', async () => {
+    const corpus = ['We adopted a greyhound named Biscuit', 'We adopted a dog named Rex'];
+    expect((await ranked(sut, corpus, 'Biscuit'))[0]).toBe(corpus[0]);
+  });
+
+  it('refuses a dimension too small for its two parts', () => {
+    expect(() => new LocalEmbedder(200, LOCAL_MODEL_V3)).toThrow(/at least 228 dimensions/);
+    expect(() => new LocalEmbedder(200, LOCAL_MODEL_V2)).not.toThrow();
   });
 });

@@ -2,16 +2,27 @@ import { Injectable } from '@nestjs/common';
 import { stemmer } from 'stemmer';
 import { isStopWord, tokenize } from '@memory-system/core';
 import type { Embedder, EmbeddingSpace } from '../embedder.port.js';
+import { wordVectors } from './word-vectors.js';
 import { wordWeight } from './word-weights.js';
 
 /** The first local model: kept exactly as it was, since vectors on disk depend on it. */
 export const LOCAL_MODEL_V1 = 'local-hashed-ngrams-v1';
-/** Rarity-weighted stems, stem bigrams and character n-grams; the default. */
+/** Rarity-weighted stems, stem bigrams and character n-grams. */
 export const LOCAL_MODEL_V2 = 'local-weighted-ngrams-v2';
-export const LOCAL_MODELS = [LOCAL_MODEL_V1, LOCAL_MODEL_V2] as const;
+/** v2's hashed features beside a rarity-weighted mean of shipped word vectors; the default. */
+export const LOCAL_MODEL_V3 = 'local-semantic-v3';
+export const LOCAL_MODELS = [LOCAL_MODEL_V1, LOCAL_MODEL_V2, LOCAL_MODEL_V3] as const;
 export type LocalModel = (typeof LOCAL_MODELS)[number];
 /** The default local model. */
-export const LOCAL_MODEL_ID: LocalModel = LOCAL_MODEL_V2;
+export const LOCAL_MODEL_ID: LocalModel = LOCAL_MODEL_V3;
+/** v3's vectors: the word vectors' dimensions plus at least this many hashed buckets. */
+export const V3_MIN_HASHED_DIMENSIONS = 128;
+/**
+ * v3: the share of the word-vector part in the vector's (squared) length. Measured on the
+ * recall benchmark: hybrid recall@10 rose from 0.6 and flattened past 0.75, paraphrase
+ * questions gaining and none losing; more starts to cost exact-word matches.
+ */
+const V3_SEMANTIC_SHARE = 0.75;
 
 export function isLocalModel(model: string): model is LocalModel {
   return (LOCAL_MODELS as readonly string[]).includes(model);
@@ -106,12 +117,48 @@ function featuresV2(text: string): Features {
   return features;
 }
 
+/** Signed buckets of hashed features (the "hashing trick"), repeats damped by 1 + ln count. */
+function hashed(features: Features, dimension: number, signFromSecondHash: boolean): number[] {
+  const vector = new Array<number>(dimension).fill(0);
+  for (const [feature, { weight, count }] of features) {
+    const hash = fnv1a(feature);
+    // From v2 the sign comes from a second hash: features that share a bucket cancel as often
+    // as they add, instead of following the bucket's high bit.
+    const negative = signFromSecondHash ? fnv1a(feature, 0x9747b28c) & 1 : hash & 0x80000000;
+    vector[hash % dimension]! += (negative ? -1 : 1) * weight * (1 + Math.log(count));
+  }
+  return vector;
+}
+
 /**
- * The embedded default embedder: offline, deterministic, no model download. It hashes text
- * features into a fixed number of signed buckets (the "hashing trick"), damps repeated features
- * (1 + ln count), and L2-normalises the result, so cosine similarity rises with shared words and
- * word parts. It is lexical, not semantic: point VLLM_URL at a real embedding model for
- * meaning-level recall.
+ * v3's meaning part: the rarity-weighted sum of the text's content words' GloVe vectors (the
+ * smooth-inverse-frequency idea: common words say little), so "clay" lands near "pottery" and
+ * "dog" near "greyhound" though they share no letters. Words it does not know add nothing.
+ */
+function meaning(text: string): Float64Array {
+  const vectors = wordVectors();
+  const sum = new Float64Array(vectors.dimensions);
+  for (const word of tokenize(text)) {
+    if (isStopWord(word)) continue;
+    vectors.addTo(sum, word, Math.min(wordWeight(word), MAX_WORD_WEIGHT));
+  }
+  return sum;
+}
+
+/** Scales a vector to unit length in place (a zero vector stays zero); returns it. */
+function normalised<T extends number[] | Float64Array>(vector: T): T {
+  const norm = Math.hypot(...vector);
+  if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
+  return vector;
+}
+
+/**
+ * The embedded default embedder: offline, deterministic, no model download. v1 and v2 hash text
+ * features into signed buckets and L2-normalise, so cosine similarity rises with shared words
+ * and word parts: lexical, not semantic. v3 (the default) keeps v2's buckets in all but the last
+ * 100 dimensions and puts a rarity-weighted mean of shipped GloVe word vectors (40,000 words,
+ * 4 MB) there, weighted so that it carries V3_SEMANTIC_SHARE of the length: related words meet
+ * without sharing letters. A real embedding model (VLLM_URL) still understands far more.
  */
 @Injectable()
 export class LocalEmbedder implements Embedder {
@@ -120,7 +167,14 @@ export class LocalEmbedder implements Embedder {
   constructor(
     private readonly dimension: number,
     readonly model: LocalModel = LOCAL_MODEL_ID,
-  ) {}
+  ) {
+    if (model === LOCAL_MODEL_V3) {
+      const least = wordVectors().dimensions + V3_MIN_HASHED_DIMENSIONS;
+      if (dimension < least) {
+        throw new Error(`${LOCAL_MODEL_V3} needs at least ${least} dimensions, not ${dimension}`);
+      }
+    }
+  }
 
   space(): Promise<EmbeddingSpace> {
     return Promise.resolve({ model: this.model, dimension: this.dimension });
@@ -135,22 +189,29 @@ export class LocalEmbedder implements Embedder {
   }
 
   vectorFor(text: string): number[] {
-    const v2 = this.model === LOCAL_MODEL_V2;
-    const features = v2 ? featuresV2(text) : featuresV1(text);
-    const vector = new Array<number>(this.dimension).fill(0);
-    for (const [feature, { weight, count }] of features) {
-      const hash = fnv1a(feature);
-      // v2 takes the sign from a second hash: features that share a bucket cancel as often as
-      // they add, instead of following the bucket's high bit.
-      const negative = v2 ? fnv1a(feature, 0x9747b28c) & 1 : hash & 0x80000000;
-      vector[hash % this.dimension]! += (negative ? -1 : 1) * weight * (1 + Math.log(count));
-    }
-    const norm = Math.hypot(...vector);
-    if (norm === 0) {
+    const vector: number[] =
+      this.model === LOCAL_MODEL_V1
+        ? hashed(featuresV1(text), this.dimension, false)
+        : this.model === LOCAL_MODEL_V2
+          ? hashed(featuresV2(text), this.dimension, true)
+          : this.semanticVector(text);
+    if (!vector.some((v) => v !== 0)) {
       // Text with no word characters still gets a valid, stable unit vector.
       vector[fnv1a(text) % this.dimension] = 1;
       return vector;
     }
-    return vector.map((v) => v / norm);
+    return normalised(vector);
+  }
+
+  /** v3: the hashed part and the meaning part, each of unit length, weighted by their shares. */
+  private semanticVector(text: string): number[] {
+    const senses = normalised(meaning(text));
+    const lexical = normalised(hashed(featuresV2(text), this.dimension - senses.length, true));
+    const lexicalShare = Math.sqrt(1 - V3_SEMANTIC_SHARE);
+    const semanticShare = Math.sqrt(V3_SEMANTIC_SHARE);
+    return [
+      ...lexical.map((v) => v * lexicalShare),
+      ...Array.from(senses, (v) => v * semanticShare),
+    ];
   }
 }

@@ -1,7 +1,13 @@
 import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@memory-system/core';
-import { type Embedder, LOCAL_MODEL_V1, LOCAL_MODEL_V2, Reranker } from '@memory-system/inference';
+import {
+  type Embedder,
+  LOCAL_MODEL_V1,
+  LOCAL_MODEL_V2,
+  LOCAL_MODEL_V3,
+  Reranker,
+} from '@memory-system/inference';
 import {
   cosineSimilarity,
   type Evidence,
@@ -35,6 +41,7 @@ import { type SpaceHandle, UserSpaces } from '../spaces/user-spaces.js';
 const LOCAL_VECTOR_WEIGHTS: Record<string, number> = {
   [LOCAL_MODEL_V1]: 0.4,
   [LOCAL_MODEL_V2]: 0.5,
+  [LOCAL_MODEL_V3]: 0.4,
 };
 const REMOTE_VECTOR_WEIGHT = 0.5;
 /** Nearest memories asked for beyond the limit, so that a few hidden ones cost no second query. */
