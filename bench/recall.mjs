@@ -123,9 +123,10 @@ function runBaseline(dataset, sessions) {
   const judgements = [];
   for (const user of dataset.users) {
     const { idOf } = sessions.get(user.name);
-    const index = new Bm25Index(
-      user.memories.map((m) => ({ id: idOf.get(m.key), text: m.content })),
-    );
+    // The service stores a repeated line once (its duplicate check), so the baseline indexes
+    // each stored memory once too: the same line twice would take two of its top 10.
+    const stored = new Map(user.memories.map((m) => [idOf.get(m.key), m.content]));
+    const index = new Bm25Index([...stored].map(([id, text]) => ({ id, text })));
     for (const q of user.questions) {
       const answers = q.answers.map((key) => idOf.get(key));
       const ids = index.search(q.question, 10).map((hit) => hit.id);

@@ -67,6 +67,23 @@ describe('search modes: hybrid, vector and keyword', () => {
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
   });
 
+  it('finds a memory asked for in other words: the default embedder knows related words, and a name-only keyword match does not outrank it', async () => {
+    // No word in common with "What did you think of the painting class?": BM25 finds nothing.
+    const question = 'Which art course with brushes did someone take?';
+    expect(await search(t.api, { query: question, mode: 'keyword' })).toEqual([]);
+    for (const mode of ['vector', 'hybrid']) {
+      expect(contents(await search(t.api, { query: question, mode }))[0]).toBe(CONVERSATION[2]);
+    }
+    // With the speaker's name the keyword side matches the name alone (in two of her lines);
+    // read against a full match of the question, that is a small part of the keyword share.
+    const [best] = await search(t.api, {
+      query: 'Which art course with brushes is Melanie taking?',
+    });
+    expect(best!.content).toBe(CONVERSATION[2]);
+    expect(best!.scoring.keyword).toBeGreaterThan(0);
+    expect(best!.score).toBeLessThan(0.6);
+  });
+
   it('keeps vector mode as it was: score is 1 − cosine distance', async () => {
     const results = await search(t.api, { query: 'camping trip', mode: 'vector', limit: 3 });
     expect(results).toHaveLength(3);

@@ -45,6 +45,13 @@ export abstract class LexicalIndex {
   ): Promise<void>;
   /** The best `limit` documents for any of the analysed `terms`, best first. */
   abstract search(owner: string, terms: string[], limit: number): Promise<LexicalHit[]>;
+  /**
+   * The BM25 of a document of average length that holds each of the analysed `terms` once: the
+   * sum of their IDFs (a term the owner never used counts at its highest), so a score read
+   * against it says how much of the query a document matches, not only how it compares with
+   * the best match. 0 when there are no terms.
+   */
+  abstract fullMatchScore(owner: string, terms: string[]): Promise<number>;
   /** BM25 scores of the named documents (documents matching no term are left out). */
   abstract score(owner: string, terms: string[], ids: string[]): Promise<Map<string, number>>;
   /** The stored copies of the named records (those it does not hold are left out). */

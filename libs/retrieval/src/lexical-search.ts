@@ -145,6 +145,11 @@ export class LexicalSearch {
     }
   }
 
+  /** What a memory that holds every query term once would score (see LexicalIndex). */
+  fullMatchScore(scope: VectorScope, query: string): Promise<number> {
+    return this.index.fullMatchScore(lexicalOwner(scope.userId), queryTerms(query));
+  }
+
   /** BM25 of the named memories for the query; call after `search`, which caught up. */
   score(scope: VectorScope, query: string, ids: string[]): Promise<Map<string, number>> {
     return this.index.score(lexicalOwner(scope.userId), queryTerms(query), ids);

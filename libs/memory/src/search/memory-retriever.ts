@@ -228,7 +228,8 @@ export class MemoryRetriever {
       keywordScores.set(id, score);
     }
     for (const item of evidence.values()) item.keyword = keywordScores.get(item.id) ?? 0;
-    return fuse([...evidence.values()], this.vectorWeight(scope)).map((fused) =>
+    const fullMatch = await this.lexical.fullMatchScore(scope, search.query);
+    return fuse([...evidence.values()], this.vectorWeight(scope), fullMatch).map((fused) =>
       this.result(records.get(fused.id)!, fused, 'hybrid'),
     );
   }

@@ -17,6 +17,26 @@ describe('fuse', () => {
     ]);
   });
 
+  it('reads BM25 against a given full-match scale, capped at 1', () => {
+    const candidates = [
+      { id: 'name only', similarity: 0.1, keyword: 2 },
+      { id: 'related words', similarity: 0.7, keyword: 0 },
+      { id: 'every term, twice', similarity: 0.2, keyword: 12 },
+    ];
+    // Against the best match, sharing a name with the question beats meaning the same thing…
+    expect(fuse(candidates.slice(0, 2), 0.4)[0]!.id).toBe('name only');
+    // …against a full match of the question (scale 10), it is a fifth of a match.
+    const ranked = fuse(candidates, 0.4, 10);
+    expect(ranked.map((r) => [r.id, Number(r.score.toFixed(3))])).toEqual([
+      ['every term, twice', 0.68],
+      ['related words', 0.28],
+      ['name only', 0.16],
+    ]);
+    expect(fuse(candidates, 0.4, 0).map((r) => Number(r.score.toFixed(3)))).toEqual([
+      0.28, 0.08, 0.04,
+    ]);
+  });
+
   it('is vector-only at weight 1 and keyword-only at weight 0', () => {
     const candidates = [
       { id: 'a', similarity: 0.9, keyword: 1 },

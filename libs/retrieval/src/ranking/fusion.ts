@@ -14,17 +14,23 @@ export interface Fused extends Evidence {
 
 /**
  * Convex combination of the two signals: `vectorWeight · similarity + (1 − vectorWeight) ·
- * keyword / best keyword`. BM25 is unbounded and its scale moves with the query, so it is taken
- * relative to the best keyword match among the candidates; cosine similarity is already on a
- * fixed scale. Measured on the recall benchmark, this beats reciprocal-rank fusion, which throws
- * the size of each score away (see README, "How search ranks").
+ * min(1, keyword / keywordScale)`. BM25 is unbounded and its scale moves with the query, so it is
+ * read against a scale: by default the best keyword match among the candidates; hybrid search
+ * passes the score of a memory that matches the whole query (`fullMatchScore`), so a best match
+ * that shares only a name or a common word with the question counts for little and similarity
+ * decides. Measured on the recall benchmark, both beat reciprocal-rank fusion, which throws the
+ * size of each score away, and the full-match scale beats the best-match one with an embedder
+ * that knows related words (see README, "How search ranks").
  */
-export function fuse(candidates: Evidence[], vectorWeight: number): Fused[] {
-  const best = Math.max(0, ...candidates.map((c) => c.keyword ?? 0));
+export function fuse(
+  candidates: Evidence[],
+  vectorWeight: number,
+  keywordScale = Math.max(0, ...candidates.map((c) => c.keyword ?? 0)),
+): Fused[] {
   return candidates
     .map((candidate) => {
       const similarity = Math.max(0, candidate.similarity ?? 0);
-      const keyword = best > 0 ? (candidate.keyword ?? 0) / best : 0;
+      const keyword = keywordScale > 0 ? Math.min(1, (candidate.keyword ?? 0) / keywordScale) : 0;
       return { ...candidate, score: vectorWeight * similarity + (1 - vectorWeight) * keyword };
     })
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));

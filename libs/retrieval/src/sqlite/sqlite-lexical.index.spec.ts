@@ -83,6 +83,30 @@ describe('SqliteLexicalIndex', () => {
     expect((await sut.search(ALICE, ['sails'], 5)).length).toBe(0);
   });
 
+  it("knows a full match's score: what a document of average length holding each term once gets", async () => {
+    // Four documents of two words each: "kayak lake" holds both query terms once.
+    await sut.apply(ALICE, {
+      upsert: [
+        doc('both', 'kayak lake'),
+        doc('one', 'kayak trip'),
+        doc('other', 'garden roses'),
+        doc('more', 'city lights'),
+      ],
+    });
+    const [hit] = await sut.search(ALICE, ['kayak', 'lake'], 1);
+    const full = await sut.fullMatchScore(ALICE, ['kayak', 'lake', 'kayak']);
+    expect(hit!.id).toBe('both');
+    expect(full).toBeCloseTo(hit!.score, 6);
+    // FTS5's IDF: kayak is in 2 of 4 (log 1 = 0, clamped to 1e-6), lake in 1 of 4.
+    expect(full).toBeCloseTo(1e-6 + Math.log(3.5 / 1.5), 6);
+    // A term nobody used counts at its highest; no terms, nothing.
+    expect(await sut.fullMatchScore(ALICE, ['zeppelin'])).toBeCloseTo(Math.log(4.5 / 0.5), 6);
+    expect(await sut.fullMatchScore(ALICE, [])).toBe(0);
+    // The count follows writes.
+    await sut.apply(ALICE, { delete: ['more'] });
+    expect(await sut.fullMatchScore(ALICE, ['zeppelin'])).toBeCloseTo(Math.log(3.5 / 0.5), 6);
+  });
+
   it('scores named documents, and leaves out those matching no term', async () => {
     await sut.apply(ALICE, {
       upsert: [doc('m1', 'kayak red'), doc('m2', 'bicycle')],

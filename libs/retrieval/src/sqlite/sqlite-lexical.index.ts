@@ -27,6 +27,9 @@ export class SqliteLexicalIndex extends LexicalIndex {
   private readonly db: Database.Database;
   private builds = 0;
 
+  /** Documents per id table, forgotten when the table changes (only this process writes it). */
+  private readonly sizes = new Map<string, number>();
+
   /** Id tables known to have their content-hash index (made once per table and process). */
   private readonly hashIndexed = new Set<string>();
 
@@ -56,6 +59,7 @@ export class SqliteLexicalIndex extends LexicalIndex {
       // Never built here: the next search builds it whole from Chroma.
       const tables = this.live(owner);
       if (!tables) return;
+      this.sizes.delete(tables.ids);
       for (const id of [...(change.delete ?? []), ...(change.upsert ?? []).map((d) => d.id)]) {
         this.remove(tables, id);
       }
@@ -76,6 +80,36 @@ export class SqliteLexicalIndex extends LexicalIndex {
          JOIN ${tables.ids} i ON i.rid = r.rowid ORDER BY r.score DESC, i.id`,
       )
       .all(matchExpression(terms), limit);
+  }
+
+  async fullMatchScore(owner: string, terms: string[]): Promise<number> {
+    const tables = this.live(owner);
+    const documents = tables ? this.size(tables) : 0;
+    let sum = 0;
+    for (const term of new Set(terms)) {
+      const containing = tables ? this.documentFrequency(tables, term) : 0;
+      // FTS5's own IDF (its bm25() uses it): never below a millionth, as FTS5 clamps it.
+      sum += Math.max(1e-6, Math.log((documents - containing + 0.5) / (containing + 0.5)));
+    }
+    return sum;
+  }
+
+  /** Documents in the owner's index, counted once per table and write. */
+  private size(tables: Tables): number {
+    let size = this.sizes.get(tables.ids);
+    if (size === undefined) {
+      size = this.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${tables.ids}`).get()!.n;
+      this.sizes.set(tables.ids, size);
+    }
+    return size;
+  }
+
+  private documentFrequency(tables: Tables, term: string): number {
+    return this.db
+      .prepare<[string], { n: number }>(
+        `SELECT count(*) AS n FROM ${tables.fts} WHERE ${tables.fts} MATCH ?`,
+      )
+      .get(matchExpression([term]))!.n;
   }
 
   async score(owner: string, terms: string[], ids: string[]): Promise<Map<string, number>> {
@@ -252,6 +286,7 @@ export class SqliteLexicalIndex extends LexicalIndex {
   }
 
   private dropTables(tables: Tables): void {
+    this.sizes.delete(tables.ids);
     this.db.exec(`DROP TABLE IF EXISTS ${tables.fts}; DROP TABLE IF EXISTS ${tables.ids};`);
   }
 
