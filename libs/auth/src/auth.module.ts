@@ -26,7 +26,7 @@ import { UsersService } from './users/users.service.js';
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        secret: JwtSecret.resolve(config).value,
+        secret: JwtSecret.resolve(config).key,
         signOptions: { algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),

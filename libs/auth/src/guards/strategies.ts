@@ -37,7 +37,8 @@ export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: secret.value,
+      // passport-jwt hands it to jsonwebtoken, which takes a KeyObject (its types predate that).
+      secretOrKey: secret.key as unknown as Buffer,
       algorithms: ['HS256'],
       issuer: ACCESS_TOKEN_ISSUER,
       ignoreExpiration: false,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -6,7 +6,16 @@ import type { AppConfig } from '@memory-system/core';
 
 /** The key that signs access tokens. */
 export class JwtSecret {
-  constructor(readonly value: string) {}
+  /**
+   * The secret as a key object. jsonwebtoken turns a string secret into one on every sign and
+   * verify, first trying (and failing) to read it as a public key: about 1 ms per request
+   * (measured in a CPU profile of single requests), saved by handing it the key made once.
+   */
+  readonly key: KeyObject;
+
+  constructor(readonly value: string) {
+    this.key = createSecretKey(Buffer.from(value, 'utf8'));
+  }
 
   /**
    * JWT_SECRET when given (always, in production: the config refuses to start without a strong
