@@ -1,4 +1,5 @@
 import { FakeVllmServer } from './support/fake-vllm.server.js';
+import { parseMetrics, total } from './support/metrics.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 interface MemoryBody {
@@ -68,6 +69,33 @@ describe.each(embedders)('memories API with $name', ({ model, vllm }) => {
     expect(again.body.id).toBe(first.body.id);
     const sameContentOtherType = await create({ ...body, type: 'note' }).expect(201);
     expect(sameContentOtherType.body.id).not.toBe(first.body.id);
+  });
+
+  it("checks for duplicates in the user's keyword index, built on their first write: no Chroma read per add", async () => {
+    const writer = (await t.signUp(`writer-${model.length}`)).agent;
+    const chromaReads = async () =>
+      total(
+        parseMetrics((await t.http.get('/metrics').expect(200)).text),
+        'memory_system_backend_request_duration_seconds_count',
+        { backend: 'chroma', operation: 'get' },
+      );
+    await writer
+      .post('/api/v1/memories')
+      .send({ content: 'first of many', type: 'note' })
+      .expect(201);
+    const before = await chromaReads();
+    for (let i = 0; i < 5; i++) {
+      await writer
+        .post('/api/v1/memories')
+        .send({ content: `note ${i}`, type: 'note' })
+        .expect(201);
+    }
+    const again = await writer
+      .post('/api/v1/memories')
+      .send({ content: 'note 3', type: 'note' })
+      .expect(200); // found as a duplicate, from the index's copies
+    expect(again.body.content).toBe('note 3');
+    expect(await chromaReads()).toBe(before);
   });
 
   it('stores racing identical creates once', async () => {
