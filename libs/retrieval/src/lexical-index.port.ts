@@ -54,8 +54,15 @@ export abstract class LexicalIndex {
   abstract fullMatchScore(owner: string, terms: string[]): Promise<number>;
   /** BM25 scores of the named documents (documents matching no term are left out). */
   abstract score(owner: string, terms: string[], ids: string[]): Promise<Map<string, number>>;
-  /** The stored copies of the named records (those it does not hold are left out). */
-  abstract records(owner: string, ids: string[]): Promise<Map<string, IndexedRecord>>;
+  /**
+   * The stored copies of the named records (those it does not hold are left out); without
+   * `embeddings`, their vectors are left empty (decoding them is most of the work).
+   */
+  abstract records(
+    owner: string,
+    ids: string[],
+    options?: { embeddings?: boolean },
+  ): Promise<Map<string, IndexedRecord>>;
   /**
    * The copies whose metadata `contentHash` is one of `hashes` (the duplicate check of a write,
    * without a round trip to Chroma).

@@ -166,12 +166,25 @@ export class LexicalSearch {
     return this.generation(lexicalOwner(userId));
   }
 
-  /** The index's copies of these records; call after `search`, which caught up. */
-  records(scope: VectorScope, ids: string[]): Promise<Map<string, IndexedRecord>> {
-    return this.index.records(lexicalOwner(scope.userId), ids);
+  /**
+   * The index's copies of these records (without vectors unless asked); call after `search`,
+   * which caught up, or after `isInStep`.
+   */
+  records(
+    scope: VectorScope,
+    ids: string[],
+    options: { embeddings?: boolean } = {},
+  ): Promise<Map<string, IndexedRecord>> {
+    return this.index.records(lexicalOwner(scope.userId), ids, {
+      embeddings: options.embeddings ?? false,
+    });
   }
 
-  /** Whether the owner's index reflects every write every replica made, in the serving space. */
+  /** Whether the user's index reflects every write every replica made, in the scope's space. */
+  isInStep(scope: VectorScope): Promise<boolean> {
+    return this.inStep(lexicalOwner(scope.userId), scope);
+  }
+
   private async inStep(owner: string, scope: VectorScope): Promise<boolean> {
     const synced = await this.index.syncedGeneration(owner);
     return synced?.generation === (await this.generation(owner)) && synced.space === spaceOf(scope);

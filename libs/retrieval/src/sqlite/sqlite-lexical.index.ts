@@ -27,8 +27,13 @@ export class SqliteLexicalIndex extends LexicalIndex {
   private readonly db: Database.Database;
   private builds = 0;
 
-  /** Documents per id table, forgotten when the table changes (only this process writes it). */
-  private readonly sizes = new Map<string, number>();
+  /**
+   * Per id table: its number of documents, and how many hold each term asked about so far.
+   * Forgotten when the table changes (only this process writes it): searches repeat terms (a
+   * user's names, their common words), and counting a common term's documents is the costly part
+   * of a full-match score.
+   */
+  private readonly counts = new Map<string, { size?: number; terms: Map<string, number> }>();
 
   /** Id tables known to have their content-hash index (made once per table and process). */
   private readonly hashIndexed = new Set<string>();
@@ -59,7 +64,7 @@ export class SqliteLexicalIndex extends LexicalIndex {
       // Never built here: the next search builds it whole from Chroma.
       const tables = this.live(owner);
       if (!tables) return;
-      this.sizes.delete(tables.ids);
+      this.counts.delete(tables.ids);
       for (const id of [...(change.delete ?? []), ...(change.upsert ?? []).map((d) => d.id)]) {
         this.remove(tables, id);
       }
@@ -96,20 +101,32 @@ export class SqliteLexicalIndex extends LexicalIndex {
 
   /** Documents in the owner's index, counted once per table and write. */
   private size(tables: Tables): number {
-    let size = this.sizes.get(tables.ids);
-    if (size === undefined) {
-      size = this.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${tables.ids}`).get()!.n;
-      this.sizes.set(tables.ids, size);
-    }
-    return size;
+    const counts = this.countsOf(tables);
+    counts.size ??= this.db
+      .prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${tables.ids}`)
+      .get()!.n;
+    return counts.size;
   }
 
   private documentFrequency(tables: Tables, term: string): number {
-    return this.db
-      .prepare<[string], { n: number }>(
-        `SELECT count(*) AS n FROM ${tables.fts} WHERE ${tables.fts} MATCH ?`,
-      )
-      .get(matchExpression([term]))!.n;
+    const { terms } = this.countsOf(tables);
+    let count = terms.get(term);
+    if (count === undefined) {
+      count = this.db
+        .prepare<[string], { n: number }>(
+          `SELECT count(*) AS n FROM ${tables.fts} WHERE ${tables.fts} MATCH ?`,
+        )
+        .get(matchExpression([term]))!.n;
+      if (terms.size >= MAX_COUNTED_TERMS) terms.clear();
+      terms.set(term, count);
+    }
+    return count;
+  }
+
+  private countsOf(tables: Tables): { size?: number; terms: Map<string, number> } {
+    let counts = this.counts.get(tables.ids);
+    if (!counts) this.counts.set(tables.ids, (counts = { terms: new Map() }));
+    return counts;
   }
 
   async score(owner: string, terms: string[], ids: string[]): Promise<Map<string, number>> {
@@ -126,12 +143,16 @@ export class SqliteLexicalIndex extends LexicalIndex {
     return new Map(rows.map((row) => [row.id, row.score]));
   }
 
-  async records(owner: string, ids: string[]): Promise<Map<string, IndexedRecord>> {
+  async records(
+    owner: string,
+    ids: string[],
+    { embeddings = true }: { embeddings?: boolean } = {},
+  ): Promise<Map<string, IndexedRecord>> {
     const tables = this.live(owner);
     if (!tables || ids.length === 0) return new Map();
     const rows = this.db
-      .prepare<[string], { id: string; document: string; metadata: string; embedding: Buffer }>(
-        `SELECT id, document, metadata, embedding FROM ${tables.ids}
+      .prepare<[string], { id: string; document: string; metadata: string; embedding?: Buffer }>(
+        `SELECT id, document, metadata${embeddings ? ', embedding' : ''} FROM ${tables.ids}
          WHERE id IN (SELECT value FROM json_each(?))`,
       )
       .all(JSON.stringify(ids));
@@ -141,13 +162,15 @@ export class SqliteLexicalIndex extends LexicalIndex {
         {
           document: row.document,
           metadata: JSON.parse(row.metadata) as IndexedRecord['metadata'],
-          embedding: Array.from(
-            new Float32Array(
-              row.embedding.buffer,
-              row.embedding.byteOffset,
-              row.embedding.length / 4,
-            ),
-          ),
+          embedding: row.embedding
+            ? Array.from(
+                new Float32Array(
+                  row.embedding.buffer,
+                  row.embedding.byteOffset,
+                  row.embedding.length / 4,
+                ),
+              )
+            : [],
         },
       ]),
     );
@@ -286,7 +309,7 @@ export class SqliteLexicalIndex extends LexicalIndex {
   }
 
   private dropTables(tables: Tables): void {
-    this.sizes.delete(tables.ids);
+    this.counts.delete(tables.ids);
     this.db.exec(`DROP TABLE IF EXISTS ${tables.fts}; DROP TABLE IF EXISTS ${tables.ids};`);
   }
 
@@ -334,6 +357,8 @@ export class SqliteLexicalIndex extends LexicalIndex {
 }
 
 const SUFFIX = /^[0-9a-z]{1,40}$/;
+/** Term counts kept per table before they are all forgotten (memory stays bounded). */
+const MAX_COUNTED_TERMS = 10_000;
 
 interface Tables {
   suffix: string;

@@ -114,6 +114,23 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
     );
   }
 
+  async nearest(
+    scope: VectorScope,
+    embedding: number[],
+    options: { limit: number; filter?: VectorFilter },
+  ): Promise<Array<{ id: string; distance: number }>> {
+    const result = await this.call(scope, 'query', (c) =>
+      c.query({
+        queryEmbeddings: [embedding],
+        nResults: options.limit,
+        where: options.filter as never,
+        include: ['distances'],
+      }),
+    );
+    const distances = result.distances[0] ?? [];
+    return (result.ids[0] ?? []).map((id, i) => ({ id, distance: distances[i] ?? Number.NaN }));
+  }
+
   async delete(scope: VectorScope, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.call(scope, 'delete', (c) => c.delete({ ids }));
