@@ -1,6 +1,8 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
+import { chromaProxy } from './support/chroma-proxy.js';
 import { RedisServer } from './support/redis.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -179,6 +181,40 @@ describe('search modes: hybrid, vector and keyword', () => {
       CHROMA_DATABASE: chroma.database,
     });
     expect(await search(t.api, query)).toEqual(before);
+  });
+});
+
+describe('nearest memories with the keyword index in step', () => {
+  it("asks Chroma for ids and distances only, and answers with the index's copies of the records", async () => {
+    const queries: string[] = [];
+    const proxy = await chromaProxy(sharedChromaUrl(), {
+      observe: (req, body) => {
+        if (req.method === 'POST' && req.url!.endsWith('/query')) queries.push(body);
+      },
+    });
+    const t = await createTestApp({
+      CHROMA_URL: proxy.url,
+      CHROMA_DATABASE: await createChromaDatabase(sharedChromaUrl()),
+    });
+    try {
+      await t.api
+        .post('/api/v1/memories')
+        .send({ content: 'Melanie: We went camping at the lake.', type: 'turn', tags: ['trip'] })
+        .expect(201);
+      queries.length = 0;
+      const [found] = await search(t.api, { query: 'camping by a lake', mode: 'vector' });
+      expect(found).toMatchObject({
+        content: 'Melanie: We went camping at the lake.',
+        type: 'turn',
+        tags: ['trip'],
+      });
+      expect(found!.score).toBeCloseTo(1 - found!.distance!, 6);
+      expect(queries).toHaveLength(1);
+      expect(JSON.parse(queries[0]!).include).toEqual(['distances']);
+    } finally {
+      await t.close();
+      await proxy.close();
+    }
   });
 });
 

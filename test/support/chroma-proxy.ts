@@ -7,6 +7,8 @@ export interface ProxyRules {
   fail?: (req: IncomingMessage) => boolean;
   /** Hold it back this many milliseconds first (0: pass at once). */
   delayMs?: (req: IncomingMessage) => number;
+  /** Sees each call with its body before it is passed on. */
+  observe?: (req: IncomingMessage, body: string) => void;
 }
 
 /** Record writes: what a restore or an import sends. */
@@ -29,18 +31,27 @@ export async function chromaProxy(
       res.end(JSON.stringify({ error: 'InternalError', message: 'injected by the test' }));
       return;
     }
-    const forward = () =>
-      req.pipe(
-        request(
-          { hostname, port, path: req.url, method: req.method, headers: req.headers },
-          (answer) => {
-            res.writeHead(answer.statusCode!, answer.headers);
-            answer.pipe(res);
-          },
-          // A call still on its way when the test ends: drop it quietly.
-        ).on('error', () => res.destroy()),
-      );
+    const upstream = () =>
+      request(
+        { hostname, port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode!, answer.headers);
+          answer.pipe(res);
+        },
+        // A call still on its way when the test ends: drop it quietly.
+      ).on('error', () => res.destroy());
     const delay = rules.delayMs?.(req) ?? 0;
+    if (rules.observe) {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        rules.observe!(req, body.toString('utf8'));
+        setTimeout(() => upstream().end(body), delay);
+      });
+      return;
+    }
+    const forward = () => req.pipe(upstream());
     if (delay > 0) setTimeout(forward, delay);
     else forward();
   });
