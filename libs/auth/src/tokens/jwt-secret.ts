@@ -13,7 +13,7 @@ export class JwtSecret {
    */
   readonly key: KeyObject;
 
-  constructor(readonly value: string) {
+  constructor(value: string) {
     this.key = createSecretKey(Buffer.from(value, 'utf8'));
   }
 

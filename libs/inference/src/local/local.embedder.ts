@@ -18,9 +18,9 @@ export const LOCAL_MODEL_ID: LocalModel = LOCAL_MODEL_V3;
 /** v3's vectors: the word vectors' dimensions plus at least this many hashed buckets. */
 export const V3_MIN_HASHED_DIMENSIONS = 128;
 /**
- * v3: the share of the word-vector part in the vector's (squared) length. Measured on the
- * recall benchmark: hybrid recall@10 rose from 0.6 and flattened past 0.75, paraphrase
- * questions gaining and none losing; more starts to cost exact-word matches.
+ * v3: the share of the word-vector part in the vector's (squared) length. Measured in a
+ * prototype on the recall benchmark's data: hybrid recall@10 rose from 0.6 and flattened past
+ * 0.75, paraphrase questions gaining and none losing; more starts to cost exact-word matches.
  */
 const V3_SEMANTIC_SHARE = 0.75;
 
