@@ -125,7 +125,14 @@ export class SqliteLexicalIndex extends LexicalIndex {
 
   private countsOf(tables: Tables): { size?: number; terms: Map<string, number> } {
     let counts = this.counts.get(tables.ids);
-    if (!counts) this.counts.set(tables.ids, (counts = { terms: new Map() }));
+    if (!counts) {
+      // One entry per user who searched: the oldest goes first, so memory stays bounded
+      // however many users there are.
+      if (this.counts.size >= MAX_COUNTED_TABLES) {
+        this.counts.delete(this.counts.keys().next().value!);
+      }
+      this.counts.set(tables.ids, (counts = { terms: new Map() }));
+    }
     return counts;
   }
 
@@ -359,6 +366,8 @@ export class SqliteLexicalIndex extends LexicalIndex {
 const SUFFIX = /^[0-9a-z]{1,40}$/;
 /** Term counts kept per table before they are all forgotten (memory stays bounded). */
 const MAX_COUNTED_TERMS = 10_000;
+/** Tables whose counts are kept at once. */
+const MAX_COUNTED_TABLES = 1_000;
 
 interface Tables {
   suffix: string;
