@@ -19,3 +19,5 @@ export { ChromaRuntimeUnavailable } from './embedded/chroma-runtime.js';
 export { type IdReader, scanIds } from './id-scan.js';
 export { matchesFilter } from './filter-match.js';
 export { fetchDebianPackages } from './embedded/debian-packages.js';
+export { ChromaRecordsClient } from './chroma/chroma-records.client.js';
+export { mapChromaError } from './chroma/chroma-errors.js';

@@ -1,17 +1,28 @@
+import {
+  ChromaConnectionError,
+  ChromaForbiddenError,
+  ChromaQuotaExceededError,
+  ChromaRateLimitError,
+  ChromaServerError,
+  ChromaUnauthorizedError,
+} from 'chromadb';
 import { BackendMisconfigured, BackendUnavailable } from '@memory-system/core';
 
-/** Maps the chromadb client's errors onto domain errors; anything else is our bug and rethrown. */
+/**
+ * Maps the chromadb client's errors onto domain errors; anything else is our bug and rethrown.
+ * By class, not by name: chromadb names its 401 error "ChromaAuthError", not after its class.
+ */
 export function mapChromaError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const message = error.message;
-  switch (error.name) {
-    case 'ChromaConnectionError':
-    case 'ChromaServerError':
-    case 'ChromaRateLimitError':
-    case 'ChromaQuotaExceededError':
+  switch (true) {
+    case error instanceof ChromaConnectionError:
+    case error instanceof ChromaServerError:
+    case error instanceof ChromaRateLimitError:
+    case error instanceof ChromaQuotaExceededError:
       return new BackendUnavailable('chroma', message);
-    case 'ChromaUnauthorizedError':
-    case 'ChromaForbiddenError':
+    case error instanceof ChromaUnauthorizedError:
+    case error instanceof ChromaForbiddenError:
       return new BackendMisconfigured('chroma', `${message} (check CHROMA_AUTH or CHROMA_TOKEN)`);
     default: {
       const dimensions = /expecting embedding with dimension of (\d+), got (\d+)/.exec(message);

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ChromaClient, type Collection } from 'chromadb';
 import { AppConfig, BackendUnavailable, Metrics } from '@memory-system/core';
 import {
@@ -14,6 +14,7 @@ import {
   VectorStore,
 } from '../vector-store.port.js';
 import { ChromaEndpoint } from './chroma-endpoint.js';
+import { ChromaRecordsClient, type GetAnswer, type RecordColumns } from './chroma-records.client.js';
 import { mapChromaError, withTimeout } from './chroma-errors.js';
 import { COLLECTION_PREFIX, collectionNameFor, collectionPrefixFor } from './collection-name.js';
 import { checkChromaApiVersion } from './chroma-version-check.js';
@@ -31,10 +32,16 @@ function clientFor(endpoint: ChromaEndpoint, config: AppConfig): ChromaClient {
   });
 }
 
+/**
+ * Memories in Chroma, one collection per user and embedding space. Collections and whole-store
+ * work go through the chromadb client; the record calls a request makes go through a leaner HTTP
+ * client (see ChromaRecordsClient).
+ */
 @Injectable()
-export class ChromaVectorStore extends VectorStore implements OnModuleInit {
+export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ChromaVectorStore.name);
   private readonly client: ChromaClient;
+  private readonly records: ChromaRecordsClient;
   /** Collection handles by name; a failed lookup is forgotten so the next call retries. */
   private readonly collections = new Map<string, Promise<Collection>>();
 
@@ -45,6 +52,13 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
   ) {
     super();
     this.client = clientFor(endpoint, config);
+    this.records = new ChromaRecordsClient({
+      url: endpoint.url,
+      headers: endpoint.headers,
+      tenant: config.chroma.tenant,
+      database: config.chroma.database,
+      timeoutMs: config.chroma.timeoutMs,
+    });
   }
 
   /** Refuses to start against a server too old for the v2 API; an unreachable one is only logged. */
@@ -52,14 +66,18 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
     await checkChromaApiVersion(this.endpoint, this.config.chroma.timeoutMs, this.logger);
   }
 
+  async onModuleDestroy(): Promise<void> {
+    await this.records.close();
+  }
+
   async add(scope: VectorScope, records: VectorRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.call(scope, 'add', (c) => c.add(columns(records)));
+    await this.call(scope, 'add', (c) => this.records.add(c.id, columns(records)));
   }
 
   async upsert(scope: VectorScope, records: VectorRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.call(scope, 'upsert', (c) => c.upsert(columns(records)));
+    await this.call(scope, 'upsert', (c) => this.records.upsert(c.id, columns(records)));
   }
 
   async get(
@@ -69,9 +87,9 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
   ): Promise<StoredRecord[]> {
     if (ids.length === 0) return [];
     const result = await this.call(scope, 'get', (c) =>
-      c.get({
+      this.records.get(c.id, {
         ids,
-        where: options.filter as never,
+        where: options.filter,
         include: includes(options.embeddings),
       }),
     );
@@ -85,8 +103,8 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
     options: { embeddings?: boolean } = {},
   ): Promise<StoredRecord[]> {
     const result = await this.call(scope, 'get', (c) =>
-      c.get({
-        where: filter as never,
+      this.records.get(c.id, {
+        where: filter,
         limit: page.limit,
         offset: page.offset,
         include: includes(options.embeddings),
@@ -101,17 +119,19 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
     options: { limit: number; filter?: VectorFilter },
   ): Promise<QueryMatch[]> {
     const result = await this.call(scope, 'query', (c) =>
-      c.query({
-        queryEmbeddings: [embedding],
-        nResults: options.limit,
-        where: options.filter as never,
+      this.records.query(c.id, {
+        query_embeddings: [embedding],
+        n_results: options.limit,
+        where: options.filter,
         include: ['documents', 'metadatas', 'distances'],
       }),
     );
-    const distances = result.distances[0] ?? [];
-    return rows(result.ids[0] ?? [], result.documents[0] ?? [], result.metadatas[0] ?? []).map(
-      (row, i) => ({ ...row, distance: distances[i] ?? Number.NaN }),
-    );
+    const distances = result.distances?.[0] ?? [];
+    return rows(
+      result.ids[0] ?? [],
+      result.documents?.[0] ?? [],
+      result.metadatas?.[0] ?? [],
+    ).map((row, i) => ({ ...row, distance: distances[i] ?? Number.NaN }));
   }
 
   async nearest(
@@ -120,20 +140,20 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
     options: { limit: number; filter?: VectorFilter },
   ): Promise<Array<{ id: string; distance: number }>> {
     const result = await this.call(scope, 'query', (c) =>
-      c.query({
-        queryEmbeddings: [embedding],
-        nResults: options.limit,
-        where: options.filter as never,
+      this.records.query(c.id, {
+        query_embeddings: [embedding],
+        n_results: options.limit,
+        where: options.filter,
         include: ['distances'],
       }),
     );
-    const distances = result.distances[0] ?? [];
+    const distances = result.distances?.[0] ?? [];
     return (result.ids[0] ?? []).map((id, i) => ({ id, distance: distances[i] ?? Number.NaN }));
   }
 
   async delete(scope: VectorScope, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.call(scope, 'delete', (c) => c.delete({ ids }));
+    await this.call(scope, 'delete', (c) => this.records.delete(c.id, ids));
   }
 
   async deleteUserData(userId: string): Promise<void> {
@@ -309,7 +329,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit {
   }
 }
 
-function columns(records: VectorRecord[]) {
+function columns(records: VectorRecord[]): RecordColumns {
   return {
     ids: records.map((r) => r.id),
     embeddings: records.map((r) => r.embedding),
@@ -323,18 +343,10 @@ function includes(embeddings?: boolean): Array<'documents' | 'metadatas' | 'embe
 }
 
 /** A get's columns as records, with their vectors when they were asked for. */
-function records(
-  result: {
-    ids: string[];
-    documents: Array<string | null>;
-    metadatas: Array<Record<string, unknown> | null>;
-    embeddings: Array<ArrayLike<number> | null | undefined>;
-  },
-  embeddings?: boolean,
-): StoredRecord[] {
-  const found = rows(result.ids, result.documents, result.metadatas);
+function records(result: GetAnswer, embeddings?: boolean): StoredRecord[] {
+  const found = rows(result.ids, result.documents ?? [], result.metadatas ?? []);
   if (embeddings) {
-    found.forEach((row, i) => (row.embedding = Array.from(result.embeddings[i] ?? [])));
+    found.forEach((row, i) => (row.embedding = Array.from(result.embeddings?.[i] ?? [])));
   }
   return found;
 }
