@@ -38,6 +38,12 @@ export class SqliteLexicalIndex extends LexicalIndex {
   /** Id tables known to have their content-hash index (made once per table and process). */
   private readonly hashIndexed = new Set<string>();
 
+  /**
+   * Statements by their SQL, prepared once: SQLite compiles a statement about as fast as it runs
+   * a small one, and a search runs several (a sixth of a search's CPU in the index, measured).
+   */
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(readonly file: string) {
     super();
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -77,14 +83,12 @@ export class SqliteLexicalIndex extends LexicalIndex {
     const tables = this.live(owner);
     if (terms.length === 0 || !tables) return [];
     // FTS5 ranks inside the subquery (its `rank` is bm25); only the top rows meet the id table.
-    return this.db
-      .prepare<[string, number], LexicalHit>(
-        `SELECT i.id AS id, r.score AS score FROM
+    return this.prepared<[string, number], LexicalHit>(
+      `SELECT i.id AS id, r.score AS score FROM
            (SELECT rowid, -rank AS score FROM ${tables.fts} WHERE ${tables.fts} MATCH ?
             ORDER BY rank LIMIT ?) r
          JOIN ${tables.ids} i ON i.rid = r.rowid ORDER BY r.score DESC, i.id`,
-      )
-      .all(matchExpression(terms), limit);
+    ).all(matchExpression(terms), limit);
   }
 
   async fullMatchScore(owner: string, terms: string[]): Promise<number> {
@@ -102,9 +106,9 @@ export class SqliteLexicalIndex extends LexicalIndex {
   /** Documents in the owner's index, counted once per table and write. */
   private size(tables: Tables): number {
     const counts = this.countsOf(tables);
-    counts.size ??= this.db
-      .prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${tables.ids}`)
-      .get()!.n;
+    counts.size ??= this.prepared<[], { n: number }>(
+      `SELECT count(*) AS n FROM ${tables.ids}`,
+    ).get()!.n;
     return counts.size;
   }
 
@@ -112,11 +116,9 @@ export class SqliteLexicalIndex extends LexicalIndex {
     const { terms } = this.countsOf(tables);
     let count = terms.get(term);
     if (count === undefined) {
-      count = this.db
-        .prepare<[string], { n: number }>(
-          `SELECT count(*) AS n FROM ${tables.fts} WHERE ${tables.fts} MATCH ?`,
-        )
-        .get(matchExpression([term]))!.n;
+      count = this.prepared<[string], { n: number }>(
+        `SELECT count(*) AS n FROM ${tables.fts} WHERE ${tables.fts} MATCH ?`,
+      ).get(matchExpression([term]))!.n;
       if (terms.size >= MAX_COUNTED_TERMS) terms.clear();
       terms.set(term, count);
     }
@@ -139,14 +141,12 @@ export class SqliteLexicalIndex extends LexicalIndex {
   async score(owner: string, terms: string[], ids: string[]): Promise<Map<string, number>> {
     const tables = this.live(owner);
     if (terms.length === 0 || ids.length === 0 || !tables) return new Map();
-    const rows = this.db
-      .prepare<[string, string], LexicalHit>(
-        `SELECT i.id AS id, -bm25(${tables.fts}) AS score FROM ${tables.fts} f
+    const rows = this.prepared<[string, string], LexicalHit>(
+      `SELECT i.id AS id, -bm25(${tables.fts}) AS score FROM ${tables.fts} f
          JOIN ${tables.ids} i ON i.rid = f.rowid
          WHERE ${tables.fts} MATCH ? AND f.rowid IN
            (SELECT rid FROM ${tables.ids} WHERE id IN (SELECT value FROM json_each(?)))`,
-      )
-      .all(matchExpression(terms), JSON.stringify(ids));
+    ).all(matchExpression(terms), JSON.stringify(ids));
     return new Map(rows.map((row) => [row.id, row.score]));
   }
 
@@ -157,12 +157,13 @@ export class SqliteLexicalIndex extends LexicalIndex {
   ): Promise<Map<string, IndexedRecord>> {
     const tables = this.live(owner);
     if (!tables || ids.length === 0) return new Map();
-    const rows = this.db
-      .prepare<[string], { id: string; document: string; metadata: string; embedding?: Buffer }>(
-        `SELECT id, document, metadata${embeddings ? ', embedding' : ''} FROM ${tables.ids}
+    const rows = this.prepared<
+      [string],
+      { id: string; document: string; metadata: string; embedding?: Buffer }
+    >(
+      `SELECT id, document, metadata${embeddings ? ', embedding' : ''} FROM ${tables.ids}
          WHERE id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(JSON.stringify(ids));
+    ).all(JSON.stringify(ids));
     return new Map(
       rows.map((row) => [
         row.id,
@@ -190,11 +191,10 @@ export class SqliteLexicalIndex extends LexicalIndex {
     const tables = this.live(owner);
     if (!tables || hashes.length === 0) return [];
     this.ensureHashIndex(tables);
-    return this.db
-      .prepare<[string], { id: string; document: string; metadata: string }>(
-        `SELECT id, document, metadata FROM ${tables.ids}
+    return this.prepared<[string], { id: string; document: string; metadata: string }>(
+      `SELECT id, document, metadata FROM ${tables.ids}
          WHERE json_extract(metadata, '$.contentHash') IN (SELECT value FROM json_each(?))`,
-      )
+    )
       .all(JSON.stringify(hashes))
       .map((row) => ({
         id: row.id,
@@ -220,10 +220,9 @@ export class SqliteLexicalIndex extends LexicalIndex {
   ): Promise<Array<{ id: string } & Omit<IndexedRecord, 'embedding'>>> {
     const tables = this.live(owner);
     if (!tables) return [];
-    return this.db
-      .prepare<[string, number], { id: string; document: string; metadata: string }>(
-        `SELECT id, document, metadata FROM ${tables.ids} WHERE id > ? ORDER BY id LIMIT ?`,
-      )
+    return this.prepared<[string, number], { id: string; document: string; metadata: string }>(
+      `SELECT id, document, metadata FROM ${tables.ids} WHERE id > ? ORDER BY id LIMIT ?`,
+    )
       .all(after ?? '', limit)
       .map((row) => ({
         id: row.id,
@@ -269,7 +268,7 @@ export class SqliteLexicalIndex extends LexicalIndex {
     this.db.transaction(() => {
       const old = this.live(owner);
       if (old) this.dropTables(old);
-      this.db.prepare(`DELETE FROM owners WHERE owner = ?`).run(this.checked(owner));
+      this.prepared(`DELETE FROM owners WHERE owner = ?`).run(this.checked(owner));
     })();
   }
 
@@ -279,11 +278,11 @@ export class SqliteLexicalIndex extends LexicalIndex {
 
   private insert(tables: Tables, documents: LexicalDocument[]): void {
     if (documents.length === 0) return;
-    const addRow = this.db.prepare<[string, string, string, string, Buffer], { rid: number }>(
+    const addRow = this.prepared<[string, string, string, string, Buffer], { rid: number }>(
       `INSERT INTO ${tables.ids} (id, body, document, metadata, embedding)
        VALUES (?, ?, ?, ?, ?) RETURNING rid`,
     );
-    const index = this.db.prepare(`INSERT INTO ${tables.fts} (rowid, body) VALUES (?, ?)`);
+    const index = this.prepared(`INSERT INTO ${tables.fts} (rowid, body) VALUES (?, ?)`);
     for (const { id, text, record } of documents) {
       const vector = Buffer.from(new Float32Array(record.embedding).buffer);
       const metadata = JSON.stringify(record.metadata);
@@ -294,15 +293,13 @@ export class SqliteLexicalIndex extends LexicalIndex {
 
   /** FTS5 is given the old words, so its statistics forget them too. */
   private remove(tables: Tables, id: string): void {
-    const row = this.db
-      .prepare<[string], { rid: number; body: string }>(
-        `DELETE FROM ${tables.ids} WHERE id = ? RETURNING rid, body`,
-      )
-      .get(id);
+    const row = this.prepared<[string], { rid: number; body: string }>(
+      `DELETE FROM ${tables.ids} WHERE id = ? RETURNING rid, body`,
+    ).get(id);
     if (!row) return;
-    this.db
-      .prepare(`INSERT INTO ${tables.fts} (${tables.fts}, rowid, body) VALUES ('delete', ?, ?)`)
-      .run(row.rid, row.body);
+    this.prepared(
+      `INSERT INTO ${tables.fts} (${tables.fts}, rowid, body) VALUES ('delete', ?, ?)`,
+    ).run(row.rid, row.body);
   }
 
   private create(tables: Tables): void {
@@ -317,25 +314,39 @@ export class SqliteLexicalIndex extends LexicalIndex {
 
   private dropTables(tables: Tables): void {
     this.counts.delete(tables.ids);
+    for (const sql of this.statements.keys()) {
+      if (sql.includes(tables.ids) || sql.includes(tables.fts)) this.statements.delete(sql);
+    }
     this.db.exec(`DROP TABLE IF EXISTS ${tables.fts}; DROP TABLE IF EXISTS ${tables.ids};`);
   }
 
   private mark(owner: string, synced: { generation: number; space: string }, tables: Tables): void {
-    this.db
-      .prepare(
-        `INSERT INTO owners (owner, generation, space, tables) VALUES (?, ?, ?, ?)
+    this.prepared(
+      `INSERT INTO owners (owner, generation, space, tables) VALUES (?, ?, ?, ?)
          ON CONFLICT (owner) DO UPDATE SET generation = excluded.generation,
            space = excluded.space, tables = excluded.tables`,
-      )
-      .run(owner, synced.generation, synced.space, tables.suffix);
+    ).run(owner, synced.generation, synced.space, tables.suffix);
   }
 
   private row(owner: string): { generation: number; space: string; tables: string } | undefined {
-    return this.db
-      .prepare<[string], { generation: number; space: string; tables: string }>(
-        `SELECT generation, space, tables FROM owners WHERE owner = ?`,
-      )
-      .get(this.checked(owner));
+    return this.prepared<[string], { generation: number; space: string; tables: string }>(
+      `SELECT generation, space, tables FROM owners WHERE owner = ?`,
+    ).get(this.checked(owner));
+  }
+
+  private prepared<P extends unknown[] = unknown[], R = unknown>(
+    sql: string,
+  ): Database.Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      // Statements name a user's tables: the oldest goes first, so memory stays bounded.
+      if (this.statements.size >= MAX_STATEMENTS) {
+        this.statements.delete(this.statements.keys().next().value!);
+      }
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as Database.Statement<P, R>;
   }
 
   private hasColumn(table: string, column: string): boolean {
@@ -368,6 +379,8 @@ const SUFFIX = /^[0-9a-z]{1,40}$/;
 const MAX_COUNTED_TERMS = 10_000;
 /** Tables whose counts are kept at once. */
 const MAX_COUNTED_TABLES = 1_000;
+/** Prepared statements kept at once (about a dozen per user who searched or wrote lately). */
+const MAX_STATEMENTS = 2_000;
 
 interface Tables {
   suffix: string;
