@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ChromaClient } from 'chromadb';
 import { LocalEmbedder } from '../dist/libs/inference/src/index.js';
-import { percentile, sequential, startApp, startFreshChroma, stopApp, texts } from './support.mjs';
+import { alternating, percentile, startApp, startFreshChroma, stopApp, texts } from './support.mjs';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 10_000);
 const CONNECTIONS = 16;
@@ -79,44 +79,51 @@ const SINGLES = Number(process.env.BENCH_SINGLES ?? 300);
 
 /**
  * Single adds and searches one at a time: raw (embed, then one chromadb add or query) against the
- * API's POST /memories (duplicate check included) and POST /memories/search, cache off.
+ * API's POST /memories (duplicate check included) and POST /memories/search, cache off. Raw and
+ * API calls take turns (see `alternating`).
  */
 async function singles(raw, app, embedder) {
   const addTexts = texts(SINGLES * 2, 31, 12, RECORDS);
-  const rawAdd = await sequential(SINGLES, async (i) => {
-    const [embedding] = await embedder.embed([addTexts[i]]);
-    await raw.add({
-      ids: [`single-${i}`],
-      documents: [addTexts[i]],
-      embeddings: [embedding],
-      metadatas: [{ type: 'bench' }],
-    });
-  });
-  const apiAdd = await sequential(SINGLES, async (i) => {
-    const res = await fetch(`${app.url}/api/v1/memories`, {
-      method: 'POST',
-      headers: app.headers,
-      body: JSON.stringify({ content: addTexts[SINGLES + i], type: 'bench' }),
-    });
-    if (res.status !== 201) throw new Error(`add: ${res.status} ${await res.text()}`);
-  });
+  const [rawAdd, apiAdd] = await alternating(
+    SINGLES,
+    async (i) => {
+      const [embedding] = await embedder.embed([addTexts[i]]);
+      await raw.add({
+        ids: [`single-${i}`],
+        documents: [addTexts[i]],
+        embeddings: [embedding],
+        metadatas: [{ type: 'bench' }],
+      });
+    },
+    async (i) => {
+      const res = await fetch(`${app.url}/api/v1/memories`, {
+        method: 'POST',
+        headers: app.headers,
+        body: JSON.stringify({ content: addTexts[SINGLES + i], type: 'bench' }),
+      });
+      if (res.status !== 201) throw new Error(`add: ${res.status} ${await res.text()}`);
+    },
+  );
   const queries = texts(SINGLES, 57, 4);
-  const rawSearch = await sequential(SINGLES, async (i) => {
-    const [embedding] = await embedder.embed([queries[i]]);
-    await raw.query({
-      queryEmbeddings: [embedding],
-      nResults: 10,
-      include: ['documents', 'metadatas', 'distances'],
-    });
-  });
-  const apiSearch = await sequential(SINGLES, async (i) => {
-    const res = await fetch(`${app.url}/api/v1/memories/search`, {
-      method: 'POST',
-      headers: app.headers,
-      body: JSON.stringify({ query: queries[i], mode: MODE }),
-    });
-    if (!res.ok) throw new Error(`search: ${res.status}`);
-  });
+  const [rawSearch, apiSearch] = await alternating(
+    SINGLES,
+    async (i) => {
+      const [embedding] = await embedder.embed([queries[i]]);
+      await raw.query({
+        queryEmbeddings: [embedding],
+        nResults: 10,
+        include: ['documents', 'metadatas', 'distances'],
+      });
+    },
+    async (i) => {
+      const res = await fetch(`${app.url}/api/v1/memories/search`, {
+        method: 'POST',
+        headers: app.headers,
+        body: JSON.stringify({ query: queries[i], mode: MODE }),
+      });
+      if (!res.ok) throw new Error(`search: ${res.status}`);
+    },
+  );
   return { rawAdd, apiAdd, rawSearch, apiSearch };
 }
 
