@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisStateStore, SqliteStateStore, type StateStore } from '@memory-system/state';
 import { RedisServer } from './support/redis.js';
@@ -90,6 +92,19 @@ describe.each([sqliteAdapter(), redisAdapter()])('$name', (adapter) => {
     expect(page.map((entry) => entry.id)).toEqual(['c', 'other']);
   });
 
+  it('counts relaxed increments in the same sequence as durable ones, across a restart', async () => {
+    expect(await store.increment('relaxed', 'r')).toBe(1);
+    expect(await store.increment('relaxed', 'r', { relaxed: true })).toBe(2);
+    const racing = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        store.increment('relaxed', 'r', { relaxed: i % 2 === 0 }),
+      ),
+    );
+    expect([...racing].sort((a, b) => a - b)).toEqual([3, 4, 5, 6, 7, 8]);
+    store = await adapter.restart(store);
+    expect(await store.get('relaxed', 'r')).toBe(8);
+  });
+
   it('counts hits in a window atomically, opens a new one when it closes, and never lists them', async () => {
     const hits = await Promise.all(
       Array.from({ length: 15 }, () => store.hit('limits', 'user:1', 400)),
@@ -159,5 +174,43 @@ describe.each([sqliteAdapter(), redisAdapter()])('$name', (adapter) => {
     store = await adapter.restart(store);
     expect(await store.get('durable', 'u1')).toEqual({ name: 'alice' });
     expect((await store.listByOwner('durable', 'x')).map((e) => e.id)).toEqual(['u1', 'u2']);
+  });
+});
+
+describe('SqliteStateStore, relaxed counts', () => {
+  it('keeps a relaxed count when its process is killed (it skips only the fsync), and every other write durable', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ms-state-')), 'state.db');
+    // The built store in a process of its own, killed without any chance to close the file.
+    const script = `
+      const { SqliteStateStore } = await import(${JSON.stringify(pathToFileURL(join(process.cwd(), 'dist/libs/state/src/index.js')).href)});
+      const store = new SqliteStateStore(${JSON.stringify(file)});
+      for (let i = 0; i < 5; i++) await store.increment('generations', 'g', { relaxed: true });
+      await store.put('users', 'u', { name: 'alice' });
+      await store.increment('generations', 'g', { relaxed: true });
+      process.stdout.write('written\\n');
+      setInterval(() => {}, 1000);
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on(
+        'data',
+        (chunk: Buffer) => chunk.toString().includes('written') && resolve(),
+      );
+      child.once('exit', (code) => reject(new Error(`the writer exited early (${code})`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    const reopened = new SqliteStateStore(file);
+    expect(await reopened.get('generations', 'g')).toBe(6);
+    expect(await reopened.get('users', 'u')).toEqual({ name: 'alice' });
+    expect(await reopened.increment('generations', 'g')).toBe(7);
+    // A relaxed increment leaves the connection durable for the next write.
+    const pragma = (reopened as unknown as { db: { pragma(s: string, o: object): unknown } }).db;
+    await reopened.increment('generations', 'g', { relaxed: true });
+    expect(pragma.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    reopened.close();
   });
 });

@@ -33,6 +33,9 @@ export interface LexicalChange {
  * another's scores. The index is derived data: Chroma stays the source of truth, and
  * `LexicalSearch` rebuilds an owner from it whenever the index may have missed a write.
  */
+/** The generation of an index the machine may have lost writes of: it is rebuilt when used. */
+export const DISTRUSTED = -1;
+
 export abstract class LexicalIndex {
   /**
    * Applies a change in one step; with `generation`, also records that the owner's index now
@@ -82,7 +85,7 @@ export abstract class LexicalIndex {
   ): Promise<Array<{ id: string } & Omit<IndexedRecord, 'embedding'>>>;
   /**
    * The shared generation the owner's index was last in step with, and the vector space its
-   * copies are in; undefined if never built.
+   * copies are in; undefined if never built, DISTRUSTED if built before the machine restarted.
    */
   abstract syncedGeneration(
     owner: string,

@@ -9,6 +9,7 @@ import {
   VectorStore,
 } from '@memory-system/vector';
 import {
+  DISTRUSTED,
   type IndexedRecord,
   type LexicalDocument,
   type LexicalHit,
@@ -71,7 +72,9 @@ export class LexicalSearch {
     const owner = lexicalOwner(scope.userId);
     return this.mutex.run(owner, async () => {
       const before = await this.index.syncedGeneration(owner);
-      const generation = await this.state.increment(LEXICAL_GENERATION, owner);
+      // Relaxed (no fsync): the count outlives a crash of the process, and when the machine
+      // goes down the index distrusts itself anyway (SqliteLexicalIndex).
+      const generation = await this.state.increment(LEXICAL_GENERATION, owner, { relaxed: true });
       const result = await write();
       const inStep = before?.generation === generation - 1 && before.space === spaceOf(scope);
       await this.index.apply(
@@ -118,7 +121,8 @@ export class LexicalSearch {
     hashes: string[],
   ): Promise<StoredRecord[] | undefined> {
     const owner = lexicalOwner(scope.userId);
-    if (!(await this.index.syncedGeneration(owner))) await this.catchUp(owner, scope);
+    const synced = await this.index.syncedGeneration(owner);
+    if (!synced || synced.generation === DISTRUSTED) await this.catchUp(owner, scope);
     if (!(await this.inStep(owner, scope))) return undefined;
     return this.index.withContentHashes(owner, hashes);
   }

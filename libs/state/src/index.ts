@@ -1,4 +1,10 @@
-export { type Entry, type PutOptions, type StateEntry, StateStore } from './state-store.port.js';
+export {
+  type Entry,
+  type IncrementOptions,
+  type PutOptions,
+  type StateEntry,
+  StateStore,
+} from './state-store.port.js';
 export { StateModule, stateFile } from './state.module.js';
 export { SqliteStateStore } from './sqlite/sqlite-state.store.js';
 export { RedisStateStore } from './redis/redis-state.store.js';

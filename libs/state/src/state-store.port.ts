@@ -11,6 +11,16 @@ export interface PutOptions {
   ttlMs?: number;
 }
 
+export interface IncrementOptions {
+  /**
+   * The count survives the process stopping, however it stops, but may be lost if the machine
+   * itself goes down before the store's next durable write (the SQLite file then skips the
+   * fsync). For counters whose reader notices such a loss another way: the keyword index
+   * distrusts itself after a reboot.
+   */
+  relaxed?: boolean;
+}
+
 /**
  * Durable state shared by every replica: users, API keys, refresh tokens, sessions, locks.
  * Documents are JSON values in namespaces. Adapters: an embedded SQLite file (the default) and
@@ -36,7 +46,7 @@ export abstract class StateStore {
    * Adds one to a counter (absent counts as 0) in one atomic step and returns the new value.
    * Counters never expire; every replica sees the same sequence.
    */
-  abstract increment(namespace: string, id: string): Promise<number>;
+  abstract increment(namespace: string, id: string, options?: IncrementOptions): Promise<number>;
   /**
    * Counts one hit in a fixed window that opens with the first hit and lasts `windowMs`, in one
    * atomic step: the hits so far in this window and when it closes. Rate limits, so that every

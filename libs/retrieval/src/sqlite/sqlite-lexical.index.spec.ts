@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DISTRUSTED } from '../lexical-index.port.js';
 import { SqliteLexicalIndex } from './sqlite-lexical.index.js';
 
 const ALICE = 'a'.repeat(20);
@@ -200,6 +204,54 @@ describe('SqliteLexicalIndex', () => {
     expect(await sut.withContentHashes(BOB, ['bbb'])).toEqual([]);
     await sut.apply(ALICE, { delete: ['h2'] });
     expect((await sut.withContentHashes(ALICE, ['bbb'])).length).toBe(0);
+  });
+
+  it('answers from the new tables after a rebuild, though it keeps statements prepared', async () => {
+    await sut.apply(ALICE, { upsert: [doc('old', 'harbour lights')] });
+    expect((await sut.search(ALICE, ['harbour'], 5)).map((h) => h.id)).toEqual(['old']);
+    expect((await sut.records(ALICE, ['old'])).size).toBe(1);
+    await sut.rebuild(ALICE, pagesOf([['new', 'harbour cranes']]), at(1));
+    expect((await sut.search(ALICE, ['harbour'], 5)).map((h) => h.id)).toEqual(['new']);
+    expect([...(await sut.records(ALICE, ['old', 'new'])).keys()]).toEqual(['new']);
+  });
+
+  it('distrusts every owner after the machine restarted, and only then', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ms-lexical-')), 'lexical.db');
+    const first = new SqliteLexicalIndex(file, { id: 'boot-1' });
+    await first.rebuild(ALICE, pagesOf([['m', 'kept words']]), at(7));
+    await first.rebuild(BOB, pagesOf([['n', 'other words']]), at(3));
+    first.close();
+
+    const sameBoot = new SqliteLexicalIndex(file, { id: 'boot-1' });
+    expect(await sameBoot.syncedGeneration(ALICE)).toEqual(at(7));
+    sameBoot.close();
+
+    const rebooted = new SqliteLexicalIndex(file, { id: 'boot-2' });
+    expect(await rebooted.syncedGeneration(ALICE)).toEqual(at(DISTRUSTED));
+    expect(await rebooted.syncedGeneration(BOB)).toEqual(at(DISTRUSTED));
+    // Its words still answer until the rebuild replaces them; a rebuild is trusted again.
+    expect((await rebooted.search(ALICE, ['kept'], 5)).map((h) => h.id)).toEqual(['m']);
+    await rebooted.rebuild(ALICE, pagesOf([['m', 'kept words']]), at(8));
+    rebooted.close();
+
+    const again = new SqliteLexicalIndex(file, { id: 'boot-2' });
+    expect(await again.syncedGeneration(ALICE)).toEqual(at(8));
+    expect(await again.syncedGeneration(BOB)).toEqual(at(DISTRUSTED));
+    again.close();
+  });
+
+  it('tells boots apart by boot time where there is no boot id, allowing for clock drift', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ms-lexical-')), 'lexical.db');
+    const bootedAt = Date.UTC(2026, 11, 1, 8, 0, 0);
+    const first = new SqliteLexicalIndex(file, { bootedAt });
+    await first.rebuild(ALICE, pagesOf([['m', 'kept words']]), at(2));
+    first.close();
+    const drifted = new SqliteLexicalIndex(file, { bootedAt: bootedAt + 30_000 });
+    expect(await drifted.syncedGeneration(ALICE)).toEqual(at(2));
+    drifted.close();
+    const rebooted = new SqliteLexicalIndex(file, { bootedAt: bootedAt + 3_600_000 });
+    expect(await rebooted.syncedGeneration(ALICE)).toEqual(at(DISTRUSTED));
+    rebooted.close();
   });
 
   it('forgets an owner entirely on drop', async () => {

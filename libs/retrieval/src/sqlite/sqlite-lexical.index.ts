@@ -1,7 +1,10 @@
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { uptime } from 'node:os';
 import { dirname } from 'node:path';
+import { Logger } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import {
+  DISTRUSTED,
   type IndexedRecord,
   type LexicalChange,
   type LexicalDocument,
@@ -44,7 +47,15 @@ export class SqliteLexicalIndex extends LexicalIndex {
    */
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(readonly file: string) {
+  /**
+   * `boot` names this boot of the machine (tests choose one). The index distrusts every owner
+   * after a reboot: writes since the last fsync, its own and the state store's relaxed
+   * generation counts (see LexicalSearch.write), may be lost when a machine goes down.
+   */
+  constructor(
+    readonly file: string,
+    boot: BootIdentity = currentBoot(),
+  ) {
     super();
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     this.db = new Database(file);
@@ -57,8 +68,37 @@ export class SqliteLexicalIndex extends LexicalIndex {
     this.db.exec(
       `CREATE TABLE IF NOT EXISTS owners (
          owner TEXT PRIMARY KEY, generation INTEGER NOT NULL, space TEXT NOT NULL,
-         tables TEXT NOT NULL) WITHOUT ROWID`,
+         tables TEXT NOT NULL) WITHOUT ROWID;
+       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
     );
+    this.distrustAfterReboot(boot);
+  }
+
+  /**
+   * Marks every owner out of step when the machine booted since this file was last opened: each
+   * is rebuilt from Chroma when next used (the rebuild drops its old tables).
+   */
+  private distrustAfterReboot(boot: BootIdentity): void {
+    const read = this.db.prepare<[], { value: string }>(
+      `SELECT value FROM meta WHERE key = 'boot'`,
+    );
+    this.db.transaction(() => {
+      const last = read.get()?.value;
+      if (last !== undefined && !sameBoot(last, boot)) {
+        const { changes } = this.db.prepare(`UPDATE owners SET generation = ?`).run(DISTRUSTED);
+        if (changes > 0) {
+          new Logger('KeywordIndex').warn(
+            `The machine restarted since the keyword index was last opened: ${changes} users' ` +
+              'indexes are rebuilt from Chroma as they are next used',
+          );
+        }
+      }
+      this.db
+        .prepare(
+          `INSERT INTO meta (key, value) VALUES ('boot', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        )
+        .run(serializeBoot(boot));
+    })();
   }
 
   async apply(
@@ -372,6 +412,30 @@ export class SqliteLexicalIndex extends LexicalIndex {
     if (!OWNER.test(owner)) throw new Error(`not a lexical index owner: ${owner}`);
     return owner;
   }
+}
+
+/** A boot of the machine: Linux's boot id, or elsewhere the time it booted. */
+export type BootIdentity = { id: string } | { bootedAt: number };
+
+function currentBoot(): BootIdentity {
+  try {
+    return { id: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() };
+  } catch {
+    return { bootedAt: Date.now() - uptime() * 1000 };
+  }
+}
+
+/** Boot times come from the clock and the uptime, which drift apart by a little. */
+const BOOT_TIME_TOLERANCE_MS = 120_000;
+
+function serializeBoot(boot: BootIdentity): string {
+  return 'id' in boot ? `id:${boot.id}` : `at:${Math.round(boot.bootedAt)}`;
+}
+
+function sameBoot(stored: string, boot: BootIdentity): boolean {
+  if ('id' in boot) return stored === `id:${boot.id}`;
+  const at = /^at:(\d+)$/.exec(stored);
+  return !!at && Math.abs(Number(at[1]) - boot.bootedAt) < BOOT_TIME_TOLERANCE_MS;
 }
 
 const SUFFIX = /^[0-9a-z]{1,40}$/;

@@ -101,6 +101,7 @@ export class RedisStateStore extends StateStore {
     return { count: Number(count), resetInMs: Number(ttl) };
   }
 
+  /** Durability is Redis's own (its appendfsync setting), whatever the options. */
   async increment(namespace: string, id: string): Promise<number> {
     const value = await this.redis.eval(
       INCREMENT_SCRIPT,
