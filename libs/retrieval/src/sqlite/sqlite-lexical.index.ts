@@ -63,6 +63,10 @@ export class SqliteLexicalIndex extends LexicalIndex {
     this.db.pragma('journal_mode = WAL');
     // Derived data: a crash may lose the last writes, and the generation check then rebuilds.
     this.db.pragma('synchronous = NORMAL');
+    // Reads through a memory map, not a read call per page: a search's copies of 20 records
+    // took 0.5 -> 0.3 ms in the service (measured). The map is address space backed by the
+    // file, shared with the page cache, not heap.
+    this.db.pragma(`mmap_size = ${MMAP_BYTES}`);
     // Derived data: an index file of an older layout is simply rebuilt from Chroma.
     if (!this.hasColumn('owners', 'space')) this.db.exec(`DROP TABLE IF EXISTS owners`);
     this.db.exec(
@@ -443,6 +447,8 @@ const SUFFIX = /^[0-9a-z]{1,40}$/;
 const MAX_COUNTED_TERMS = 10_000;
 /** Tables whose counts are kept at once. */
 const MAX_COUNTED_TABLES = 1_000;
+/** The most of the file read through the memory map. */
+const MMAP_BYTES = 256 * 1024 * 1024;
 /** Prepared statements kept at once (about a dozen per user who searched or wrote lately). */
 const MAX_STATEMENTS = 2_000;
 
