@@ -22,6 +22,8 @@ export function configureApp(app: INestApplication): INestApplication {
   const express = app.getHttpAdapter().getInstance() as Express;
   app.useLogger(app.get(Logger));
   express.disable('x-powered-by');
+  // Answers are computed per request and never revalidated: no hash of each body for an ETag.
+  express.set('etag', false);
   // Behind Swarm's ingress or a proxy, the client address (for per-address limits) is in X-Forwarded-For.
   express.set('trust proxy', config.http.trustProxy);
   const httpMetrics = app.get(HttpMetricsMiddleware);
