@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
 import { chromaProxy } from './support/chroma-proxy.js';
 import { RedisServer } from './support/redis.js';
@@ -211,6 +212,58 @@ describe('nearest memories with the keyword index in step', () => {
       expect(found!.score).toBeCloseTo(1 - found!.distance!, 6);
       expect(queries).toHaveLength(1);
       expect(JSON.parse(queries[0]!).include).toEqual(['distances']);
+    } finally {
+      await t.close();
+      await proxy.close();
+    }
+  });
+});
+
+describe('how many nearest memories a search asks Chroma for', () => {
+  it('asks for the limit alone until a search meets a hidden memory, then for a few more', async () => {
+    const asked: number[] = [];
+    const proxy = await chromaProxy(sharedChromaUrl(), {
+      observe: (req, body) => {
+        if (req.method === 'POST' && req.url!.endsWith('/query')) {
+          asked.push((JSON.parse(body) as { n_results: number }).n_results);
+        }
+      },
+    });
+    const t = await createTestApp({
+      CHROMA_URL: proxy.url,
+      CHROMA_DATABASE: await createChromaDatabase(sharedChromaUrl()),
+      CACHE_MAX_ITEMS: '0',
+    });
+    const query = { query: 'camping at the lake', mode: 'vector', limit: 3 };
+    try {
+      for (const content of [
+        'Camping at the lake, the tent by the water',
+        'We went camping near a mountain lake',
+        'A lake trip with the kids, camping two nights',
+        'Lunch at the office canteen',
+      ]) {
+        await t.api.post('/api/v1/memories').send({ content, type: 'note' }).expect(201);
+      }
+      const expiring = (
+        await t.api
+          .post('/api/v1/memories')
+          .send({ content: 'camping at the lake', type: 'note', ttl: 1 })
+          .expect(201)
+      ).body as { id: string };
+      asked.length = 0;
+      expect(contents(await search(t.api, query))[0]).toBe('camping at the lake');
+      expect(asked).toEqual([3]);
+
+      await sleep(1100); // the nearest memory has expired: hidden, until the sweep removes it
+      asked.length = 0;
+      const results = await search(t.api, query);
+      expect(results).toHaveLength(3);
+      expect(results.map((r) => r.id)).not.toContain(expiring.id);
+      expect(asked).toEqual([3, 13]); // one short: asked again with room for hidden ones
+
+      asked.length = 0;
+      expect(await search(t.api, query)).toHaveLength(3);
+      expect(asked).toEqual([13]); // remembered: no second query
     } finally {
       await t.close();
       await proxy.close();

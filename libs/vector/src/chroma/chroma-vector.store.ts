@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ChromaClient, type Collection } from 'chromadb';
 import { AppConfig, BackendUnavailable, Metrics } from '@memory-system/core';
 import {
@@ -14,7 +14,11 @@ import {
   VectorStore,
 } from '../vector-store.port.js';
 import { ChromaEndpoint } from './chroma-endpoint.js';
-import { ChromaRecordsClient, type GetAnswer, type RecordColumns } from './chroma-records.client.js';
+import {
+  ChromaRecordsClient,
+  type GetAnswer,
+  type RecordColumns,
+} from './chroma-records.client.js';
 import { mapChromaError, withTimeout } from './chroma-errors.js';
 import { COLLECTION_PREFIX, collectionNameFor, collectionPrefixFor } from './collection-name.js';
 import { checkChromaApiVersion } from './chroma-version-check.js';
@@ -38,7 +42,7 @@ function clientFor(endpoint: ChromaEndpoint, config: AppConfig): ChromaClient {
  * client (see ChromaRecordsClient).
  */
 @Injectable()
-export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnModuleDestroy {
+export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ChromaVectorStore.name);
   private readonly client: ChromaClient;
   private readonly records: ChromaRecordsClient;
@@ -66,7 +70,8 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnMo
     await checkChromaApiVersion(this.endpoint, this.config.chroma.timeoutMs, this.logger);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Last, once the HTTP server has closed: a request still answering keeps its connections. */
+  async onApplicationShutdown(): Promise<void> {
     await this.records.close();
   }
 
@@ -127,11 +132,9 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnMo
       }),
     );
     const distances = result.distances?.[0] ?? [];
-    return rows(
-      result.ids[0] ?? [],
-      result.documents?.[0] ?? [],
-      result.metadatas?.[0] ?? [],
-    ).map((row, i) => ({ ...row, distance: distances[i] ?? Number.NaN }));
+    return rows(result.ids[0] ?? [], result.documents?.[0] ?? [], result.metadatas?.[0] ?? []).map(
+      (row, i) => ({ ...row, distance: distances[i] ?? Number.NaN }),
+    );
   }
 
   async nearest(
