@@ -7,7 +7,15 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ChromaClient } from 'chromadb';
 import { LocalEmbedder } from '../dist/libs/inference/src/index.js';
-import { alternating, percentile, startApp, startFreshChroma, stopApp, texts } from './support.mjs';
+import {
+  alternating,
+  percentile,
+  sequential,
+  startApp,
+  startFreshChroma,
+  stopApp,
+  texts,
+} from './support.mjs';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 10_000);
 const CONNECTIONS = 16;
@@ -124,7 +132,14 @@ async function singles(raw, app, embedder) {
       if (!res.ok) throw new Error(`search: ${res.status}`);
     },
   );
-  return { rawAdd, apiAdd, rawSearch, apiSearch };
+  // The hop the API adds by being a service: one request answered without any work (no
+  // authentication, body or backend), for reading the two rows above.
+  const hop = await sequential(SINGLES, async () => {
+    const res = await fetch(`${app.url}/health/live`);
+    if (!res.ok) throw new Error(`live: ${res.status}`);
+    await res.text();
+  });
+  return { rawAdd, apiAdd, rawSearch, apiSearch, hop };
 }
 
 async function main() {
@@ -236,6 +251,12 @@ async function main() {
       f(single.rawSearch.p50),
       f(single.apiSearch.p50),
       `+${f(single.apiSearch.p50 - single.rawSearch.p50)} ms`,
+    ),
+    row(
+      `of which one HTTP round trip to the API, p50, ms (GET /health/live)`,
+      '',
+      f(single.hop.p50),
+      '',
     ),
     row(
       'search throughput, req/s (uncached)',
