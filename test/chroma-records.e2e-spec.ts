@@ -161,7 +161,7 @@ describe('ChromaRecordsClient against a real Chroma', () => {
       const mine = await failureOf(() => failing.get(collection.id, { ids: ['c'], include: [] }));
       // chromadb meets the same 500 on its own first call through the proxy.
       const theirs = await failureOf(() =>
-        chromadbAt(proxy.url).getCollection({ name: 'records', embeddingFunction: null }),
+        chromadbAt(proxy.url).getCollection({ name: 'records' }),
       );
       expect(mine.name).toBe(theirs.name);
       expect(mine.message).toContain('injected by the test');
@@ -184,9 +184,15 @@ describe('ChromaRecordsClient against a real Chroma', () => {
     expect(mapChromaError(mine)).toBeInstanceOf(BackendUnavailable);
     await nowhere.close();
 
-    // A server that refuses the token, as an authenticated Chroma does.
+    // A server that refuses the token, as an authenticated Chroma does, and answers the right
+    // one with a page that is not JSON, as a proxy in front of it might.
     const guard: Server = createServer((req, res) => {
       req.resume();
+      if (req.headers['x-chroma-token'] === 'right' && req.url!.endsWith('/query')) {
+        res.writeHead(200, { 'Content-Type': 'text/html' });
+        res.end('<html><body>Welcome to nginx!</body></html>');
+        return;
+      }
       res.writeHead(req.headers['x-chroma-token'] === 'right' ? 200 : 401, {
         'Content-Type': 'application/json',
       });
@@ -201,6 +207,11 @@ describe('ChromaRecordsClient against a real Chroma', () => {
         mapChromaError(await failureOf(() => wrong.get('any', { ids: [], include: [] }))),
       ).toBeInstanceOf(BackendMisconfigured);
       await expect(right.get('any', { ids: [], include: [] })).resolves.toEqual({ ids: [] });
+      const page = await failureOf(() =>
+        right.query('any', { query_embeddings: [[1]], n_results: 1, include: ['distances'] }),
+      );
+      expect(page.message).toContain('not JSON: <html>');
+      expect(mapChromaError(page)).toBeInstanceOf(BackendUnavailable);
     } finally {
       await wrong.close();
       await right.close();

@@ -236,14 +236,14 @@ describe('how many nearest memories a search asks Chroma for', () => {
     });
     const query = { query: 'camping at the lake', mode: 'vector', limit: 3 };
     try {
-      for (const content of [
+      const nearby = [
         'Camping at the lake, the tent by the water',
         'We went camping near a mountain lake',
         'A lake trip with the kids, camping two nights',
         'Lunch at the office canteen',
-      ]) {
-        await t.api.post('/api/v1/memories').send({ content, type: 'note' }).expect(201);
-      }
+      ];
+      const items = nearby.map((content) => ({ content, type: 'note' }));
+      await t.api.post('/api/v1/memories/batch').send({ items }).expect(200);
       const expiring = (
         await t.api
           .post('/api/v1/memories')

@@ -124,10 +124,15 @@ export class ChromaRecordsClient {
     const text = await answer.body.text().catch((error: Error) => {
       throw new ChromaConnectionError(`Chroma's answer broke off: ${error.message}`);
     });
-    if (answer.statusCode >= 200 && answer.statusCode < 300) {
+    if (answer.statusCode < 200 || answer.statusCode >= 300) throw failure(answer.statusCode, text);
+    try {
       return (text ? JSON.parse(text) : {}) as T;
+    } catch {
+      // Something between us and Chroma (a proxy's error page) answered in its place.
+      throw new ChromaServerError(
+        `Chroma's answer to ${action} is not JSON: ${text.slice(0, 200)}`,
+      );
     }
-    throw failure(answer.statusCode, text);
   }
 }
 
