@@ -166,6 +166,7 @@ describe('ChromaRecordsClient against a real Chroma', () => {
       expect(mine.name).toBe(theirs.name);
       expect(mine.message).toContain('injected by the test');
       expect(mapChromaError(mine)).toBeInstanceOf(BackendUnavailable);
+      expect(mapChromaError(theirs)).toBeInstanceOf(BackendUnavailable); // chromadb's own, by class
     } finally {
       await failing.close();
       await proxy.close();
@@ -182,6 +183,7 @@ describe('ChromaRecordsClient against a real Chroma', () => {
     const theirs = await failureOf(() => chromadbAt(`http://127.0.0.1:${port}`).heartbeat());
     expect(mine.name).toBe(theirs.name);
     expect(mapChromaError(mine)).toBeInstanceOf(BackendUnavailable);
+    expect(mapChromaError(theirs)).toBeInstanceOf(BackendUnavailable); // chromadb's own, by class
     await nowhere.close();
 
     // A server that refuses the token, as an authenticated Chroma does, and answers the right

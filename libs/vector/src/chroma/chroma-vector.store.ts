@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ChromaClient, type Collection } from 'chromadb';
+import { ChromaClient, ChromaNotFoundError, type Collection } from 'chromadb';
 import { AppConfig, BackendUnavailable, Metrics } from '@memory-system/core';
 import {
   type ArchivedRecord,
@@ -45,7 +45,7 @@ function clientFor(endpoint: ChromaEndpoint, config: AppConfig): ChromaClient {
 export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ChromaVectorStore.name);
   private readonly client: ChromaClient;
-  private readonly records: ChromaRecordsClient;
+  private readonly recordClient: ChromaRecordsClient;
   /** Collection handles by name; a failed lookup is forgotten so the next call retries. */
   private readonly collections = new Map<string, Promise<Collection>>();
 
@@ -56,7 +56,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
   ) {
     super();
     this.client = clientFor(endpoint, config);
-    this.records = new ChromaRecordsClient({
+    this.recordClient = new ChromaRecordsClient({
       url: endpoint.url,
       headers: endpoint.headers,
       tenant: config.chroma.tenant,
@@ -72,17 +72,17 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
 
   /** Last, once the HTTP server has closed: a request still answering keeps its connections. */
   async onApplicationShutdown(): Promise<void> {
-    await this.records.close();
+    await this.recordClient.close();
   }
 
   async add(scope: VectorScope, records: VectorRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.call(scope, 'add', (c) => this.records.add(c.id, columns(records)));
+    await this.call(scope, 'add', (c) => this.recordClient.add(c.id, columns(records)));
   }
 
   async upsert(scope: VectorScope, records: VectorRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.call(scope, 'upsert', (c) => this.records.upsert(c.id, columns(records)));
+    await this.call(scope, 'upsert', (c) => this.recordClient.upsert(c.id, columns(records)));
   }
 
   async get(
@@ -92,7 +92,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
   ): Promise<StoredRecord[]> {
     if (ids.length === 0) return [];
     const result = await this.call(scope, 'get', (c) =>
-      this.records.get(c.id, {
+      this.recordClient.get(c.id, {
         ids,
         where: options.filter,
         include: includes(options.embeddings),
@@ -108,7 +108,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
     options: { embeddings?: boolean } = {},
   ): Promise<StoredRecord[]> {
     const result = await this.call(scope, 'get', (c) =>
-      this.records.get(c.id, {
+      this.recordClient.get(c.id, {
         where: filter,
         limit: page.limit,
         offset: page.offset,
@@ -124,7 +124,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
     options: { limit: number; filter?: VectorFilter },
   ): Promise<QueryMatch[]> {
     const result = await this.call(scope, 'query', (c) =>
-      this.records.query(c.id, {
+      this.recordClient.query(c.id, {
         query_embeddings: [embedding],
         n_results: options.limit,
         where: options.filter,
@@ -143,7 +143,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
     options: { limit: number; filter?: VectorFilter },
   ): Promise<Array<{ id: string; distance: number }>> {
     const result = await this.call(scope, 'query', (c) =>
-      this.records.query(c.id, {
+      this.recordClient.query(c.id, {
         query_embeddings: [embedding],
         n_results: options.limit,
         where: options.filter,
@@ -156,7 +156,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
 
   async delete(scope: VectorScope, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.call(scope, 'delete', (c) => this.records.delete(c.id, ids));
+    await this.call(scope, 'delete', (c) => this.recordClient.delete(c.id, ids));
   }
 
   async deleteUserData(userId: string): Promise<void> {
@@ -266,7 +266,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
       } catch (error) {
         // The collection was dropped and made again (a restore, maybe by another replica):
         // the cached handle points at the old one. Open it afresh, once.
-        if ((error as Error).name !== 'ChromaNotFoundError') throw error;
+        if (!(error instanceof ChromaNotFoundError)) throw error;
         this.collections.delete(name);
         return await attempt();
       }
