@@ -43,3 +43,4 @@ export { isStopWord } from './text/stop-words.js';
 export { APP_VERSION } from './app-version.js';
 export { UserDirectory } from './user-directory.js';
 export { MAX_JSON_DEPTH, nestsDeeperThan, refuseDeepJson } from './http/json-depth.js';
+export { makeRoom } from './make-room.js';

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '@memory-system/core';
+import { AppConfig, makeRoom } from '@memory-system/core';
 import {
   type Embedder,
   LOCAL_MODEL_V1,
@@ -144,9 +144,7 @@ export class MemoryRetriever {
 
   private rememberHiding(userId: string): void {
     if (this.hiding.has(userId)) return;
-    if (this.hiding.size >= MAX_HIDING_USERS) {
-      this.hiding.delete(this.hiding.values().next().value!);
-    }
+    makeRoom(this.hiding, MAX_HIDING_USERS);
     this.hiding.add(userId);
   }
 

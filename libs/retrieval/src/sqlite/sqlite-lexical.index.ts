@@ -3,6 +3,7 @@ import { uptime } from 'node:os';
 import { dirname } from 'node:path';
 import { Logger } from '@nestjs/common';
 import Database from 'better-sqlite3';
+import { makeRoom } from '@memory-system/core';
 import {
   DISTRUSTED,
   type IndexedRecord,
@@ -174,9 +175,7 @@ export class SqliteLexicalIndex extends LexicalIndex {
     if (!counts) {
       // One entry per user who searched: the oldest goes first, so memory stays bounded
       // however many users there are.
-      if (this.counts.size >= MAX_COUNTED_TABLES) {
-        this.counts.delete(this.counts.keys().next().value!);
-      }
+      makeRoom(this.counts, MAX_COUNTED_TABLES);
       this.counts.set(tables.ids, (counts = { terms: new Map() }));
     }
     return counts;
@@ -384,9 +383,7 @@ export class SqliteLexicalIndex extends LexicalIndex {
     let statement = this.statements.get(sql);
     if (!statement) {
       // Statements name a user's tables: the oldest goes first, so memory stays bounded.
-      if (this.statements.size >= MAX_STATEMENTS) {
-        this.statements.delete(this.statements.keys().next().value!);
-      }
+      makeRoom(this.statements, MAX_STATEMENTS);
       statement = this.db.prepare(sql);
       this.statements.set(sql, statement);
     }
