@@ -137,7 +137,18 @@ export class FakeVllmServer {
       if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
       return sendError(res, fault.status, `Injected failure ${fault.status}`);
     }
-    if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault?.kind === 'slow') {
+      const closed = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), fault.delayMs);
+        res.once('close', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      // vLLM aborts a request whose client has gone; going on would take a scripted answer
+      // meant for a later call.
+      if (closed) return;
+    }
 
     if (req.method === 'GET' && path === '/v1/models') return this.models(res);
     if (req.method === 'POST' && path === '/v1/embeddings') {
