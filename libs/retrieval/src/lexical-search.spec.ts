@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStateStore } from '@memory-system/state';
+import type { VectorStore } from '@memory-system/vector';
+import { lexicalOwner, LexicalSearch } from './lexical-search.js';
+import { SqliteLexicalIndex } from './sqlite/sqlite-lexical.index.js';
+
+const scope = { userId: 'user-1', model: 'model', dimension: 2 };
+const owner = lexicalOwner(scope.userId);
+const memory = (id: string, content: string) => ({
+  id,
+  content,
+  metadata: { type: 'note' },
+  embedding: [1, 0],
+});
+
+/** An index whose next write fails, as a full disk would make it. */
+class FailingIndex extends SqliteLexicalIndex {
+  failNext = false;
+  override apply(...args: Parameters<SqliteLexicalIndex['apply']>): Promise<void> {
+    if (!this.failNext) return super.apply(...args);
+    this.failNext = false;
+    return Promise.reject(new Error('disk full'));
+  }
+}
+
+// These paths never read Chroma: the test's own `write` stands for the Chroma side.
+const noChroma = new Proxy({} as VectorStore, {
+  get: () => {
+    throw new Error('Chroma is not read on these paths');
+  },
+});
+
+describe('LexicalSearch.write', () => {
+  let dir: string;
+  let index: FailingIndex;
+  let state: SqliteStateStore;
+  let sut: LexicalSearch;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'lexical-search-'));
+    index = new FailingIndex(':memory:');
+    state = new SqliteStateStore(join(dir, 'state.db'));
+    sut = new LexicalSearch(index, state, noChroma);
+    // A built, in-step index for the user (shared generation 0).
+    await index.rebuild(owner, (async function* () {})(), { generation: 0, space: 'model/2' });
+  });
+  afterEach(async () => {
+    await sut.beforeApplicationShutdown();
+    index.close();
+    state.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers once Chroma has the change, and the index has it before any read', async () => {
+    const answer = await sut.write(scope, { upsert: [memory('m1', 'violin lessons')] }, () =>
+      Promise.resolve('stored'),
+    );
+    expect(answer).toBe('stored');
+    // The answer came first: the index write waits for the next turn of the event loop.
+    expect((await index.syncedGeneration(owner))?.generation).toBe(0);
+    // A read in that moment waits for it and finds the index in step, with the memory.
+    expect(await sut.isInStep(scope)).toBe(true);
+    expect([...(await sut.records(scope, ['m1'])).keys()]).toEqual(['m1']);
+    expect((await index.syncedGeneration(owner))?.generation).toBe(1);
+  });
+
+  it('answers a write whose index update fails, leaving the index behind to be rebuilt', async () => {
+    index.failNext = true;
+    await expect(
+      sut.write(scope, { upsert: [memory('m1', 'violin lessons')] }, () => Promise.resolve('ok')),
+    ).resolves.toBe('ok');
+    expect(await sut.isInStep(scope)).toBe(false);
+    // The next write does not claim the index is in step either.
+    await sut.write(scope, { upsert: [memory('m2', 'piano')] }, () => Promise.resolve('ok'));
+    expect(await sut.isInStep(scope)).toBe(false);
+  });
+
+  it('refuses a write that Chroma refused, and touches nothing in the index', async () => {
+    await expect(
+      sut.write(scope, { upsert: [memory('m1', 'violin lessons')] }, () =>
+        Promise.reject(new Error('Chroma is unavailable')),
+      ),
+    ).rejects.toThrow('Chroma is unavailable');
+    expect((await index.records(owner, ['m1'], { embeddings: false })).size).toBe(0);
+    expect(await sut.isInStep(scope)).toBe(false);
+  });
+});
