@@ -1,12 +1,13 @@
 // npm run bench: the service against the floor under it, side by side in one run, on a fresh
 // embedded Chroma and the local embedder. Prints a table and writes JSON to bench/results/.
 // Not part of `npm test`: it measures, it does not assert.
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ChromaClient } from 'chromadb';
-import { LocalEmbedder } from '../dist/libs/inference/src/index.js';
+import { LOCAL_MODEL_ID, LocalEmbedder } from '../dist/libs/inference/src/index.js';
 import {
   alternating,
   percentile,
@@ -84,25 +85,28 @@ async function apiQueries(app, queries, seconds = SECONDS) {
 }
 
 const SINGLES = Number(process.env.BENCH_SINGLES ?? 300);
+/** A user id as the API stores it on every memory (a UUID). */
+const BENCH_USER_ID = '3f6c1a52-8d0e-4b7a-9c21-5e4f0b7d2a19';
 
 /**
  * Single adds and searches one at a time: raw (embed, then one chromadb add or query) against the
  * API's POST /memories (duplicate check included) and POST /memories/search, cache off. Raw and
  * API calls take turns (see `alternating`).
  */
-async function singles(raw, app, embedder) {
-  const addTexts = texts(SINGLES * 2, 31, 12, RECORDS);
-  const [rawAdd, apiAdd] = await alternating(
+async function singles(raw, app, embedder, scratch) {
+  const addTexts = texts(SINGLES * 4, 31, 12, RECORDS);
+  const rawAdd = async (id, text, metadata, collection = raw) => {
+    const [embedding] = await embedder.embed([text]);
+    await collection.add({
+      ids: [id],
+      documents: [text],
+      embeddings: [embedding],
+      metadatas: [metadata],
+    });
+  };
+  const [plainAdd, apiAdd] = await alternating(
     SINGLES,
-    async (i) => {
-      const [embedding] = await embedder.embed([addTexts[i]]);
-      await raw.add({
-        ids: [`single-${i}`],
-        documents: [addTexts[i]],
-        embeddings: [embedding],
-        metadatas: [{ type: 'bench' }],
-      });
-    },
+    (i) => rawAdd(`single-${i}`, addTexts[i], { type: 'bench' }),
     async (i) => {
       const res = await fetch(`${app.url}/api/v1/memories`, {
         method: 'POST',
@@ -139,7 +143,33 @@ async function singles(raw, app, embedder) {
     if (!res.ok) throw new Error(`live: ${res.status}`);
     await res.text();
   });
-  return { rawAdd, apiAdd, rawSearch, apiSearch, hop };
+  // What the fields every stored memory carries in Chroma cost it (see memory-record.mapper):
+  // each metadata key is a row Chroma writes. Raw against raw, turn about, in a scratch collection.
+  const [lessFields, memoryFields] = await alternating(
+    SINGLES,
+    (i) => rawAdd(`plain-${i}`, addTexts[2 * SINGLES + i], { type: 'bench' }, scratch),
+    (i) => {
+      const text = addTexts[3 * SINGLES + i];
+      const now = Date.now();
+      const fields = {
+        userId: BENCH_USER_ID,
+        type: 'bench',
+        contentHash: createHash('sha256').update(`bench\u0000${text}`).digest('hex'),
+        createdAt: now,
+        updatedAt: now,
+        embeddingModel: LOCAL_MODEL_ID,
+      };
+      return rawAdd(`memory-${i}`, text, fields, scratch);
+    },
+  );
+  return {
+    rawAdd: plainAdd,
+    apiAdd,
+    memoryFieldsCost: memoryFields.p50 - lessFields.p50,
+    rawSearch,
+    apiSearch,
+    hop,
+  };
 }
 
 async function main() {
@@ -208,7 +238,14 @@ async function main() {
     await firstSearch(uncachedApp, queries[0]); // builds the keyword index once, from Chroma
     await apiQueries(uncachedApp, queries, 2); // warm-up, as for raw
     const uncached = await apiQueries(uncachedApp, queries);
-    results.singles = await singles(raw, uncachedApp, embedder);
+    // A collection of its own for weighing a memory's fields, so that the raw collection the
+    // searches meet holds as many records as the API's.
+    const scratch = await client.createCollection({
+      name: 'bench-fields',
+      embeddingFunction: null,
+      configuration: { hnsw: { space: 'cosine' } },
+    });
+    results.singles = await singles(raw, uncachedApp, embedder, scratch);
     await stopApp(uncachedApp);
     const cachedApp = await startApp(chroma.url, dataDir);
     await apiQueries(cachedApp, queries, 2); // warm the cache
@@ -245,6 +282,12 @@ async function main() {
       f(single.rawAdd.p50),
       f(single.apiAdd.p50),
       `+${f(single.apiAdd.p50 - single.rawAdd.p50)} ms`,
+    ),
+    row(
+      "of which Chroma storing a memory's six fields, p50, ms (raw adds with them against without)",
+      '',
+      '',
+      `+${f(single.memoryFieldsCost)} ms`,
     ),
     row(
       `single search p50, ms (${single.apiSearch.count} one at a time, uncached)`,

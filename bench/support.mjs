@@ -57,16 +57,16 @@ export async function sequential(count, call) {
 }
 
 /**
- * Two kinds of call made one at a time, turn about (`count` of each): both meet Chroma in the
- * same state. Chroma's single adds slow down as its log grows (15 -> 23 ms over 1,800 adds,
- * measured), so running all of one kind first would charge the drift to the other.
+ * Kinds of call made one at a time, taking turns (`count` of each): all meet Chroma in the same
+ * state. Chroma's single adds slow down as its log grows (15 -> 23 ms over 1,800 adds,
+ * measured), so running all of one kind first would charge the drift to the others.
  */
-export async function alternating(count, first, second) {
-  const latencies = [[], []];
-  const calls = [first, second];
+export async function alternating(count, ...calls) {
+  const latencies = calls.map(() => []);
   for (let i = 0; i < count; i++) {
-    // Who goes first changes too, so neither always meets a Chroma just woken by the other.
-    for (const which of i % 2 === 0 ? [0, 1] : [1, 0]) {
+    // Who goes first changes too, so none always meets a Chroma just woken by another.
+    for (let turn = 0; turn < calls.length; turn++) {
+      const which = (i + turn) % calls.length;
       const started = performance.now();
       await calls[which](i);
       latencies[which].push(performance.now() - started);
