@@ -107,9 +107,14 @@ export class LexicalSearch implements BeforeApplicationShutdown {
     change: TextChange,
     synced: { generation: number; space: string } | undefined,
   ): Promise<void> {
-    const documents = () => ({ upsert: change.upsert?.map(toDocument), delete: change.delete });
     const applied = new Promise((next) => setImmediate(next))
-      .then(() => this.index.apply(owner, documents(), synced))
+      .then(() =>
+        this.index.apply(
+          owner,
+          { upsert: change.upsert?.map(toDocument), delete: change.delete },
+          synced,
+        ),
+      )
       .catch((error: Error) =>
         this.logger.warn(
           `Applying a write to the keyword index of user ${owner} failed (${error.message}); it is rebuilt from Chroma when next read`,
