@@ -1,13 +1,13 @@
 // npm run bench: the service against the floor under it, side by side in one run, on a fresh
 // embedded Chroma and the local embedder. Prints a table and writes JSON to bench/results/.
 // Not part of `npm test`: it measures, it does not assert.
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ChromaClient } from 'chromadb';
 import { LOCAL_MODEL_ID, LocalEmbedder } from '../dist/libs/inference/src/index.js';
+import { contentHash } from '../dist/libs/memory/src/domain/content-hash.js';
 import {
   alternating,
   percentile,
@@ -95,7 +95,7 @@ const BENCH_USER_ID = '3f6c1a52-8d0e-4b7a-9c21-5e4f0b7d2a19';
  */
 async function singles(raw, app, embedder, scratch) {
   const addTexts = texts(SINGLES * 4, 31, 12, RECORDS);
-  const rawAdd = async (id, text, metadata, collection = raw) => {
+  const addRaw = async (id, text, metadata, collection = raw) => {
     const [embedding] = await embedder.embed([text]);
     await collection.add({
       ids: [id],
@@ -104,9 +104,9 @@ async function singles(raw, app, embedder, scratch) {
       metadatas: [metadata],
     });
   };
-  const [plainAdd, apiAdd] = await alternating(
+  const [rawAdd, apiAdd] = await alternating(
     SINGLES,
-    (i) => rawAdd(`single-${i}`, addTexts[i], { type: 'bench' }),
+    (i) => addRaw(`single-${i}`, addTexts[i], { type: 'bench' }),
     async (i) => {
       const res = await fetch(`${app.url}/api/v1/memories`, {
         method: 'POST',
@@ -147,23 +147,23 @@ async function singles(raw, app, embedder, scratch) {
   // each metadata key is a row Chroma writes. Raw against raw, turn about, in a scratch collection.
   const [lessFields, memoryFields] = await alternating(
     SINGLES,
-    (i) => rawAdd(`plain-${i}`, addTexts[2 * SINGLES + i], { type: 'bench' }, scratch),
+    (i) => addRaw(`plain-${i}`, addTexts[2 * SINGLES + i], { type: 'bench' }, scratch),
     (i) => {
       const text = addTexts[3 * SINGLES + i];
       const now = Date.now();
       const fields = {
         userId: BENCH_USER_ID,
         type: 'bench',
-        contentHash: createHash('sha256').update(`bench\u0000${text}`).digest('hex'),
+        contentHash: contentHash('bench', text),
         createdAt: now,
         updatedAt: now,
         embeddingModel: LOCAL_MODEL_ID,
       };
-      return rawAdd(`memory-${i}`, text, fields, scratch);
+      return addRaw(`memory-${i}`, text, fields, scratch);
     },
   );
   return {
-    rawAdd: plainAdd,
+    rawAdd,
     apiAdd,
     memoryFieldsCost: memoryFields.p50 - lessFields.p50,
     rawSearch,
