@@ -133,6 +133,34 @@ describe('search modes: hybrid, vector and keyword', () => {
     expect(await search(t.api, { query: 'cello', mode: 'keyword' })).toEqual([]);
   });
 
+  it('answers searches made while memories are being deleted, leaving out the ones going', async () => {
+    const { agent } = await t.signUp('dora-deletes');
+    const items = Array.from({ length: 60 }, (_, i) => ({
+      content: `Dora's gardening note number ${i}`,
+      type: 'note',
+    }));
+    const stored = (await agent.post('/api/v1/memories/batch').send({ items }).expect(200)).body
+      .results as Array<{ memory: { id: string } }>;
+    let deleting = true;
+    const deletes = (async () => {
+      for (const { memory } of stored) {
+        await agent.delete(`/api/v1/memories/${memory.id}`).expect(204);
+      }
+      deleting = false;
+    })();
+    // Chroma answers a query that meets a record being deleted with its id and no record: such
+    // matches are left out, never mapped into a memory without fields (a 500, once in CI).
+    let searches = 0;
+    while (deleting) {
+      for (const result of await search(agent, { query: 'gardening note', mode: 'vector' })) {
+        expect(result.content).toMatch(/^Dora's gardening note number \d+$/);
+      }
+      searches += 1;
+    }
+    await deletes;
+    expect(searches).toBeGreaterThan(10);
+  });
+
   it("never lets one user's memories shape another user's keyword scores or results", async () => {
     const bob = (await t.signUp('bob-search')).agent;
     await bob.post('/api/v1/memories').send({ content: 'Bob sails on the lake', type: 'fact' });
