@@ -187,7 +187,7 @@ export class MemoryService implements UserDataEraser {
       // An imported memory whose id is stored already (changed since the export) stays as it is.
       const importedIds = fresh.flatMap(({ input }) => ('id' in input ? [input.id] : []));
       for (const record of importedIds.length ? await this.store.get(scope, importedIds) : []) {
-        const memory = toMemory(record);
+        const memory = toMemory(record, scope.model);
         const item = fresh.find(({ input }) => 'id' in input && input.id === record.id)!;
         raced.set(item.hash, memory);
       }
@@ -202,7 +202,7 @@ export class MemoryService implements UserDataEraser {
           id: memory.id,
           document: memory.content,
           embedding,
-          metadata: toRecordMetadata(memory, caller.userId),
+          metadata: toRecordMetadata(memory),
         }));
         await this.lexical.write(
           scope,
@@ -217,10 +217,7 @@ export class MemoryService implements UserDataEraser {
                 id: memory.id,
                 document: memory.content,
                 embedding: targetEmbedding!,
-                metadata: toRecordMetadata(
-                  { ...memory, embeddingModel: target.model },
-                  caller.userId,
-                ),
+                metadata: toRecordMetadata(memory),
               })),
             );
           },
@@ -254,8 +251,8 @@ export class MemoryService implements UserDataEraser {
       const scope = await this.servingScope(caller);
       const [record] = await this.store.get(scope, [id]);
       // An expired memory is gone for every read, even before the sweep removes it.
-      if (!record || isExpired(toMemory(record))) throw new MemoryNotFound(id);
-      return toMemory(record);
+      if (!record || isExpired(toMemory(record, scope.model))) throw new MemoryNotFound(id);
+      return toMemory(record, scope.model);
     });
   }
 
@@ -322,8 +319,9 @@ export class MemoryService implements UserDataEraser {
     const scope = this.scopeIn(caller, space.serving.space);
     return this.exclusiveWrite(caller.userId, async () => {
       const [record] = await this.store.get(scope, [id], { embeddings: true });
-      if (!record?.embedding || isExpired(toMemory(record))) throw new MemoryNotFound(id);
-      const current = toMemory(record);
+      if (!record?.embedding || isExpired(toMemory(record, scope.model)))
+        throw new MemoryNotFound(id);
+      const current = toMemory(record, scope.model);
       const content = patch.content ?? current.content;
       const type = patch.type ?? current.type;
       const hash = contentHash(type, content);
@@ -353,7 +351,7 @@ export class MemoryService implements UserDataEraser {
           : (await UserSpaces.embedderOf(space.serving).embed([content]))[0]!;
       // The state being replaced is kept first: a change never destroys anything silently.
       await this.history.record(caller, current, change.event, change.cause);
-      const metadata = toRecordMetadata(updated, caller.userId, record.metadata);
+      const metadata = toRecordMetadata(updated, record.metadata);
       // Chroma merges metadata on upsert; the index keeps what Chroma will then hold.
       const merged = { ...record.metadata, ...metadata };
       const indexed = { upsert: [{ id, content, metadata: merged, embedding }] };
@@ -397,7 +395,7 @@ export class MemoryService implements UserDataEraser {
     const scope = this.scopeIn(caller, space.serving.space);
     const [record] = await this.store.get(scope, [id]);
     if (!record) throw new MemoryNotFound(id);
-    const memory = toMemory(record);
+    const memory = toMemory(record, scope.model);
     if (!applies(memory)) return false;
     await this.history.record(caller, memory, change.event, change.cause);
     await this.deleteIn(caller, space, [id]);
@@ -443,7 +441,7 @@ export class MemoryService implements UserDataEraser {
       // Expired ones not yet swept are left out too.
       matches: (metadata) => matchesFilter(metadata, filter) && !isRecordExpired(metadata, now),
     });
-    const items = records.map(toMemory);
+    const items = records.map((record) => toMemory(record, scope.model));
     const last = items[items.length - 1];
     return { items, nextCursor: more && last ? encodeCursor({ k: last.id }) : null };
   }
@@ -496,11 +494,7 @@ export class MemoryService implements UserDataEraser {
         id: memory.id,
         document: memory.content,
         embedding: embedding!,
-        metadata: toRecordMetadata(
-          { ...memory, embeddingModel: target.model },
-          caller.userId,
-          previous,
-        ),
+        metadata: toRecordMetadata(memory, previous),
       },
     ]);
   }
@@ -520,7 +514,7 @@ export class MemoryService implements UserDataEraser {
         { limit: unique.length, offset: 0 },
       ));
     return new Map(
-      records.map((record) => [String(record.metadata.contentHash), toMemory(record)]),
+      records.map((record) => [String(record.metadata.contentHash), toMemory(record, scope.model)]),
     );
   }
 

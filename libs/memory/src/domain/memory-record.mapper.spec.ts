@@ -1,5 +1,10 @@
 import type { Memory } from './memory.js';
-import { toMemory, toRecordMetadata, TOMBSTONE } from './memory-record.mapper.js';
+import {
+  toMemory,
+  toRecordMetadata,
+  TOMBSTONE,
+  withoutImpliedKeys,
+} from './memory-record.mapper.js';
 
 const memory: Memory = {
   id: '6f1c1c49-7a51-4a7a-9a0e-0d6f5b0f8f11',
@@ -23,23 +28,21 @@ describe('memory record mapping', () => {
     const record = {
       id: memory.id,
       document: memory.content,
-      metadata: toRecordMetadata(memory, 'u1'),
+      metadata: toRecordMetadata(memory),
     };
-    expect(toMemory(record)).toEqual(memory);
-    expect(record.metadata.userId).toBe('u1');
+    expect(toMemory(record, 'local')).toEqual(memory);
   });
 
   it('neutralises dropped tags and metadata keys, since Chroma merges metadata', () => {
-    const before = toRecordMetadata(memory, 'u1');
+    const before = toRecordMetadata(memory);
     const after = toRecordMetadata(
       { ...memory, tags: ['drinks'], metadata: { source: 'chat' } },
-      'u1',
       before,
     );
     expect(after['tag:morning']).toBe(false);
     expect(after['meta:confidence']).toBe(TOMBSTONE);
     const merged = { ...before, ...after };
-    const read = toMemory({ id: memory.id, document: memory.content, metadata: merged });
+    const read = toMemory({ id: memory.id, document: memory.content, metadata: merged }, 'local');
     expect(read.tags).toEqual(['drinks']);
     expect(read.metadata).toEqual({ source: 'chat' });
   });
@@ -52,23 +55,58 @@ describe('memory record mapping', () => {
       expiresAt: '2027-01-01T00:00:00.000Z',
       pinned: true,
     };
-    const before = toRecordMetadata(superseded, 'u1');
-    expect(toMemory({ id: memory.id, document: memory.content, metadata: before })).toEqual(
-      superseded,
-    );
-    const merged = { ...before, ...toRecordMetadata(memory, 'u1', before) };
-    expect(toMemory({ id: memory.id, document: memory.content, metadata: merged })).toEqual(memory);
+    const before = toRecordMetadata(superseded);
+    expect(
+      toMemory({ id: memory.id, document: memory.content, metadata: before }, 'local'),
+    ).toEqual(superseded);
+    const merged = { ...before, ...toRecordMetadata(memory, before) };
+    expect(
+      toMemory({ id: memory.id, document: memory.content, metadata: merged }, 'local'),
+    ).toEqual(memory);
   });
 
   it('writes lifecycle fields only when not the default, or to overwrite an earlier value', () => {
-    const plain = toRecordMetadata(memory, 'u1');
+    const plain = toRecordMetadata(memory);
     for (const key of ['status', 'supersededBy', 'expiresAt', 'pinned']) {
       expect(plain).not.toHaveProperty(key);
     }
     // A record without them (a new one, or one stored before they existed) reads as the default.
-    expect(toMemory({ id: memory.id, document: memory.content, metadata: plain })).toEqual(memory);
-    const pinnedOnly = toRecordMetadata({ ...memory, pinned: true }, 'u1');
+    expect(toMemory({ id: memory.id, document: memory.content, metadata: plain }, 'local')).toEqual(
+      memory,
+    );
+    const pinnedOnly = toRecordMetadata({ ...memory, pinned: true });
     expect(pinnedOnly.pinned).toBe(true);
     expect(pinnedOnly).not.toHaveProperty('status');
+  });
+
+  it('writes nothing the collection names, and updatedAt only once it differs', () => {
+    const fresh = toRecordMetadata(memory);
+    expect(Object.keys(fresh).filter((key) => !key.includes(':'))).toEqual([
+      'type',
+      'contentHash',
+      'createdAt',
+    ]);
+    const changed = { ...memory, updatedAt: '2026-03-04T05:06:07.008Z' };
+    const written = { ...fresh, ...toRecordMetadata(changed, fresh) };
+    expect(written.updatedAt).toBe(Date.parse(changed.updatedAt));
+    expect(
+      toMemory({ id: memory.id, document: memory.content, metadata: written }, 'local'),
+    ).toEqual(changed);
+  });
+
+  it('reads a record stored with the keys its collection now names as before', () => {
+    const older = {
+      ...toRecordMetadata(memory),
+      userId: 'u1',
+      embeddingModel: 'local',
+      updatedAt: Date.parse(memory.updatedAt),
+    };
+    expect(toMemory({ id: memory.id, document: memory.content, metadata: older }, 'local')).toEqual(
+      memory,
+    );
+    expect(withoutImpliedKeys(older)).toEqual({
+      ...toRecordMetadata(memory),
+      updatedAt: Date.parse(memory.updatedAt),
+    });
   });
 });

@@ -20,27 +20,24 @@ const LIFECYCLE_DEFAULTS: Metadata = {
   pinned: false,
 };
 
-export function toRecordMetadata(
-  memory: Memory,
-  userId: string,
-  previous: Metadata = {},
-): Metadata {
+/**
+ * The record's metadata. Every key costs Chroma a metadata row per record, so nothing is written
+ * that the record's place already says: the owner and the embedding model are named by the
+ * collection (one per user and space), and a memory never changed has `updatedAt` = `createdAt`.
+ * Records stored with those keys read the same (the keys are ignored).
+ */
+export function toRecordMetadata(memory: Memory, previous: Metadata = {}): Metadata {
   const metadata: Metadata = {};
   for (const key of Object.keys(previous)) {
     if (key.startsWith(TAG)) metadata[key] = false;
     else if (key.startsWith(META)) metadata[key] = TOMBSTONE;
   }
-  Object.assign(metadata, {
-    userId,
-    type: memory.type,
-    contentHash: memory.contentHash,
-    createdAt: Date.parse(memory.createdAt),
-    updatedAt: Date.parse(memory.updatedAt),
-    embeddingModel: memory.embeddingModel,
-  });
+  const createdAt = Date.parse(memory.createdAt);
+  const updatedAt = Date.parse(memory.updatedAt);
+  Object.assign(metadata, { type: memory.type, contentHash: memory.contentHash, createdAt });
+  if (updatedAt !== createdAt || 'updatedAt' in previous) metadata.updatedAt = updatedAt;
   // Lifecycle fields are written only when they differ from the default, or to overwrite an
-  // earlier value (Chroma merges metadata and cannot delete a key: "none" is '' and 0). Every
-  // key costs Chroma a metadata row per record, and most memories are current and lasting.
+  // earlier value (Chroma merges metadata and cannot delete a key: "none" is '' and 0).
   const lifecycle: Metadata = {
     status: memory.status,
     supersededBy: memory.supersededBy ?? '',
@@ -56,7 +53,17 @@ export function toRecordMetadata(
   return metadata;
 }
 
-export function toMemory(record: StoredRecord): Memory {
+/** Keys older records carry that their collection now names: a copy into another space drops them. */
+const IMPLIED_BY_COLLECTION = ['userId', 'embeddingModel'];
+
+export function withoutImpliedKeys(metadata: Metadata): Metadata {
+  const kept = { ...metadata };
+  for (const key of IMPLIED_BY_COLLECTION) delete kept[key];
+  return kept;
+}
+
+/** The memory a record of the collection for embedding model `model` holds. */
+export function toMemory(record: StoredRecord, model: string): Memory {
   const m = record.metadata;
   const tags: string[] = [];
   const metadata: MemoryMetadata = {};
@@ -73,8 +80,8 @@ export function toMemory(record: StoredRecord): Memory {
     sessionId: typeof m.sessionId === 'string' ? m.sessionId : null,
     contentHash: String(m.contentHash),
     createdAt: new Date(Number(m.createdAt)).toISOString(),
-    updatedAt: new Date(Number(m.updatedAt)).toISOString(),
-    embeddingModel: String(m.embeddingModel),
+    updatedAt: new Date(Number(m.updatedAt ?? m.createdAt)).toISOString(),
+    embeddingModel: model,
     // Memories stored before lifecycle fields existed are current, never expire, not pinned.
     status: isStatus(m.status) ? m.status : 'current',
     supersededBy: typeof m.supersededBy === 'string' && m.supersededBy ? m.supersededBy : null,

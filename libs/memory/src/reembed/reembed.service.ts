@@ -14,6 +14,7 @@ import {
   VectorStore,
 } from '@memory-system/vector';
 import { MARKER_CACHE_MS, SPACES, type SpaceMarker, UserSpaces } from '../spaces/user-spaces.js';
+import { withoutImpliedKeys } from '../domain/memory-record.mapper.js';
 
 export type ReembedProgress = (event: { phase: string; done: number; total?: number }) => void;
 
@@ -380,7 +381,7 @@ export class ReembedService {
       records.map((record, i) => ({
         ...record,
         embedding: embeddings[i]!,
-        metadata: { ...record.metadata, embeddingModel: target.model },
+        metadata: withoutImpliedKeys(record.metadata),
       })),
     );
   }

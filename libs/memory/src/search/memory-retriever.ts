@@ -125,7 +125,7 @@ export class MemoryRetriever {
     filters: Filters,
   ): Promise<QueryMatch[]> {
     const shownOf = (matches: QueryMatch[]) =>
-      matches.filter((match) => isShown(toMemory(match), search));
+      matches.filter((match) => isShown(toMemory(match, scope.model), search));
     // A user not known to hide memories is asked for the limit alone, then with the slack.
     const slacks = this.hiding.has(scope.userId) ? [HIDDEN_SLACK] : [0, HIDDEN_SLACK];
     for (const slack of slacks) {
@@ -215,7 +215,7 @@ export class MemoryRetriever {
     const matches = await this.vectorMatches(scope, embedding!, search, filters);
     return matches
       .map((match) => ({
-        ...toMemory(match),
+        ...toMemory(match, scope.model),
         score: 1 - match.distance,
         distance: match.distance,
         scoring: { mode: 'vector' as const, vector: 1 - match.distance },
@@ -235,7 +235,7 @@ export class MemoryRetriever {
       .filter((hit) => records.has(hit.id))
       .map((hit) => ({ id: hit.id, keyword: hit.score }));
     return rankByKeyword(evidence).map((fused) =>
-      this.result(records.get(fused.id)!, fused, 'keyword'),
+      this.result(scope, records.get(fused.id)!, fused, 'keyword'),
     );
   }
 
@@ -285,7 +285,7 @@ export class MemoryRetriever {
     for (const item of evidence.values()) item.keyword = keywordScores.get(item.id) ?? 0;
     const fullMatch = await this.lexical.fullMatchScore(scope, search.query);
     return fuse([...evidence.values()], this.vectorWeight(scope), fullMatch).map((fused) =>
-      this.result(records.get(fused.id)!, fused, 'hybrid'),
+      this.result(scope, records.get(fused.id)!, fused, 'hybrid'),
     );
   }
 
@@ -307,10 +307,15 @@ export class MemoryRetriever {
     return records;
   }
 
-  private result(record: StoredRecord, fused: Fused, mode: SearchMode): ScoredMemory {
+  private result(
+    scope: VectorScope,
+    record: StoredRecord,
+    fused: Fused,
+    mode: SearchMode,
+  ): ScoredMemory {
     const similarity = fused.similarity;
     return {
-      ...toMemory(record),
+      ...toMemory(record, scope.model),
       score: fused.score,
       distance: similarity === undefined ? null : 1 - similarity,
       scoring: {

@@ -78,7 +78,7 @@ export class MemoryTransferService {
           : await this.store.readEntries(name, page);
         let lines = '';
         for (const record of records) {
-          const memory = toMemory(record);
+          const memory = toMemory(record, space.model);
           const line: ExportedMemoryLine = {
             id: memory.id,
             content: memory.content,
