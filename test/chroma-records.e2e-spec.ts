@@ -154,6 +154,40 @@ describe('ChromaRecordsClient against a real Chroma', () => {
     expect(mine.name).toBe('ChromaNotFoundError'); // the store reopens the collection on this one
   });
 
+  it('asks once more when a read met a record being deleted, and fails on a second such answer', async () => {
+    // Chroma's own words when a get or query races a delete of one of its records.
+    const raced = 'Error executing plan: Internal error: Error finding id';
+    let failuresLeft = 1;
+    let reads = 0;
+    const proxy = await chromaProxy(url, {
+      fail: (req) => {
+        if (!/\/(get|query)$/.test(req.url!)) return false;
+        reads++;
+        return failuresLeft-- > 0 ? raced : false;
+      },
+    });
+    const racing = clientAt(proxy.url);
+    try {
+      const got = await racing.get(collection.id, { ids: ['c'], include: ['documents'] });
+      expect(got.ids).toEqual(['c']);
+      expect(reads).toBe(2);
+      failuresLeft = 2;
+      reads = 0;
+      const query = {
+        query_embeddings: [vector(3)],
+        n_results: 1,
+        include: ['distances' as const],
+      };
+      const twice = await failureOf(() => racing.query(collection.id, query));
+      expect(twice.message).toContain('Error finding id');
+      expect(mapChromaError(twice)).toBeInstanceOf(BackendUnavailable);
+      expect(reads).toBe(2);
+    } finally {
+      await racing.close();
+      await proxy.close();
+    }
+  });
+
   it('fails as chromadb fails when Chroma answers with a server error', async () => {
     const proxy = await chromaProxy(url, { fail: () => true });
     const failing = clientAt(proxy.url);

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /** What a proxy does to one call on its way to Chroma. */
 export interface ProxyRules {
-  /** Answer it with a 500 instead of passing it on. */
-  fail?: (req: IncomingMessage) => boolean;
+  /** Answer it with a 500 instead of passing it on (with this message when a string). */
+  fail?: (req: IncomingMessage) => boolean | string;
   /** Hold it back this many milliseconds first (0: pass at once). */
   delayMs?: (req: IncomingMessage) => number;
   /** Sees each call with its body before it is passed on. */
@@ -25,10 +25,12 @@ export async function chromaProxy(
 ): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
   const { hostname, port } = new URL(target);
   const server = createServer((req, res) => {
-    if (rules.fail?.(req)) {
+    const failure = rules.fail?.(req);
+    if (failure) {
       req.resume();
+      const message = typeof failure === 'string' ? failure : 'injected by the test';
       res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ error: 'InternalError', message: 'injected by the test' }));
+      res.end(JSON.stringify({ error: 'InternalError', message }));
       return;
     }
     const upstream = () =>
