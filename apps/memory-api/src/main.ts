@@ -1,18 +1,21 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, ConfigurationError } from '@memory-system/core';
 import { AppModule } from './app.module.js';
-import { configureApp } from './app.setup.js';
+import { configureApp, createHttpAdapter } from './app.setup.js';
 
 async function bootstrap(): Promise<void> {
   // Everything the service writes (state, keyword index, keys, archives, exports) holds user data:
   // readable by its own user only.
   process.umask(0o077);
-  const app = await NestFactory.create(AppModule.forRoot(), {
-    bufferLogs: true,
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(),
+    createHttpAdapter(),
+    // Bodies are parsed by the app's own parsers (per-route limits, depth checked first).
+    { bufferLogs: true, bodyParser: false },
+  );
   configureApp(app);
   const { http } = app.get(AppConfig);
   await app.listen(http.port, http.host);

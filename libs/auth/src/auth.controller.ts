@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -50,7 +50,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a username and password for an access and a refresh token' })
   @ApiOkResponse({ type: TokenPairView })
-  async login(@Body() body: LoginDto, @Req() req: Request): Promise<TokenPairView> {
+  async login(@Body() body: LoginDto, @Req() req: FastifyRequest): Promise<TokenPairView> {
     // Refused before the password is even hashed: a locked name costs the guesser, not the CPU.
     await this.lockout.assertOpen(body.username);
     const user = await this.users.findByUsername(body.username);

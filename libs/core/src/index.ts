@@ -44,3 +44,4 @@ export { APP_VERSION } from './app-version.js';
 export { UserDirectory } from './user-directory.js';
 export { MAX_JSON_DEPTH, nestsDeeperThan, refuseDeepJson } from './http/json-depth.js';
 export { makeRoom } from './make-room.js';
+export { requestIdFor } from './http/request-id.js';

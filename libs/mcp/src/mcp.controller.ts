@@ -1,4 +1,4 @@
-import { All, Controller, Post, Req, Res, VERSION_NEUTRAL } from '@nestjs/common';
+import { Controller, Delete, Get, Post, Req, Res, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { APP_VERSION, type Caller, CurrentCaller, MethodNotAllowed } from '@memory-system/core';
 import { ChatModel } from '@memory-system/inference';
@@ -6,7 +6,7 @@ import { ExtractionService, MemoryService } from '@memory-system/memory';
 import { SessionContextService } from '@memory-system/session';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { extractionTool, type MemoryTool, memoryTools } from './memory-tools.js';
 import { McpToolRunner } from './mcp-tool-runner.js';
 
@@ -46,27 +46,44 @@ export class McpController {
   })
   async handle(
     @CurrentCaller() caller: Caller,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
     const server = this.serverFor(caller);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
     });
-    res.on('close', () => {
+    reply.raw.on('close', () => {
       void transport.close();
       void server.close();
     });
     await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
+    // The SDK answers on Node's own response: Fastify steps aside, and the headers set so far
+    // (CORS, rate limits) go along.
+    reply.hijack();
+    for (const [name, value] of Object.entries(reply.getHeaders())) {
+      if (value !== undefined) reply.raw.setHeader(name, value);
+    }
+    await transport.handleRequest(req.raw, reply.raw, req.body);
   }
 
-  /** No server-initiated streams or sessions in stateless mode: GET and DELETE have nothing to do. */
-  @All()
+  /** No server-initiated streams in stateless mode: GET has nothing to do. */
+  @Get()
   @ApiOperation({ summary: 'Not used: this MCP endpoint is stateless (POST only)' })
-  refuse(@Req() req: Request, @Res() res: Response): never {
-    res.setHeader('Allow', 'POST');
+  refuseStream(@Req() req: FastifyRequest, @Res() reply: FastifyReply): never {
+    return this.refuse(req, reply);
+  }
+
+  /** No sessions in stateless mode: DELETE has nothing to end. */
+  @Delete()
+  @ApiOperation({ summary: 'Not used: this MCP endpoint is stateless (POST only)' })
+  refuseSessionEnd(@Req() req: FastifyRequest, @Res() reply: FastifyReply): never {
+    return this.refuse(req, reply);
+  }
+
+  private refuse(req: FastifyRequest, reply: FastifyReply): never {
+    reply.header('Allow', 'POST');
     throw new MethodNotAllowed(
       `${req.method} /mcp is not used: this MCP endpoint is stateless; send JSON-RPC with POST.`,
     );

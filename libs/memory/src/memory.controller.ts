@@ -18,7 +18,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { type Caller, CurrentCaller, InvalidRequest, RequireScopes } from '@memory-system/core';
 import type { Memory, MemoryPage, SearchOutcome } from './domain/memory.js';
 import { BatchCreateMemoriesDto } from './dto/batch-create-memories.dto.js';
@@ -63,7 +63,7 @@ export class MemoryController {
   async create(
     @CurrentCaller() caller: Caller,
     @Body() { withInsights, ...body }: CreateMemoryRequestDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<MemoryWithInsightView> {
     const { memory, created } = await this.memories.create(caller, body);
     res.status(created ? 201 : 200);

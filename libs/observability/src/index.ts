@@ -1,3 +1,3 @@
 export { HealthModule } from './health/health.module.js';
 export { MetricsModule } from './metrics/metrics.module.js';
-export { HttpMetricsMiddleware } from './metrics/http-metrics.middleware.js';
+export { HttpMetricsHook } from './metrics/http-metrics.hook.js';

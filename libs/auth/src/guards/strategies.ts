@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Strategy as CustomStrategy } from 'passport-custom';
 import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
 import { type Caller, type Scope, scopesOfRole, Unauthenticated } from '@memory-system/core';
@@ -69,7 +69,7 @@ export class ApiKeyStrategy extends PassportStrategy(CustomStrategy, 'api-key') 
     super();
   }
 
-  async validate(req: Request): Promise<Caller | false> {
+  async validate(req: FastifyRequest): Promise<Caller | false> {
     const header = req.headers['x-api-key'];
     const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
     const key = typeof header === 'string' ? header : bearer;

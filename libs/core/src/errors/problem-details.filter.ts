@@ -6,9 +6,8 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import { assignRequestId } from '../http/request-id.js';
 import { DomainError } from './domain-error.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -40,10 +39,6 @@ function fromHttpException(error: HttpException): Mapped {
   if (typeof body === 'object' && body !== null) {
     const message = (body as { message?: unknown }).message;
     detail = Array.isArray(message) ? message.join('; ') : String(message ?? detail);
-  }
-  // Nest maps body-parser's SyntaxError (type 'entity.parse.failed') to a 400 with it as cause.
-  if ((error.cause as { type?: string } | undefined)?.type === 'entity.parse.failed') {
-    detail = `The request body is not valid JSON: ${detail}`;
   }
   return { status, detail };
 }
@@ -77,8 +72,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<Request & { id?: string }>();
-    const res = http.getResponse<Response>();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
     const mapped = map(error);
     if (mapped.status >= 500 && !(error instanceof DomainError)) {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -89,14 +84,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       title,
       status: mapped.status,
       detail: mapped.detail,
-      instance: req.originalUrl ?? req.url,
-      // A request refused before the logger ran (unparsable body) gets its id here.
-      requestId: req.id ?? assignRequestId(req, res),
+      instance: request.originalUrl ?? request.url,
+      requestId: request.id,
       ...mapped.extensions,
     };
-    if (res.headersSent) return;
-    if (mapped.retryAfter !== undefined) res.setHeader('Retry-After', String(mapped.retryAfter));
-    if (mapped.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="memory-system"');
-    res.status(mapped.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    if (reply.sent || reply.raw.headersSent) return;
+    if (mapped.retryAfter !== undefined) reply.header('Retry-After', String(mapped.retryAfter));
+    if (mapped.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="memory-system"');
+    reply.status(mapped.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 }

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 
 const ACCEPTABLE_ID = /^[\w.:-]{1,128}$/;
 
-/** Honours a caller's `X-Request-Id` when it is sane, otherwise makes one; echoes it back. */
-export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
+/**
+ * A request's id (Fastify's genReqId): the caller's `X-Request-Id` when it is sane, otherwise a
+ * new one. The app echoes it back, the request log and problem answers carry it.
+ */
+export function requestIdFor(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && ACCEPTABLE_ID.test(given) ? given : randomUUID();
-  res.setHeader('X-Request-Id', id);
-  return id;
+  return typeof given === 'string' && ACCEPTABLE_ID.test(given) ? given : randomUUID();
 }

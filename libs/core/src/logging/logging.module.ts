@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config.js';
-import { assignRequestId } from '../http/request-id.js';
 
 /**
  * Nest mounts the logging middleware once for the prefixed API and once more for the routes
@@ -16,7 +15,7 @@ function firstSight(req: IncomingMessage): boolean {
   return true;
 }
 
-/** Request logs: one line per request with its id; bodies are never logged. */
+/** Request logs: one line per request with its id (Fastify's, see requestIdFor); bodies are never logged. */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
@@ -30,7 +29,6 @@ function firstSight(req: IncomingMessage): boolean {
                 options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
               }
             : undefined,
-          genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
           redact: {
             paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
             censor: '[redacted]',

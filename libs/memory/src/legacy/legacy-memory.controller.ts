@@ -12,7 +12,7 @@ import {
   VERSION_NEUTRAL,
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { type Caller, CurrentCaller, RequireScopes } from '@memory-system/core';
 import type { Memory, ScoredMemory } from '../domain/memory.js';
 import { MemoryView, ScoredMemoryView } from '../dto/memory.views.js';
@@ -40,7 +40,7 @@ export class LegacyMemoryController {
   async create(
     @CurrentCaller() caller: Caller,
     @Body() { userId: _ignored, ...body }: LegacyCreateMemoryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<Memory> {
     const { memory, created } = await this.memories.create(caller, body);
     res.status(created ? 201 : 200);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import {
   type Caller,
   CurrentCaller,
@@ -30,7 +30,7 @@ export class AdminUserMemoriesController {
     @CurrentCaller() admin: Caller,
     @Param('userId') userId: string,
     @Query() query: ExportQuery,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     const owner = await this.actingAs(admin, userId);
     await sendNdjson(res, this.transfer.export(owner, { embeddings: query.embeddings ?? false }));

@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { Readable } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBody,
@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { type Caller, CurrentCaller, InvalidRequest, RequireScopes } from '@memory-system/core';
 import { type ImportReport, MemoryTransferService } from './memory-transfer.service.js';
 
@@ -48,7 +48,7 @@ export class MemoryTransferController {
   async export(
     @CurrentCaller() caller: Caller,
     @Query() query: ExportQuery,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
   ): Promise<void> {
     await sendNdjson(res, this.transfer.export(caller, { embeddings: query.embeddings ?? false }));
   }
@@ -77,20 +77,21 @@ export function ndjsonBody(body: unknown): string {
 }
 
 /** Streams an export with back-pressure, as an attachment. */
-export async function sendNdjson(res: Response, lines: AsyncGenerator<string>): Promise<void> {
+export async function sendNdjson(
+  reply: FastifyReply,
+  lines: AsyncGenerator<string>,
+): Promise<void> {
   // The first read happens before any byte is sent: a failure there is still a problem answer.
   const first = await lines.next();
-  res.status(200);
-  res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
-  res.setHeader('Content-Disposition', 'attachment; filename="memories.ndjson"');
-  try {
-    if (!first.done) res.write(first.value);
-    for await (const chunk of lines) {
-      if (!res.write(chunk)) await once(res, 'drain');
-    }
-    res.end();
-  } catch {
-    // Headers are gone: cutting the stream short is the only way left to say it failed.
-    res.destroy();
+  async function* all(): AsyncGenerator<string> {
+    if (!first.done) yield first.value;
+    yield* lines;
   }
+  // Fastify pipes the stream with back-pressure; a failure once the headers are gone cuts the
+  // response short, the only way left to say it failed.
+  reply
+    .status(200)
+    .header('Content-Type', 'application/x-ndjson; charset=utf-8')
+    .header('Content-Disposition', 'attachment; filename="memories.ndjson"')
+    .send(Readable.from(all()));
 }

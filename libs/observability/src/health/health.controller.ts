@@ -11,7 +11,7 @@ import {
   HealthCheckService,
   type HealthIndicatorFunction,
 } from '@nestjs/terminus';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '@memory-system/core';
 import { BackendHealthIndicators } from './backend-health.indicators.js';
 
@@ -42,7 +42,7 @@ export class HealthController {
   })
   @ApiOkResponse({ description: 'Every backend answers' })
   @ApiServiceUnavailableResponse({ description: 'A backend does not answer; the body says which' })
-  check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+  check(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthCheckResult> {
     return this.run(res, [
       () => this.backends.chroma(),
       () => this.backends.stateStore(),
@@ -61,7 +61,7 @@ export class HealthController {
   })
   @ApiOkResponse({ description: 'Ready to serve' })
   @ApiServiceUnavailableResponse({ description: 'ChromaDB or the state store does not answer' })
-  ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+  ready(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthCheckResult> {
     return this.run(res, [() => this.backends.chroma(), () => this.backends.stateStore()]);
   }
 
@@ -72,12 +72,15 @@ export class HealthController {
     return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
   }
 
-  private async run(res: Response, checks: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
+  private async run(
+    res: FastifyReply,
+    checks: HealthIndicatorFunction[],
+  ): Promise<HealthCheckResult> {
     try {
       return await this.health.check(checks);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      res.status(503).setHeader('Retry-After', '5');
+      res.status(503).header('Retry-After', '5');
       return error.getResponse() as HealthCheckResult;
     }
   }

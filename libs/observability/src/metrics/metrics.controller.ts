@@ -1,7 +1,7 @@
 import { Controller, Get, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '@memory-system/core';
 import { MetricsTokenGuard } from './metrics-token.guard.js';
 
@@ -12,7 +12,7 @@ import { MetricsTokenGuard } from './metrics-token.guard.js';
 export class MetricsController extends PrometheusController {
   @Get()
   @UseGuards(MetricsTokenGuard)
-  override index(@Res({ passthrough: true }) response: Response) {
+  override index(@Res({ passthrough: true }) response: FastifyReply) {
     return super.index(response);
   }
 }

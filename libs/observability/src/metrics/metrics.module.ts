@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { HttpMetricsMiddleware } from './http-metrics.middleware.js';
+import { HttpMetricsHook } from './http-metrics.hook.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsTokenGuard } from './metrics-token.guard.js';
 
@@ -13,8 +13,8 @@ import { MetricsTokenGuard } from './metrics-token.guard.js';
       defaultMetrics: { enabled: true, config: { prefix: 'memory_system_' } },
     }),
   ],
-  providers: [MetricsTokenGuard, HttpMetricsMiddleware],
+  providers: [MetricsTokenGuard, HttpMetricsHook],
   // Applied by the app to every request (health and /metrics included), not per route.
-  exports: [HttpMetricsMiddleware],
+  exports: [HttpMetricsHook],
 })
 export class MetricsModule {}

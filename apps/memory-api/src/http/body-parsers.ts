@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import { InvalidRequest, MAX_JSON_DEPTH, nestsDeeperThan } from '@memory-system/core';
+
+/** The largest body each kind of route takes, in bytes. */
+export interface BodyLimits {
+  /** Every route not named below (REQUEST_BODY_LIMIT). */
+  standard: number;
+  /** An import is a whole export file (IMPORT_BODY_LIMIT). */
+  import: number;
+  /** Routes anyone may call: nothing there needs more than a password or a token. */
+  public: number;
+}
+
+const IMPORT_ROUTES = new Set([
+  '/api/v1/memories/import',
+  '/api/v1/admin/users/:userId/memories/import',
+]);
+const PUBLIC_ROUTES = new Set([
+  '/api/v1/auth/login',
+  '/api/v1/auth/refresh',
+  '/api/v1/auth/logout',
+]);
+/** What an import takes: NDJSON as text. */
+const TEXT_TYPES = ['application/x-ndjson', 'application/jsonl', 'text/plain'];
+
+/**
+ * JSON for every route and NDJSON text for imports, each route with its own body limit. Fastify
+ * reads the body up to the route's limit (413 past it, before reading more); a JSON body then has
+ * its depth checked in one pass over the bytes before it is parsed, so a body nested a million
+ * deep is refused in milliseconds instead of stalling the parser and every validator after it.
+ */
+export function registerBodyParsers(fastify: FastifyInstance, limits: BodyLimits): void {
+  // Routes are registered after this runs (at app.init), each with its limit.
+  fastify.addHook('onRoute', (route) => {
+    route.bodyLimit = IMPORT_ROUTES.has(route.url)
+      ? limits.import
+      : PUBLIC_ROUTES.has(route.url)
+        ? limits.public
+        : limits.standard;
+  });
+  // An answer given before the body was read (refused for its declared length, or for an
+  // unknown route) waits until the rest has arrived, read off and thrown away unparsed, as
+  // body-parser did: a client still sending would otherwise meet a closed connection and never
+  // read the answer. requestTimeout bounds the wait.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const raw = request.raw;
+    if (raw.complete || raw.destroyed) return done(null, payload);
+    reply.removeHeader('connection');
+    let answered = false;
+    const answer = () => {
+      if (!answered) done(null, payload);
+      answered = true;
+    };
+    raw.once('end', answer).once('close', answer).once('error', answer);
+    raw.resume();
+  });
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, raw, done) => {
+    try {
+      done(null, parseJsonBody(raw as Buffer));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  fastify.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, text, done) =>
+    done(null, text),
+  );
+}
+
+/**
+ * A JSON body as body-parser's strict mode took it: an empty body is `{}`, and only an object
+ * or an array is a body.
+ */
+export function parseJsonBody(raw: Buffer): unknown {
+  if (raw.length === 0) return {};
+  if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) {
+    throw new InvalidRequest(`The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw new InvalidRequest(`The request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof body !== 'object' || body === null) {
+    throw new InvalidRequest('The request body is not valid JSON: send an object or an array.');
+  }
+  return body;
+}
+
+/** REQUEST_BODY_LIMIT and IMPORT_BODY_LIMIT (validated as `<n>b`, `<n>kb` or `<n>mb`) in bytes. */
+export function byteSize(limit: string): number {
+  const [, digits, unit] = /^(\d+)(b|kb|mb)$/i.exec(limit) ?? [];
+  if (!digits || !unit) throw new Error(`Not a body limit: ${limit}`);
+  return Number(digits) * { b: 1, kb: 1024, mb: 1024 * 1024 }[unit.toLowerCase() as 'b'];
+}
