@@ -42,6 +42,6 @@ export { tokenize } from './text/tokenize.js';
 export { isStopWord } from './text/stop-words.js';
 export { APP_VERSION } from './app-version.js';
 export { UserDirectory } from './user-directory.js';
-export { MAX_JSON_DEPTH, nestsDeeperThan, refuseDeepJson } from './http/json-depth.js';
+export { MAX_JSON_DEPTH, nestsDeeperThan } from './http/json-depth.js';
 export { makeRoom } from './make-room.js';
 export { requestIdFor } from './http/request-id.js';

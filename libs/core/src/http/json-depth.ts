@@ -31,15 +31,3 @@ export function nestsDeeperThan(raw: Uint8Array, limit: number): boolean {
   }
   return false;
 }
-
-/** For body-parser's `verify`: refuses a too-deep body with a 400 before it is parsed. */
-export function refuseDeepJson(_req: unknown, _res: unknown, raw: Buffer): void {
-  if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) {
-    throw Object.assign(new Error(`The request body nests deeper than ${MAX_JSON_DEPTH} levels.`), {
-      status: 400,
-      statusCode: 400,
-      expose: true,
-      type: 'entity.too.deep',
-    });
-  }
-}
