@@ -465,6 +465,18 @@ describe('ending a login session ends its access tokens at once', () => {
   const me = (token: string) =>
     t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
 
+  it('answers no CORS at all when ALLOWED_ORIGINS is empty (the default)', async () => {
+    const preflight = await t.http
+      .options('/api/v1/memories')
+      .set('Origin', 'https://chat.example.test')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    expect(preflight.headers['access-control-allow-methods']).toBeUndefined();
+    const live = await t.http.get('/health/live').set('Origin', 'https://chat.example.test');
+    expect(live.status).toBe(200);
+    expect(live.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
   it('on logout, on a reused refresh token and on a password change, not at expiry', async () => {
     await t.signUp('gina');
     // Logout.

@@ -460,7 +460,7 @@ export class MemoryService implements UserDataEraser {
       const resolved = { ...search, mode: this.retriever.modeOf(search) };
       // Keyed by the user's shared change count too: a restore by the CLI (another process,
       // whose cache clear never reaches this one) or by another replica leaves nothing stale.
-      const changes = await this.lexical.changes(caller.userId);
+      const changes = () => this.lexical.changes(caller.userId);
       const outcome = await this.searchCache.getOrSearch(
         { userId: caller.userId, model: scope.model, changes },
         resolved,

@@ -28,7 +28,7 @@ import {
 import type { MemorySearch, ScoredMemory, SearchMode, SearchOutcome } from '../domain/memory.js';
 import { toVectorFilter } from '../domain/memory-filter.js';
 import { toMemory } from '../domain/memory-record.mapper.js';
-import { isShown } from '../domain/visibility.js';
+import { isRecordShown, isShown } from '../domain/visibility.js';
 import { weighByRecency } from './recency.js';
 import { type SpaceHandle, UserSpaces } from '../spaces/user-spaces.js';
 
@@ -125,7 +125,7 @@ export class MemoryRetriever {
     filters: Filters,
   ): Promise<QueryMatch[]> {
     const shownOf = (matches: QueryMatch[]) =>
-      matches.filter((match) => isShown(toMemory(match, scope.model), search));
+      matches.filter((match) => isRecordShown(match.metadata, search));
     // A user not known to hide memories is asked for the limit alone, then with the slack.
     const slacks = this.hiding.has(scope.userId) ? [HIDDEN_SLACK] : [0, HIDDEN_SLACK];
     for (const slack of slacks) {

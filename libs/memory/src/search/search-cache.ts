@@ -27,15 +27,19 @@ export class SearchCache {
 
   /** The cached results, or a miss, computed by `search` and cached under the current generation. */
   async getOrSearch<T>(
-    /** Whose search, in which space, after how many changes to their memories (shared count). */
-    owner: { userId: string; model: string; changes: number },
+    /**
+     * Whose search, in which space, after how many changes to their memories (the shared count,
+     * read only when the cache is on).
+     */
+    owner: { userId: string; model: string; changes: () => Promise<number> },
     request: MemorySearch,
     search: () => Promise<T>,
     /** A degraded answer (say, the reranker failed) is served once, never cached. */
     cacheable: (result: T) => boolean = () => true,
   ): Promise<T> {
     if (!this.enabled) return search();
-    const key = await this.keyFor(owner, request).catch(() => undefined);
+    const changes = await owner.changes();
+    const key = await this.keyFor({ ...owner, changes }, request).catch(() => undefined);
     const cached = key ? await this.cache.get<T>(key).catch(() => undefined) : undefined;
     if (cached) {
       this.metrics.cacheRequests.inc({ cache: 'search', result: 'hit' });

@@ -1,0 +1,49 @@
+import type { Memory } from './memory.js';
+import { toMemory, toRecordMetadata } from './memory-record.mapper.js';
+import { isRecordShown, isShown } from './visibility.js';
+
+const base: Memory = {
+  id: '6f1c1c49-7a51-4a7a-9a0e-0d6f5b0f8f11',
+  content: 'The user prefers tea',
+  type: 'preference',
+  metadata: {},
+  tags: [],
+  sessionId: null,
+  contentHash: 'abc',
+  createdAt: '2026-01-02T03:04:05.006Z',
+  updatedAt: '2026-01-02T03:04:05.006Z',
+  embeddingModel: 'local',
+  status: 'current',
+  supersededBy: null,
+  expiresAt: null,
+  pinned: false,
+};
+const past = '2026-01-03T00:00:00.000Z';
+const future = new Date(Date.now() + 86_400_000).toISOString();
+
+describe('isRecordShown judges a stored record as isShown judges its memory', () => {
+  const memories: Array<[string, Memory]> = [
+    ['current', base],
+    ['superseded', { ...base, status: 'superseded', supersededBy: base.id }],
+    ['retracted', { ...base, status: 'retracted' }],
+    ['expired', { ...base, expiresAt: past }],
+    ['expiring later', { ...base, expiresAt: future }],
+    ['expired but pinned', { ...base, expiresAt: past, pinned: true }],
+    ['superseded and expired', { ...base, status: 'superseded', expiresAt: past }],
+  ];
+
+  it.each(memories)('%s', (_name, memory) => {
+    const metadata = toRecordMetadata(memory);
+    const record = { id: memory.id, document: memory.content, metadata };
+    for (const includeSuperseded of [false, true]) {
+      const expected = isShown(toMemory(record, 'local'), { includeSuperseded });
+      expect(isRecordShown(metadata, { includeSuperseded })).toBe(expected);
+    }
+  });
+
+  it('reads a record without a status, or with an unknown one, as current', () => {
+    expect(isRecordShown({ type: 'note' })).toBe(true);
+    expect(isRecordShown({ type: 'note', status: 'archived' })).toBe(true);
+    expect(isRecordShown({ type: 'note', status: 'retracted' })).toBe(false);
+  });
+});
