@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, createValidationPipe, requestIdFor } from '@memory-system/core';
 import { HttpMetricsHook } from '@memory-system/observability';
-import { byteSize, registerBodyParsers } from './http/body-parsers.js';
+import { registerBodyParsers } from './http/body-parsers.js';
 
 /** A JSON API needs no scripts or frames; the /docs UI needs its own scripts and styles. */
 const apiHeaders = helmet({
@@ -65,8 +65,8 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
     });
   }
   registerBodyParsers(fastify, {
-    standard: byteSize(config.http.bodyLimit),
-    import: byteSize(config.http.importBodyLimit),
+    standard: config.http.bodyLimitBytes,
+    import: config.http.importBodyLimitBytes,
     public: PUBLIC_BODY_LIMIT,
   });
   app.setGlobalPrefix('api', {

@@ -1,5 +1,5 @@
 import { InvalidRequest } from '@memory-system/core';
-import { byteSize, parseJsonBody } from './body-parsers.js';
+import { parseJsonBody } from './body-parsers.js';
 
 const body = (text: string) => Buffer.from(text);
 
@@ -31,17 +31,5 @@ describe('parseJsonBody', () => {
     }
     expect(refused).toBeInstanceOf(InvalidRequest);
     expect((refused as InvalidRequest).message).toMatch(detail);
-  });
-});
-
-describe('byteSize', () => {
-  it('reads the limits the configuration accepts', () => {
-    expect(byteSize('512b')).toBe(512);
-    expect(byteSize('16kb')).toBe(16 * 1024);
-    expect(byteSize('10MB')).toBe(10 * 1024 * 1024);
-  });
-
-  it('refuses anything else', () => {
-    expect(() => byteSize('10gb')).toThrow(/Not a body limit/);
   });
 });

@@ -87,10 +87,3 @@ export function parseJsonBody(raw: Buffer): unknown {
   }
   return body;
 }
-
-/** REQUEST_BODY_LIMIT and IMPORT_BODY_LIMIT (validated as `<n>b`, `<n>kb` or `<n>mb`) in bytes. */
-export function byteSize(limit: string): number {
-  const [, digits, unit] = /^(\d+)(b|kb|mb)$/i.exec(limit) ?? [];
-  if (!digits || !unit) throw new Error(`Not a body limit: ${limit}`);
-  return Number(digits) * { b: 1, kb: 1024, mb: 1024 * 1024 }[unit.toLowerCase() as 'b'];
-}

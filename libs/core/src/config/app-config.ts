@@ -14,9 +14,10 @@ export abstract class AppConfig {
   abstract readonly http: {
     host: string;
     port: number;
-    bodyLimit: string;
-    /** The largest NDJSON file POST /memories/import takes. */
-    importBodyLimit: string;
+    /** The largest body a request takes (REQUEST_BODY_LIMIT), in bytes. */
+    bodyLimitBytes: number;
+    /** The largest NDJSON file POST /memories/import takes (IMPORT_BODY_LIMIT), in bytes. */
+    importBodyLimitBytes: number;
     swagger: boolean;
     /** Origins allowed by CORS; empty: no cross-origin access; ['*']: any. */
     allowedOrigins: string[];

@@ -14,13 +14,20 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('loadConfig', () => {
+  it('reads body limits in bytes, any unit case', () => {
+    const config = loadConfig({ REQUEST_BODY_LIMIT: '512KB', IMPORT_BODY_LIMIT: '200b' });
+    expect(config.http.bodyLimitBytes).toBe(512 * 1024);
+    expect(config.http.importBodyLimitBytes).toBe(200);
+    expect(() => loadConfig({ REQUEST_BODY_LIMIT: '10gb' })).toThrow(/REQUEST_BODY_LIMIT/);
+  });
+
   it('starts from documented defaults with an empty environment', () => {
     const config = loadConfig({});
     expect(config.http).toEqual({
       host: '127.0.0.1',
       port: 3000,
-      bodyLimit: '10mb',
-      importBodyLimit: '50mb',
+      bodyLimitBytes: 10 * 1024 * 1024,
+      importBodyLimitBytes: 50 * 1024 * 1024,
       swagger: true,
       allowedOrigins: [],
       trustProxy: false,

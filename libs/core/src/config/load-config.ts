@@ -65,6 +65,14 @@ export function durationMs(value: string): number {
   return Number(amount) * UNIT_MS[unit]!;
 }
 
+const UNIT_BYTES: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
+
+/** `512b`, `16kb`, `10mb` (any case) in bytes; the schema checked the form. */
+export function sizeBytes(value: string): number {
+  const [, amount, unit] = /^(\d+)(b|kb|mb)$/i.exec(value)!;
+  return Number(amount) * UNIT_BYTES[unit!.toLowerCase()]!;
+}
+
 /** Values that must never protect a production deployment. */
 const WEAK_SECRETS = [
   'change-me',
@@ -171,8 +179,8 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
     http: {
       host: schema.HOST,
       port: schema.PORT,
-      bodyLimit: schema.REQUEST_BODY_LIMIT,
-      importBodyLimit: schema.IMPORT_BODY_LIMIT,
+      bodyLimitBytes: sizeBytes(schema.REQUEST_BODY_LIMIT),
+      importBodyLimitBytes: sizeBytes(schema.IMPORT_BODY_LIMIT),
       swagger: schema.SWAGGER_ENABLED ?? schema.NODE_ENV !== 'production',
       allowedOrigins: (schema.ALLOWED_ORIGINS ?? '')
         .split(',')
