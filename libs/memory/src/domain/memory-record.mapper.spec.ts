@@ -1,4 +1,5 @@
 import type { Memory } from './memory.js';
+import { sampleMemory } from './memory.fixture.js';
 import {
   toMemory,
   toRecordMetadata,
@@ -6,22 +7,7 @@ import {
   withoutImpliedKeys,
 } from './memory-record.mapper.js';
 
-const memory: Memory = {
-  id: '6f1c1c49-7a51-4a7a-9a0e-0d6f5b0f8f11',
-  content: 'The user prefers tea',
-  type: 'preference',
-  metadata: { source: 'chat', confidence: 0.9, pinned: true },
-  tags: ['drinks', 'morning'],
-  sessionId: null,
-  contentHash: 'abc',
-  createdAt: '2026-01-02T03:04:05.006Z',
-  updatedAt: '2026-01-02T03:04:05.006Z',
-  embeddingModel: 'local',
-  status: 'current',
-  supersededBy: null,
-  expiresAt: null,
-  pinned: false,
-};
+const memory = sampleMemory;
 
 describe('memory record mapping', () => {
   it('round-trips a memory through flat metadata', () => {

@@ -1,23 +1,9 @@
 import type { Memory } from './memory.js';
+import { sampleMemory } from './memory.fixture.js';
 import { toMemory, toRecordMetadata } from './memory-record.mapper.js';
 import { isRecordShown, isShown } from './visibility.js';
 
-const base: Memory = {
-  id: '6f1c1c49-7a51-4a7a-9a0e-0d6f5b0f8f11',
-  content: 'The user prefers tea',
-  type: 'preference',
-  metadata: {},
-  tags: [],
-  sessionId: null,
-  contentHash: 'abc',
-  createdAt: '2026-01-02T03:04:05.006Z',
-  updatedAt: '2026-01-02T03:04:05.006Z',
-  embeddingModel: 'local',
-  status: 'current',
-  supersededBy: null,
-  expiresAt: null,
-  pinned: false,
-};
+const base = sampleMemory;
 const past = '2026-01-03T00:00:00.000Z';
 const future = new Date(Date.now() + 86_400_000).toISOString();
 
