@@ -240,10 +240,12 @@ describe('MCP server at /mcp', () => {
     await expect(call(doomed, 'recall', { query: 'dog' })).rejects.toThrow(/401/);
     await doomed.close();
     // Only POST is used: the other methods say so.
-    const res = await t.http.get('/mcp').set('Authorization', `Bearer ${aliceKey}`);
-    expect(res.status).toBe(405);
-    expect(res.headers.allow).toBe('POST');
-    expect(res.type).toBe('application/problem+json');
+    for (const method of ['get', 'delete', 'put', 'patch'] as const) {
+      const res = await t.http[method]('/mcp').set('Authorization', `Bearer ${aliceKey}`);
+      expect([method, res.status]).toEqual([method, 405]);
+      expect(res.headers.allow).toBe('POST');
+      expect(res.type).toBe('application/problem+json');
+    }
   });
 
   it("never lets Bob's key reach Alice's memories", async () => {

@@ -1,4 +1,14 @@
-import { Controller, Delete, Get, Post, Req, Res, VERSION_NEUTRAL } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  Patch,
+  Post,
+  Put,
+  Req,
+  Res,
+  VERSION_NEUTRAL,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { APP_VERSION, type Caller, CurrentCaller, MethodNotAllowed } from '@memory-system/core';
 import { ChatModel } from '@memory-system/inference';
@@ -82,6 +92,20 @@ export class McpController {
     return this.refuse(req, reply);
   }
 
+  /** Nothing here takes a whole resource: PUT and PATCH are not MCP. */
+  @Put()
+  @ApiOperation({ summary: 'Not used: this MCP endpoint is stateless (POST only)' })
+  refusePut(@Req() req: FastifyRequest, @Res() reply: FastifyReply): never {
+    return this.refuse(req, reply);
+  }
+
+  @Patch()
+  @ApiOperation({ summary: 'Not used: this MCP endpoint is stateless (POST only)' })
+  refusePatch(@Req() req: FastifyRequest, @Res() reply: FastifyReply): never {
+    return this.refuse(req, reply);
+  }
+
+  /** Fastify takes no catch-all route beside POST on one path: each other method says so. */
   private refuse(req: FastifyRequest, reply: FastifyReply): never {
     reply.header('Allow', 'POST');
     throw new MethodNotAllowed(
