@@ -3,8 +3,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { AuthenticationGuard } from '@memory-system/auth';
 import { AppConfig, createValidationPipe, requestIdFor } from '@memory-system/core';
 import { HttpMetricsHook } from '@memory-system/observability';
+import { authenticateBeforeBody } from './http/authenticate-before-body.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 
 /** A JSON API needs no scripts or frames; the /docs UI needs its own scripts and styles. */
@@ -69,6 +71,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
     import: config.http.importBodyLimitBytes,
     public: PUBLIC_BODY_LIMIT,
   });
+  authenticateBeforeBody(fastify, app.get(AuthenticationGuard));
   app.setGlobalPrefix('api', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

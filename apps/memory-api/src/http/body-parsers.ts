@@ -15,7 +15,8 @@ const IMPORT_ROUTES = new Set([
   '/api/v1/memories/import',
   '/api/v1/admin/users/:userId/memories/import',
 ]);
-const PUBLIC_ROUTES = new Set([
+/** Routes anyone may call (no credentials): the only ones whose bodies are read before auth. */
+export const PUBLIC_ROUTES = new Set([
   '/api/v1/auth/login',
   '/api/v1/auth/refresh',
   '/api/v1/auth/logout',
@@ -38,10 +39,11 @@ export function registerBodyParsers(fastify: FastifyInstance, limits: BodyLimits
         ? limits.public
         : limits.standard;
   });
-  // An answer given before the body was read (refused for its declared length, or for an
-  // unknown route) waits until the rest has arrived, read off and thrown away unparsed, as
+  // An answer given before the body was read (refused for its credentials, its declared length,
+  // or an unknown route) waits until the rest has arrived, read off and thrown away unparsed, as
   // body-parser did: a client still sending would otherwise meet a closed connection and never
-  // read the answer. requestTimeout bounds the wait.
+  // read the answer. At most the route's body limit is read off that way: past it the answer goes
+  // at once and the connection is closed. requestTimeout bounds the wait.
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const raw = request.raw;
     if (raw.complete || raw.destroyed) return done(null, payload);
@@ -51,8 +53,15 @@ export function registerBodyParsers(fastify: FastifyInstance, limits: BodyLimits
       if (!answered) done(null, payload);
       answered = true;
     };
-    raw.once('end', answer).once('close', answer).once('error', answer);
-    raw.resume();
+    let left = request.routeOptions.bodyLimit ?? limits.standard;
+    const readOff = (chunk: Buffer) => {
+      left -= chunk.length;
+      if (left >= 0 || answered) return;
+      raw.off('data', readOff).pause();
+      reply.header('connection', 'close');
+      answer();
+    };
+    raw.once('end', answer).once('close', answer).once('error', answer).on('data', readOff);
   });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, raw, done) => {

@@ -15,6 +15,12 @@ import {
 } from '@memory-system/core';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 
+interface CredentialedRequest {
+  user?: Caller;
+  caller?: Caller;
+  ip?: string;
+}
+
 /**
  * Global guard: every route needs a bearer JWT or an API key (passport strategies 'jwt' and
  * 'api-key') unless it is @Public(); @Roles(), @RequireScopes() and @PasswordLoginOnly() then
@@ -32,16 +38,9 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) implement
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const req = context
-      .switchToHttp()
-      .getRequest<{ user?: Caller; caller?: Caller; ip?: string }>();
-    try {
-      await super.canActivate(context);
-    } catch (error) {
-      if (!(error instanceof Unauthenticated)) throw error;
-      throw (await this.failures.recordFailure(req.ip ?? 'unknown')) ?? error;
-    }
-    req.caller = req.user;
+    const req = context.switchToHttp().getRequest<CredentialedRequest>();
+    // Verified already when the request came with a body (before it was read).
+    if (!req.caller) await this.verify(req, context);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
     const caller = req.caller!;
     if (roles && !roles.includes(caller.role)) {
@@ -58,6 +57,28 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) implement
       );
     }
     return true;
+  }
+
+  /**
+   * Verifies a request's credentials before Nest knows its route (a Fastify hook, before the
+   * body is read), exactly as for the route itself: the caller lands on `req.caller`, where this
+   * guard finds it again; bad credentials throw 401 (429 past AUTH_FAILURE_LIMIT).
+   */
+  async authenticate(req: CredentialedRequest, reply: unknown): Promise<Caller> {
+    const http = { getRequest: () => req, getResponse: () => reply, getNext: () => undefined };
+    await this.verify(req, { switchToHttp: () => http } as unknown as ExecutionContext);
+    return req.caller!;
+  }
+
+  /** Passport's strategies ('jwt', then 'api-key'); failures are counted per address. */
+  private async verify(req: CredentialedRequest, context: ExecutionContext): Promise<void> {
+    try {
+      await super.canActivate(context);
+    } catch (error) {
+      if (!(error instanceof Unauthenticated)) throw error;
+      throw (await this.failures.recordFailure(req.ip ?? 'unknown')) ?? error;
+    }
+    req.caller = req.user;
   }
 
   override handleRequest<T>(error: unknown, user: T | false): T {
