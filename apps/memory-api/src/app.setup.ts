@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { RequestMethod, VersioningType } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -31,12 +32,25 @@ const proxyTrust = { hops: 0 };
 export function createHttpAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: (_address: string, hop: number) => hop < proxyTrust.hops,
-    // Node's own default, which Fastify would otherwise turn off: a client that never finishes
-    // its request is cut off.
+    // Replaced by REQUEST_TIMEOUT once the configuration is read (configureApp); Fastify would
+    // otherwise turn it off.
     requestTimeout: 300_000,
+    // How often Node looks for requests past their timeout (its default, 30 s, would let a slow
+    // sender hold a connection for REQUEST_TIMEOUT + 30 s).
+    http: { connectionsCheckingInterval: 1_000 },
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: requestIdFor,
   });
+}
+
+/**
+ * A request (headers and body) must arrive within REQUEST_TIMEOUT (408 and the connection closed
+ * otherwise), and at most MAX_CONNECTIONS are open at once: slow senders cannot hold the server.
+ */
+function limitConnections(server: Server, config: AppConfig): void {
+  server.requestTimeout = config.http.requestTimeoutMs;
+  server.headersTimeout = Math.min(server.headersTimeout, config.http.requestTimeoutMs);
+  server.maxConnections = config.http.maxConnections;
 }
 
 /** Everything main.ts applies to an app instance before it listens. */
@@ -45,6 +59,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   const fastify = app.getHttpAdapter().getInstance();
   app.useLogger(app.get(Logger));
   proxyTrust.hops = config.http.trustProxy === true ? Infinity : Number(config.http.trustProxy);
+  limitConnections(fastify.server, config);
   const httpMetrics = app.get(HttpMetricsHook);
   fastify.addHook('onResponse', (request, reply, done) => {
     httpMetrics.record(request, reply);

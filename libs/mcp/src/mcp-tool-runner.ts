@@ -17,13 +17,14 @@ export class McpToolRunner {
     caller: Caller,
     tool: MemoryTool,
     args: Record<string, unknown>,
+    signal?: AbortSignal,
   ): Promise<CallToolResult> {
     const end = this.metrics.mcpToolCallDuration.startTimer({ tool: tool.name });
     const started = performance.now();
     let outcome: 'success' | 'error' = 'success';
     try {
       for (const scope of tool.scopes) assertScope(caller, scope);
-      const result = await tool.run(caller, args);
+      const result = await tool.run(caller, args, signal);
       return {
         content: [{ type: 'text', text: JSON.stringify(result, null, 2) }],
         structuredContent: result,

@@ -10,7 +10,13 @@ import {
   VERSION_NEUTRAL,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { APP_VERSION, type Caller, CurrentCaller, MethodNotAllowed } from '@memory-system/core';
+import {
+  APP_VERSION,
+  AppConfig,
+  type Caller,
+  CurrentCaller,
+  MethodNotAllowed,
+} from '@memory-system/core';
 import { ChatModel } from '@memory-system/inference';
 import { ExtractionService, MemoryService } from '@memory-system/memory';
 import { SessionContextService } from '@memory-system/session';
@@ -19,6 +25,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { extractionTool, type MemoryTool, memoryTools } from './memory-tools.js';
 import { McpToolRunner } from './mcp-tool-runner.js';
+import { checkHostAndOrigin, refuseBatch } from './mcp-request-checks.js';
 
 const INSTRUCTIONS =
   'Long-term memory for this user. Call recall before answering anything that may depend on what you were told earlier; call remember for facts, preferences and events worth keeping, one self-contained sentence each; use update or forget when something stored is no longer true.';
@@ -41,6 +48,7 @@ export class McpController {
     extraction: ExtractionService,
     chat: ChatModel,
     private readonly runner: McpToolRunner,
+    private readonly config: AppConfig,
   ) {
     this.tools = [
       ...memoryTools(memories, contexts),
@@ -59,6 +67,8 @@ export class McpController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
+    checkHostAndOrigin(req.headers, this.config.mcp);
+    refuseBatch(req.body);
     const server = this.serverFor(caller);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
@@ -127,7 +137,8 @@ export class McpController {
           inputSchema: tool.input,
           annotations: tool.annotations,
         },
-        (args: Record<string, unknown>) => this.runner.call(caller, tool, args),
+        (args: Record<string, unknown>, extra: { signal: AbortSignal }) =>
+          this.runner.call(caller, tool, args, extra.signal),
       );
     }
     return server;

@@ -28,7 +28,12 @@ export interface MemoryTool {
   scopes: Scope[];
   input: z.ZodRawShape;
   annotations: ToolAnnotations;
-  run(caller: Caller, args: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** `signal`: aborted when the call is abandoned (its client left). */
+  run(
+    caller: Caller,
+    args: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<Record<string, unknown>>;
 }
 
 // Ids are judged as the REST routes judge them (arguments go through validateAs, as bodies do).
@@ -263,8 +268,11 @@ export function extractionTool(extraction: ExtractionService): MemoryTool {
       dryRun: z.boolean().optional().describe('Return the plan and store nothing.'),
     },
     annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: false },
-    run: async (caller, args) => ({
-      ...(await extraction.extract(caller, await validateAs(ExtractMemoriesDto, args))),
+    run: async (caller, args, signal) => ({
+      ...(await extraction.extract(caller, {
+        ...(await validateAs(ExtractMemoriesDto, args)),
+        signal,
+      })),
     }),
   };
 }

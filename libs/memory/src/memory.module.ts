@@ -7,6 +7,7 @@ import { VectorModule } from '@memory-system/vector';
 import { LegacyMemoryController } from './legacy/legacy-memory.controller.js';
 import { MemoryController } from './memory.controller.js';
 import { InsightsService } from './insights/insights.service.js';
+import { MemoryQuota } from './quota/memory-quota.js';
 import { MemoryService } from './memory.service.js';
 import { MemoryRetriever } from './search/memory-retriever.js';
 import { SearchCache } from './search/search-cache.js';
@@ -44,6 +45,7 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
     MemoryHistory,
     ExpiryIndex,
     ExtractionService,
+    MemoryQuota,
   ],
   exports: [MemoryService, MemoryTransferService, ExpiryIndex, ExtractionService, UserSpaces],
 })

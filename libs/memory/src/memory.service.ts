@@ -48,6 +48,7 @@ import { SessionRegistry } from './session-registry.port.js';
 import { SearchCache } from './search/search-cache.js';
 import { type UserSpace, UserSpaces } from './spaces/user-spaces.js';
 import { MemoryRetriever } from './search/memory-retriever.js';
+import { MemoryQuota } from './quota/memory-quota.js';
 
 export interface CreateOutcome {
   memory: Memory;
@@ -95,6 +96,7 @@ export class MemoryService implements UserDataEraser {
     private readonly history: MemoryHistory,
     private readonly expiries: ExpiryIndex,
     private readonly state: StateStore,
+    private readonly quota: MemoryQuota,
   ) {}
 
   /**
@@ -197,6 +199,7 @@ export class MemoryService implements UserDataEraser {
         const memory = this.newMemory(item.input, item.hash, now, scope.model);
         return [{ memory, embedding: embeddings[i]!, targetEmbedding: targetEmbeddings[i] }];
       });
+      await this.quota.assertRoom(scope, toAdd.length);
       if (toAdd.length > 0) {
         const records = toAdd.map(({ memory, embedding }) => ({
           id: memory.id,
@@ -223,6 +226,7 @@ export class MemoryService implements UserDataEraser {
           },
         );
         await this.bumpWriteVersion(caller.userId);
+        this.quota.added(scope, toAdd.length);
       }
       for (const [hash, memory] of raced) existing.set(hash, memory);
       return new Map(toAdd.map(({ memory }) => [memory.contentHash, memory]));

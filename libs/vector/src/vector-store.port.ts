@@ -92,6 +92,8 @@ export abstract class VectorStore {
     options: { limit: number; filter?: VectorFilter },
   ): Promise<Array<{ id: string; distance: number }>>;
   abstract delete(scope: VectorScope, ids: string[]): Promise<void>;
+  /** How many records the scope holds (every status: what the user's storage holds). */
+  abstract count(scope: VectorScope): Promise<number>;
   /** Removes everything stored for a user, in every embedding space. */
   abstract deleteUserData(userId: string): Promise<void>;
   /** Resolves when the backend answers; throws BackendUnavailable otherwise. */

@@ -22,6 +22,21 @@ export abstract class AppConfig {
     /** Origins allowed by CORS; empty: no cross-origin access; ['*']: any. */
     allowedOrigins: string[];
     trustProxy: boolean | number;
+    /** Longest a whole request may take to arrive (REQUEST_TIMEOUT). */
+    requestTimeoutMs: number;
+    /** Open connections kept at most (MAX_CONNECTIONS). */
+    maxConnections: number;
+  };
+  /** DNS rebinding protection of /mcp: empty lists check nothing. */
+  abstract readonly mcp: {
+    /** Hostnames (no port; IPv6 in brackets) the Host header may name. */
+    allowedHosts: string[];
+    /** Origins (scheme://host[:port]) a browser's Origin header may name; '*': any. */
+    allowedOrigins: string[];
+  };
+  abstract readonly quota: {
+    /** Memories one user may hold (USER_MAX_MEMORIES). */
+    maxMemoriesPerUser: number;
   };
   abstract readonly dataDir: string;
   abstract readonly log: { level: string; pretty: boolean };
@@ -90,6 +105,10 @@ export abstract class AppConfig {
     neighbours: number;
     maxInputChars: number;
     maxTokens: number;
+    /** Extractions of one user waiting behind the running one; more answer 429. */
+    queuePerUser: number;
+    /** Longest decide prompt, as sent (JSON-escaped). */
+    maxPromptChars: number;
   };
   abstract readonly cache: { searchTtlMs: number; embeddingTtlMs: number; maxItems: number };
   abstract readonly metrics: { token?: string };

@@ -68,6 +68,17 @@ export class EnvironmentSchema {
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'IMPORT_BODY_LIMIT must look like 512kb or 50mb' })
   IMPORT_BODY_LIMIT = '50mb';
 
+  /** Longest a whole request (headers and body) may take to arrive: a slow sender is cut off (408). */
+  @Matches(DURATION, { message: DURATION_MESSAGE })
+  REQUEST_TIMEOUT = '60s';
+
+  /** Open connections the server keeps at most; more are closed as they arrive. */
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  MAX_CONNECTIONS = 1_024;
+
   @IsOptional()
   @IsUrl(urlOptions)
   CHROMA_URL?: string;
@@ -262,6 +273,20 @@ export class EnvironmentSchema {
   @Max(32_768)
   EXTRACTION_MAX_TOKENS = 2_048;
 
+  /** Extractions of one user that may wait behind the one running; more answer 429. */
+  @toInt()
+  @IsInt()
+  @Min(0)
+  @Max(1_000)
+  EXTRACTION_QUEUE_PER_USER = 4;
+
+  /** Longest prompt (as sent, JSON-escaped) of the decide step: farthest memories are left out. */
+  @toInt()
+  @IsInt()
+  @Min(4_000)
+  @Max(1_000_000)
+  EXTRACTION_MAX_PROMPT_CHARS = 64_000;
+
   @Matches(DURATION, { message: DURATION_MESSAGE })
   CACHE_SEARCH_TTL = '60s';
 
@@ -402,6 +427,21 @@ export class EnvironmentSchema {
   @IsOptional()
   @IsString()
   ALLOWED_ORIGINS?: string;
+
+  @IsOptional()
+  @IsString()
+  MCP_ALLOWED_HOSTS?: string;
+
+  @IsOptional()
+  @IsString()
+  MCP_ALLOWED_ORIGINS?: string;
+
+  /** Memories one user may hold; a write past it answers 409. */
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  USER_MAX_MEMORIES = 1_000_000;
 
   @Matches(/^(true|false|\d{1,2})$/, {
     message: 'TRUST_PROXY must be true, false or a number of proxy hops',

@@ -31,7 +31,11 @@ describe('loadConfig', () => {
       swagger: true,
       allowedOrigins: [],
       trustProxy: false,
+      requestTimeoutMs: 60_000,
+      maxConnections: 1024,
     });
+    expect(config.quota).toEqual({ maxMemoriesPerUser: 1_000_000 });
+    expect(config.extraction).toMatchObject({ queuePerUser: 4, maxPromptChars: 64_000 });
     expect(config.sessions).toEqual({ ttlMs: 30 * 60_000, maxContextItems: 100, maxPerUser: 100 });
     expect(config.auth).toMatchObject({ accessTtlSeconds: 900, adminUsername: 'admin' });
     expect(config.chroma.url).toBeUndefined();
@@ -39,6 +43,22 @@ describe('loadConfig', () => {
     expect(config.embedding.maxBatch).toBe(64);
     expect(config.dataDir).toBe(join(process.cwd(), 'data'));
     expect(config.log.pretty).toBe(true);
+  });
+
+  it('lets /mcp answer only to this machine by default when it listens on loopback only', () => {
+    expect(loadConfig({}).mcp).toEqual({
+      allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+      allowedOrigins: [],
+    });
+    expect(
+      loadConfig({ HOST: '0.0.0.0', ALLOWED_ORIGINS: 'https://chat.example.com/' }).mcp,
+    ).toEqual({
+      allowedHosts: [],
+      allowedOrigins: ['https://chat.example.com'],
+    });
+    expect(
+      loadConfig({ MCP_ALLOWED_HOSTS: 'Memory.Example.com, [::1]', MCP_ALLOWED_ORIGINS: '*' }).mcp,
+    ).toEqual({ allowedHosts: ['memory.example.com', '[::1]'], allowedOrigins: ['*'] });
   });
 
   it("reads the seed's host and port names as URLs, with a notice; ours win", () => {

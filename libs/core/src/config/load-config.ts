@@ -189,7 +189,11 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       trustProxy: /^\d+$/.test(schema.TRUST_PROXY)
         ? Number(schema.TRUST_PROXY)
         : schema.TRUST_PROXY === 'true',
+      requestTimeoutMs: durationMs(schema.REQUEST_TIMEOUT),
+      maxConnections: schema.MAX_CONNECTIONS,
     },
+    mcp: mcpOrigins(schema),
+    quota: { maxMemoriesPerUser: schema.USER_MAX_MEMORIES },
     dataDir,
     log: {
       level: schema.LOG_LEVEL,
@@ -261,6 +265,8 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       neighbours: schema.EXTRACTION_NEIGHBOURS,
       maxInputChars: schema.EXTRACTION_MAX_INPUT_CHARS,
       maxTokens: schema.EXTRACTION_MAX_TOKENS,
+      queuePerUser: schema.EXTRACTION_QUEUE_PER_USER,
+      maxPromptChars: schema.EXTRACTION_MAX_PROMPT_CHARS,
     },
     cache: {
       searchTtlMs: durationMs(schema.CACHE_SEARCH_TTL),
@@ -287,5 +293,30 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       localDimensions: schema.LOCAL_EMBEDDING_DIMENSIONS,
       localModel: schema.LOCAL_EMBEDDING_MODEL,
     },
+  };
+}
+
+const list = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * Who may reach /mcp, against DNS rebinding: unset, the Host must name this machine when the
+ * service listens on loopback only (anything, when it listens further: a proxy names it), and a
+ * browser's Origin must be one ALLOWED_ORIGINS lets in.
+ */
+function mcpOrigins(schema: EnvironmentSchema): AppConfig['mcp'] {
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(schema.HOST);
+  return {
+    allowedHosts:
+      schema.MCP_ALLOWED_HOSTS !== undefined
+        ? list(schema.MCP_ALLOWED_HOSTS).map((host) => host.toLowerCase())
+        : loopback
+          ? LOOPBACK_HOSTS
+          : [],
+    allowedOrigins: list(schema.MCP_ALLOWED_ORIGINS ?? schema.ALLOWED_ORIGINS),
   };
 }

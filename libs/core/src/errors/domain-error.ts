@@ -153,3 +153,13 @@ export class MethodNotAllowed extends DomainError {
   readonly title = 'Method not allowed';
   readonly code = 'method-not-allowed';
 }
+
+/**
+ * The client went away before its answer: the work stops at its next step. Nobody reads the
+ * answer; 499 is what proxies log for it.
+ */
+export class ClientGone extends DomainError {
+  readonly status = 499;
+  readonly title = 'Client closed request';
+  readonly code = 'client-closed-request';
+}

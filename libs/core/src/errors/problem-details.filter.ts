@@ -74,6 +74,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
+    // The client's connection closed while its body was read (past REQUEST_TIMEOUT Node has
+    // answered 408 itself, or the client gave up): nothing failed here, and nobody can be answered.
+    if (request.raw.destroyed && (error as NodeJS.ErrnoException)?.code === 'ECONNRESET') return;
     const mapped = map(error);
     if (mapped.status >= 500 && !(error instanceof DomainError)) {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

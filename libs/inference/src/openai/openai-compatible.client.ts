@@ -42,6 +42,8 @@ export interface ChatOptions {
    * enforces by guided decoding (structured outputs).
    */
   jsonSchema?: { name: string; schema: object };
+  /** Cancels the call (the client that asked for it went away). */
+  signal?: AbortSignal;
 }
 
 export interface ServerSettings {
@@ -100,6 +102,7 @@ export class OpenAiCompatibleClient {
     return this.call('chat', 'asking the language model', {
       method: 'POST',
       path: '/v1/chat/completions',
+      signal: options.signal,
       data: {
         model,
         messages,
@@ -141,6 +144,7 @@ export class OpenAiCompatibleClient {
           url: `${this.server.baseUrl}${request.path}`,
           data: request.data,
           timeout: request.timeout ?? this.server.timeoutMs,
+          signal: request.signal,
           headers: this.server.apiKey ? { Authorization: `Bearer ${this.server.apiKey}` } : {},
         }),
       );
@@ -166,4 +170,5 @@ interface Request {
   path: string;
   data?: unknown;
   timeout?: number;
+  signal?: AbortSignal;
 }

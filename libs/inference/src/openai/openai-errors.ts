@@ -1,4 +1,9 @@
-import { BackendMisconfigured, BackendUnavailable, InputRejected } from '@memory-system/core';
+import {
+  BackendMisconfigured,
+  BackendUnavailable,
+  ClientGone,
+  InputRejected,
+} from '@memory-system/core';
 import { isAxiosError } from 'axios';
 import { TransientBackendError } from '../resilience/backend-policy.js';
 
@@ -23,6 +28,9 @@ function retryAfter(header: unknown): number | undefined {
 /** Maps an HTTP failure talking to the inference server onto a domain error. */
 export function mapInferenceError(error: unknown, what: string): Error {
   if (!isAxiosError(error)) return error instanceof Error ? error : new Error(String(error));
+  // Cancelled because our own client went away: not the server's failure (no retry, no breaker).
+  if (error.code === 'ERR_CANCELED')
+    return new ClientGone(`${what} was cancelled: the client left`);
   const response = error.response;
   if (!response) {
     // A timeout is not retried: the server is up but slow, and another try would only add load.

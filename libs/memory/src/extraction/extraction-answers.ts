@@ -55,8 +55,7 @@ export function readAnswer<T>(
 ): { ok: true; value: T } | { ok: false; why: string } {
   let value: unknown;
   try {
-    // Some models wrap JSON in a Markdown fence even when asked not to.
-    value = JSON.parse(text.replace(/^```(?:json)?\s*|\s*```$/g, ''));
+    value = JSON.parse(withoutFence(text));
   } catch {
     return { ok: false, why: 'the answer is not JSON' };
   }
@@ -64,4 +63,16 @@ export function readAnswer<T>(
   if (parsed.success) return { ok: true, value: parsed.data };
   const issue = parsed.error.issues[0]!;
   return { ok: false, why: `${issue.path.join('.') || 'the answer'}: ${issue.message}` };
+}
+
+/**
+ * The answer without the Markdown fence some models wrap JSON in even when asked not to. Plain
+ * string checks: a regular expression anchored at the end (\s*```$) tries every position of a
+ * long run of white space, quadratic in the answer's length.
+ */
+export function withoutFence(text: string): string {
+  let body = text.trim();
+  if (body.startsWith('```')) body = body.slice(body.startsWith('```json') ? 7 : 3);
+  if (body.endsWith('```')) body = body.slice(0, -3);
+  return body.trim();
 }

@@ -38,28 +38,43 @@ export interface PromptMessage {
   at?: string;
 }
 
-export function extractUserPrompt(messages: PromptMessage[], now: string): string {
-  const conversation = messages.map((m) => ({
-    role: m.role,
-    content: m.content,
-    ...(m.at ? { at: m.at } : {}),
-  }));
-  return `Today is ${now}.\nConversation (JSON):\n${JSON.stringify(conversation)}`;
+/** The conversation as the extract prompt quotes it (JSON: what its length limit measures). */
+export function conversationJson(messages: PromptMessage[]): string {
+  return JSON.stringify(
+    messages.map((m) => ({ role: m.role, content: m.content, ...(m.at ? { at: m.at } : {}) })),
+  );
 }
 
+export function extractUserPrompt(conversation: string, now: string): string {
+  return `Today is ${now}.\nConversation (JSON):\n${conversation}`;
+}
+
+/**
+ * The decide prompt, at most `maxChars` long as sent (JSON-escaped): the existing memories come
+ * nearest first, and those that do not fit are left out. `shown` says how many are in it: only
+ * those may be named by the answer. Null when the candidates alone do not fit.
+ */
 export function decideUserPrompt(
   candidates: Array<{ content: string; type: string }>,
   existing: Array<{ content: string; type: string; updatedAt: string }>,
-): string {
+  maxChars: number,
+): { prompt: string; shown: number } | null {
   const facts = candidates.map((c, i) => ({ fact: i + 1, type: c.type, content: c.content }));
-  const memories = existing.map((m, i) => ({
-    memory: i + 1,
-    type: m.type,
-    content: m.content,
-    updatedAt: m.updatedAt,
-  }));
-  return (
-    `Candidate facts (JSON):\n${JSON.stringify(facts)}\n\n` +
-    `Existing memories (JSON):\n${JSON.stringify(memories)}`
-  );
+  const head = `Candidate facts (JSON):\n${JSON.stringify(facts)}\n\nExisting memories (JSON):\n`;
+  // '[' + the memories joined by ',' + ']'
+  let length = head.length + 2;
+  const memories: string[] = [];
+  for (const [i, m] of existing.entries()) {
+    const item = JSON.stringify({
+      memory: i + 1,
+      type: m.type,
+      content: m.content,
+      updatedAt: m.updatedAt,
+    });
+    if (length + item.length + (i > 0 ? 1 : 0) > maxChars) break;
+    length += item.length + (i > 0 ? 1 : 0);
+    memories.push(item);
+  }
+  if (length > maxChars) return null;
+  return { prompt: `${head}[${memories.join(',')}]`, shown: memories.length };
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -20,6 +20,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import type { FastifyReply } from 'fastify';
 import { type Caller, CurrentCaller, RequireScopes } from '@memory-system/core';
 import { MemoryFields } from '../dto/memory-fields.js';
 import { ACTIONS } from './extraction-answers.js';
@@ -126,7 +127,17 @@ export class ExtractionController {
   extract(
     @CurrentCaller() caller: Caller,
     @Body() body: ExtractMemoriesDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ExtractionReceipt> {
-    return this.extraction.extract(caller, body);
+    return this.extraction.extract(caller, { ...body, signal: untilClientLeaves(reply) });
   }
+}
+
+/** Aborts when the connection closes before the answer was sent (the client gave up). */
+function untilClientLeaves(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
 }

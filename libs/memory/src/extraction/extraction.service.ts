@@ -4,7 +4,7 @@ import {
   type Caller,
   DuplicateMemory,
   InvalidRequest,
-  KeyedMutex,
+  ClientGone,
   Metrics,
   UnusableModelAnswer,
 } from '@memory-system/core';
@@ -21,7 +21,9 @@ import {
   jsonSchemaOf,
   readAnswer,
 } from './extraction-answers.js';
+import { ExtractionQueue } from './extraction-queue.js';
 import {
+  conversationJson,
   DECIDE_SYSTEM_PROMPT,
   decideUserPrompt,
   EXTRACT_SYSTEM_PROMPT,
@@ -33,6 +35,8 @@ export interface ExtractionRequest {
   messages: PromptMessage[];
   sessionId?: string;
   dryRun?: boolean;
+  /** Aborted when the client goes away: the extraction stops at its next step. */
+  signal?: AbortSignal;
 }
 
 export interface TokenUsage {
@@ -85,8 +89,8 @@ interface Step<T> {
 @Injectable()
 export class ExtractionService {
   private readonly logger = new Logger(ExtractionService.name);
-  /** One extraction per user at a time: the second one decides on what the first stored. */
-  private readonly perUser = new KeyedMutex();
+  /** One extraction per user at a time (the second decides on what the first stored), a few queued. */
+  private readonly perUser: ExtractionQueue;
 
   constructor(
     private readonly memories: MemoryService,
@@ -94,7 +98,9 @@ export class ExtractionService {
     private readonly chat: ChatModel,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.perUser = new ExtractionQueue(() => this.config.extraction.queuePerUser);
+  }
 
   /** False without a language model: extraction then answers 503. */
   get available(): boolean {
@@ -103,17 +109,23 @@ export class ExtractionService {
 
   async extract(caller: Caller, request: ExtractionRequest): Promise<ExtractionReceipt> {
     if (!this.chat.available) await this.chat.complete([], { maxTokens: 1, temperature: 0 });
-    const chars = request.messages.reduce((sum, m) => sum + m.content.length, 0);
-    if (chars > this.config.extraction.maxInputChars) {
+    // Measured as sent: JSON escaping can make a text six times longer.
+    const conversation = conversationJson(request.messages);
+    const max = this.config.extraction.maxInputChars;
+    if (conversation.length > max) {
       throw new InvalidRequest(
-        `The messages hold ${chars} characters; one extraction takes at most ${this.config.extraction.maxInputChars} (EXTRACTION_MAX_INPUT_CHARS). Send the conversation in parts.`,
+        `The messages take ${conversation.length} characters as sent to the model (JSON-escaped); one extraction takes at most ${max} (EXTRACTION_MAX_INPUT_CHARS). Send the conversation in parts.`,
         [{ field: 'messages', messages: ['too long for one extraction'] }],
       );
     }
     if (request.sessionId) await this.sessions.assertOwned(caller, [request.sessionId]);
     const end = this.metrics.extractionDuration.startTimer();
     try {
-      const receipt = await this.perUser.run(caller.userId, () => this.run(caller, request));
+      const receipt = await this.perUser.run(
+        caller.userId,
+        () => this.run(caller, request, conversation),
+        request.signal,
+      );
       const outcome = receipt.dryRun ? 'dry_run' : 'applied';
       end({ outcome });
       this.metrics.extractionRequests.inc({ outcome });
@@ -140,15 +152,21 @@ export class ExtractionService {
     );
   }
 
-  private async run(caller: Caller, request: ExtractionRequest): Promise<ExtractionReceipt> {
-    const { maxFacts, neighbours } = this.config.extraction;
+  private async run(
+    caller: Caller,
+    request: ExtractionRequest,
+    conversation: string,
+  ): Promise<ExtractionReceipt> {
+    const { maxFacts, neighbours, maxPromptChars } = this.config.extraction;
+    const { signal } = request;
     const extracted = await this.ask(
       'extract',
       [
         { role: 'system', content: EXTRACT_SYSTEM_PROMPT },
-        { role: 'user', content: extractUserPrompt(request.messages, new Date().toISOString()) },
+        { role: 'user', content: extractUserPrompt(conversation, new Date().toISOString()) },
       ],
       factsAnswer(maxFacts),
+      signal,
     );
     const facts = extracted.value.facts;
     const receipt = (decide?: Step<unknown>, decisions: Decision[] = []): ExtractionReceipt => {
@@ -170,17 +188,28 @@ export class ExtractionService {
     };
     if (facts.length === 0) return receipt();
 
-    const existing = await this.nearestMemories(caller, facts, neighbours);
+    const nearest = await this.nearestMemories(caller, facts, neighbours);
+    const decidePrompt = decideUserPrompt(facts, nearest, maxPromptChars);
+    if (!decidePrompt) {
+      throw new UnusableModelAnswer(
+        `The facts the model extracted alone pass EXTRACTION_MAX_PROMPT_CHARS (${maxPromptChars}); nothing was stored.`,
+      );
+    }
+    // Only the memories the prompt showed may be acted on.
+    const existing = nearest.slice(0, decidePrompt.shown);
     const decided = await this.ask(
       'decide',
       [
         { role: 'system', content: DECIDE_SYSTEM_PROMPT },
-        { role: 'user', content: decideUserPrompt(facts, existing) },
+        { role: 'user', content: decidePrompt.prompt },
       ],
       decisionsAnswer,
+      signal,
     );
     const plan = this.plan(facts, existing, decided.value);
     if (request.dryRun) return receipt(decided, plan);
+    if (signal?.aborted)
+      throw new ClientGone('The extraction stopped before storing: the client left.');
     const applied = await this.apply(caller, plan, request.sessionId);
     for (const decision of applied)
       this.metrics.extractionDecisions.inc({ decision: decision.action });
@@ -369,6 +398,7 @@ export class ExtractionService {
     step: 'extract' | 'decide',
     messages: ChatMessage[],
     schema: z.ZodType<T>,
+    signal?: AbortSignal,
   ): Promise<Step<T>> {
     const usage = noTokens();
     let why = '';
@@ -378,6 +408,7 @@ export class ExtractionService {
         completion = await this.chat.complete(messages, {
           maxTokens: this.config.extraction.maxTokens,
           temperature: TEMPERATURE,
+          signal,
           jsonSchema: {
             name: step === 'extract' ? 'facts' : 'decisions',
             schema: jsonSchemaOf(schema),

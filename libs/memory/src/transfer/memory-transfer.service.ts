@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { MemoryHistory } from '../history/memory-history.js';
-import { type Caller, DomainError, InvalidRequest, validateAs } from '@memory-system/core';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import {
+  type Caller,
+  DomainError,
+  InvalidRequest,
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
+  validateAs,
+} from '@memory-system/core';
 import { sameSpace } from '@memory-system/inference';
 import { collectionNameForHash, scanIds, userHashOf, VectorStore } from '@memory-system/vector';
 import type { ImportedMemory } from '../domain/memory.js';
@@ -34,6 +42,8 @@ export type TransferProgress = (done: number, total?: number) => void;
 const PAGE = 500;
 /** Errors listed in one refusal; a file with more is mostly not an export. */
 const MAX_LINE_ERRORS = 100;
+/** Longest the check of a file runs before it lets other requests in (it then goes on). */
+const SLICE_MS = 10;
 
 /**
  * A user's memories as NDJSON, out and back in: for moving to another server, keeping a copy, or
@@ -179,7 +189,13 @@ export class MemoryTransferService {
     const histories = new Map<string, ExportedVersion[]>();
     let expired = 0;
     const lineOfId = new Map<string, number>();
+    let sliceStarted = performance.now();
     for (let index = 1; index < lines.length && errors.length < MAX_LINE_ERRORS; index++) {
+      // Checking a large file takes seconds of CPU: in slices, so other requests are answered.
+      if (performance.now() - sliceStarted > SLICE_MS) {
+        await nextTurn();
+        sliceStarted = performance.now();
+      }
       const number = index + 1;
       const field = `line ${number}`;
       const raw = lines[index]!;
@@ -271,6 +287,10 @@ export class MemoryTransferService {
   }
 
   private async line(raw: string): Promise<ExportedMemoryLine> {
+    // Judged before parsing: the validators recurse, and a line nested 100,000 deep overflows them.
+    if (nestsDeeperThan(Buffer.from(raw), MAX_JSON_DEPTH)) {
+      throw new InvalidRequest(`nests deeper than ${MAX_JSON_DEPTH} levels`);
+    }
     let value: unknown;
     try {
       value = JSON.parse(raw);

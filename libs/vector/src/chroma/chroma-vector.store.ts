@@ -162,6 +162,10 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
     await this.call(scope, 'delete', (c) => this.recordClient.delete(c.id, ids));
   }
 
+  count(scope: VectorScope): Promise<number> {
+    return this.call(scope, 'count', (c) => c.count());
+  }
+
   async deleteUserData(userId: string): Promise<void> {
     const prefix = collectionPrefixFor(userId);
     for (const { name } of await this.memoryCollections()) {
