@@ -51,7 +51,16 @@ describe('MCP server at /mcp', () => {
   it('lists every tool with a description and a JSON schema of its arguments', async () => {
     const { tools } = await alice.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(
-      ['forget', 'get', 'list', 'recall', 'remember', 'session_context', 'update'].sort(),
+      [
+        'context',
+        'forget',
+        'get',
+        'list',
+        'recall',
+        'remember',
+        'session_context',
+        'update',
+      ].sort(),
     );
     for (const tool of tools) {
       expect(tool.description!.length).toBeGreaterThan(30);

@@ -10,7 +10,8 @@ export {
   LocalEmbedder,
   type LocalModel,
 } from './local/local.embedder.js';
-export { ChatModel, type Completion } from './chat/chat-model.port.js';
-export type { ChatMessage, ChatOptions } from './openai/openai-compatible.client.js';
+export { ChatModel, type Completion, type RelayedAnswer } from './chat/chat-model.port.js';
+export type { ChatMessage, ChatOptions, ModelCard } from './openai/openai-compatible.client.js';
+export { TokenCounter } from './tokens/token-counter.port.js';
 export { SpaceEmbedders } from './space-embedders.js';
 export { NoReranker, Reranker } from './rerank/reranker.port.js';

@@ -11,6 +11,8 @@ import { OpenAiCompatibleClient, type ServerSettings } from './openai/openai-com
 import { OpenAiCompatibleEmbedder } from './openai/openai-compatible.embedder.js';
 import { BackendPolicy } from './resilience/backend-policy.js';
 import { SpaceEmbedders } from './space-embedders.js';
+import { BpeTokenCounter } from './tokens/bpe.token-counter.js';
+import { TokenCounter } from './tokens/token-counter.port.js';
 import { OpenAiCompatibleReranker } from './rerank/openai-compatible.reranker.js';
 import { NoReranker, Reranker } from './rerank/reranker.port.js';
 
@@ -82,7 +84,8 @@ function client(http: HttpService, config: AppConfig, metrics: Metrics, server: 
       },
     },
     SpaceEmbedders,
+    { provide: TokenCounter, useClass: BpeTokenCounter },
   ],
-  exports: [Embedder, ChatModel, Reranker, SpaceEmbedders],
+  exports: [Embedder, ChatModel, Reranker, SpaceEmbedders, TokenCounter],
 })
 export class InferenceModule {}

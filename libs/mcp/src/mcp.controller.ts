@@ -18,7 +18,7 @@ import {
   MethodNotAllowed,
 } from '@memory-system/core';
 import { ChatModel } from '@memory-system/inference';
-import { ExtractionService, MemoryService } from '@memory-system/memory';
+import { ContextBuilder, ExtractionService, MemoryService } from '@memory-system/memory';
 import { SessionContextService } from '@memory-system/session';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -45,13 +45,14 @@ export class McpController {
   constructor(
     memories: MemoryService,
     contexts: SessionContextService,
+    builder: ContextBuilder,
     extraction: ExtractionService,
     chat: ChatModel,
     private readonly runner: McpToolRunner,
     private readonly config: AppConfig,
   ) {
     this.tools = [
-      ...memoryTools(memories, contexts),
+      ...memoryTools(memories, contexts, builder),
       ...(chat.available ? [extractionTool(extraction)] : []),
     ];
   }
@@ -60,7 +61,7 @@ export class McpController {
   @ApiOperation({
     summary:
       'MCP (Streamable HTTP, JSON responses): tools remember, recall, list, get, update, forget, ' +
-      'session_context, and extract where a language model is configured',
+      'session_context, context, and extract where a language model is configured',
   })
   async handle(
     @CurrentCaller() caller: Caller,

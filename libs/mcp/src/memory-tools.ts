@@ -1,5 +1,9 @@
 import { type Caller, type Scope, validateAs } from '@memory-system/core';
 import {
+  checkedContextRequest,
+  CONTEXT_BUDGET_MAX,
+  ContextBuilder,
+  ContextRequestDto,
   CreateMemoryDto,
   ExtractionService,
   ExtractMemoriesDto,
@@ -72,6 +76,7 @@ const id = z.string().describe('The memory id (a UUID) from remember, recall or 
 export function memoryTools(
   memories: MemoryService,
   contexts: SessionContextService,
+  builder: ContextBuilder,
 ): MemoryTool[] {
   return [
     {
@@ -239,6 +244,38 @@ export function memoryTools(
       run: async (caller, { sessionId: given, ...rest }) => {
         const options = await validateAs(SessionContextQuery, rest);
         return { ...(await contexts.of(caller, sessionId.transform(String(given)), options)) };
+      },
+    },
+    {
+      name: 'context',
+      title: 'Context',
+      description:
+        'Prompt-ready text of the memories most useful for a question or the recent conversation ' +
+        "(and a session's recent turns when named), fitted to a token budget, most useful first; " +
+        'each memory line starts with its id.',
+      scopes: ['memories:read'],
+      input: {
+        query: z.string().optional().describe('What the answer is about (or give messages).'),
+        messages: z
+          .array(z.object({ role: z.enum(['user', 'assistant', 'system']), content: z.string() }))
+          .optional()
+          .describe('The conversation, oldest first (or give query).'),
+        sessionId: z
+          .string()
+          .optional()
+          .describe("Also this session's recent turns (needs the sessions scope)."),
+        tokenBudget: z
+          .number()
+          .int()
+          .optional()
+          .describe(`The most tokens the text may take (1-${CONTEXT_BUDGET_MAX}, default 1000).`),
+        types: z.array(type).optional().describe('Only memories of these types.'),
+        tags: tags.optional().describe('Only memories with every one of these tags.'),
+      },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+      run: async (caller, args) => {
+        const request = await validateAs(ContextRequestDto, args);
+        return { ...(await builder.build(caller, checkedContextRequest(caller, request))) };
       },
     },
   ];

@@ -4,7 +4,7 @@ export { MemoryService, type CreateOutcome } from './memory.service.js';
 export type * from './domain/memory.js';
 export { MemoryLimits } from './domain/memory-limits.js';
 export { contentHash } from './domain/content-hash.js';
-export { SessionRegistry } from './session-registry.port.js';
+export { SessionRegistry, type SessionTurn } from './session-registry.port.js';
 export { IsFlatMetadata } from './dto/flat-metadata.validator.js';
 export { MemoryView, ScoredMemoryView } from './dto/memory.views.js';
 export { UuidOr404 } from './memory-id.pipe.js';
@@ -31,3 +31,11 @@ export {
 } from './extraction/extraction.service.js';
 export { ExtractMemoriesDto } from './extraction/extraction.controller.js';
 export { UserSpaces, type WaitingMemories } from './spaces/user-spaces.js';
+export {
+  type BuiltContext,
+  CONTEXT_BUDGET_MAX,
+  ContextBuilder,
+  type ContextRequest,
+} from './context/context-builder.js';
+export { ContextRequestDto } from './context/context.dto.js';
+export { checkedContextRequest } from './context/context.controller.js';

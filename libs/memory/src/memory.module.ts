@@ -4,6 +4,8 @@ import { InferenceModule } from '@memory-system/inference';
 import { RetrievalModule } from '@memory-system/retrieval';
 import { StateModule } from '@memory-system/state';
 import { VectorModule } from '@memory-system/vector';
+import { ContextBuilder } from './context/context-builder.js';
+import { ContextController } from './context/context.controller.js';
 import { LegacyMemoryController } from './legacy/legacy-memory.controller.js';
 import { MemoryController } from './memory.controller.js';
 import { InsightsService } from './insights/insights.service.js';
@@ -29,6 +31,7 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
   controllers: [
     MemoryTransferController,
     ExtractionController,
+    ContextController,
     MemoryController,
     LegacyMemoryController,
     AdminReembedController,
@@ -46,8 +49,16 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
     ExpiryIndex,
     ExtractionService,
     MemoryQuota,
+    ContextBuilder,
   ],
-  exports: [MemoryService, MemoryTransferService, ExpiryIndex, ExtractionService, UserSpaces],
+  exports: [
+    MemoryService,
+    MemoryTransferService,
+    ExpiryIndex,
+    ExtractionService,
+    UserSpaces,
+    ContextBuilder,
+  ],
 })
 export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(MemoryModule.name);

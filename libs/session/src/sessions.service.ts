@@ -12,7 +12,7 @@ import {
   type UserDataEraser,
 } from '@memory-system/core';
 import type { Memory } from '@memory-system/memory';
-import { SessionRegistry } from '@memory-system/memory';
+import { SessionRegistry, type SessionTurn } from '@memory-system/memory';
 import { StateStore, withSharedLock } from '@memory-system/state';
 import type { ContextItem, Session, SessionPage, SessionSummary } from './session.js';
 
@@ -116,6 +116,13 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
       const session = await this.load(caller, id);
       return this.save(this.withItems(this.touched(session), stamped));
     });
+  }
+
+  async recentTurns(caller: Caller, id: string): Promise<SessionTurn[]> {
+    const session = await this.get(caller, id);
+    return session.context
+      .filter((item) => item.role !== 'memory')
+      .map(({ role, content }) => ({ role, content }));
   }
 
   async assertOwned(caller: Caller, sessionIds: string[]): Promise<void> {

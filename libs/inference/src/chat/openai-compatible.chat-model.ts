@@ -3,9 +3,10 @@ import { firstModel } from '../openai/openai-compatible.embedder.js';
 import type {
   ChatMessage,
   ChatOptions,
+  ModelCard,
   OpenAiCompatibleClient,
 } from '../openai/openai-compatible.client.js';
-import { ChatModel, type Completion } from './chat-model.port.js';
+import { ChatModel, type Completion, type RelayedAnswer } from './chat-model.port.js';
 import { onceUntilFailure } from '../once-until-failure.js';
 
 /** Chat completions from an OpenAI-compatible `/v1/chat/completions` endpoint. */
@@ -39,6 +40,14 @@ export class OpenAiCompatibleChatModel extends ChatModel {
     };
   }
 
+  relay(request: object, signal: AbortSignal): Promise<RelayedAnswer> {
+    return this.client.relayChatCompletion(request, signal);
+  }
+
+  models(): Promise<ModelCard[]> {
+    return this.client.listModels();
+  }
+
   ping(): Promise<void> {
     return this.client.probe();
   }
@@ -53,10 +62,20 @@ export class NoChatModel extends ChatModel {
   readonly available = false;
 
   complete(): Promise<Completion> {
-    return Promise.reject(
-      new FeatureUnavailable(
-        'Insights and extraction need a language model: set VLLM_URL (or VLLM_CHAT_URL) to an OpenAI-compatible server such as vLLM.',
-      ),
+    return Promise.reject(this.unavailable());
+  }
+
+  relay(): Promise<RelayedAnswer> {
+    return Promise.reject(this.unavailable());
+  }
+
+  models(): Promise<ModelCard[]> {
+    return Promise.reject(this.unavailable());
+  }
+
+  private unavailable(): FeatureUnavailable {
+    return new FeatureUnavailable(
+      'Insights, extraction and the chat proxy need a language model: set VLLM_URL (or VLLM_CHAT_URL) to an OpenAI-compatible server such as vLLM.',
     );
   }
 

@@ -1,6 +1,8 @@
 import type { HttpService } from '@nestjs/axios';
-import { BackendMisconfigured, type Metrics } from '@memory-system/core';
+import { BackendMisconfigured, BackendUnavailable, type Metrics } from '@memory-system/core';
 import { firstValueFrom } from 'rxjs';
+import { request as undiciRequest } from 'undici';
+import type { RelayedAnswer } from '../chat/chat-model.port.js';
 import type { BackendPolicy } from '../resilience/backend-policy.js';
 import { mapInferenceError } from './openai-errors.js';
 
@@ -119,6 +121,47 @@ export class OpenAiCompatibleClient {
           : {}),
       },
     });
+  }
+
+  /**
+   * A chat request relayed as given, its answer streamed back as it arrives. Never retried (an
+   * answer may be under way) and without the breaker: the caller sees the server's own answer.
+   * The deadline applies to the headers and to each wait between chunks, not to the whole answer.
+   */
+  async relayChatCompletion(body: object, signal: AbortSignal): Promise<RelayedAnswer> {
+    const end = this.metrics.backendRequestDuration.startTimer({
+      backend: 'vllm',
+      operation: 'chat_relay',
+    });
+    try {
+      const response = await undiciRequest(`${this.server.baseUrl}/v1/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: {
+          'content-type': 'application/json',
+          ...(this.server.apiKey ? { authorization: `Bearer ${this.server.apiKey}` } : {}),
+        },
+        signal,
+        headersTimeout: this.server.timeoutMs,
+        bodyTimeout: this.server.timeoutMs,
+      });
+      end({ outcome: response.statusCode < 500 ? 'success' : 'error' });
+      const header = (name: string) => {
+        const value = response.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      return {
+        status: response.statusCode,
+        contentType: header('content-type') ?? 'application/json',
+        retryAfter: header('retry-after'),
+        body: response.body,
+      };
+    } catch (error) {
+      end({ outcome: 'error' });
+      if (signal.aborted) throw error;
+      const code = (error as { code?: string }).code ?? (error as Error).message;
+      throw new BackendUnavailable('vllm', `asking the language model failed: ${code}`);
+    }
   }
 
   /** vLLM's rerank API: one relevance score per document (`top_n` all, so none is left out). */
