@@ -22,6 +22,8 @@ export interface FakeVllmOptions {
   model?: string;
   dimension?: number;
   apiKey?: string;
+  /** The longest prompt it takes, in characters (default 20,000), as a model's context length. */
+  maxInputChars?: number;
 }
 
 const ERROR_TYPES: Record<number, string> = {
@@ -51,13 +53,18 @@ export class FakeVllmServer {
    * function of the request's messages (to answer from what the prompt shows).
    */
   private readonly chatScript: ChatAnswer[] = [];
+  /** Chat streams whose client went away before the stream ended (the upstream saw the abort). */
+  streamsCancelled = 0;
+  /** While set, a streamed answer sends its first chunk and holds back the rest until released. */
+  private streamGate?: Promise<void>;
   private faults: Fault[] = [];
   private server?: Server;
-  private readonly maxInputChars = 20_000;
+  private readonly maxInputChars: number;
 
   constructor(private readonly options: FakeVllmOptions = {}) {
     this.model = options.model ?? 'BAAI/bge-small-en-v1.5';
     this.dimension = options.dimension ?? 256;
+    this.maxInputChars = options.maxInputChars ?? 20_000;
   }
 
   get url(): string {
@@ -92,6 +99,19 @@ export class FakeVllmServer {
   /** How many scripted answers are still waiting. */
   get scriptedLeft(): number {
     return this.chatScript.length;
+  }
+
+  /**
+   * From now on, streamed answers send their first chunk and then wait; the function returned
+   * lets every waiting (and later) stream go on.
+   */
+  holdBackStreams(): () => void {
+    let release!: () => void;
+    this.streamGate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.streamGate = undefined;
+      release();
+    };
   }
 
   clearFaults(): void {
@@ -233,6 +253,7 @@ export class FakeVllmServer {
       model?: unknown;
       messages?: Array<{ role: string; content: string }>;
       max_tokens?: number;
+      stream?: boolean;
       response_format?: { type?: string; json_schema?: { name?: unknown; schema?: unknown } };
     };
     if (request?.model !== this.model) return this.unknownModel(res, request?.model);
@@ -280,7 +301,42 @@ export class FakeVllmServer {
     const memories = user.split('\n').filter((line) => /^\[\d+\]/.test(line));
     const content = `Insight over ${memories.length} memories: ${memories.map((m) => m.replace(/^\[\d+\] \([^)]*\) /, '')).join(' | ')}`;
     this.chatPrompts.push(request.messages);
+    if (request.stream === true) return void this.streamAnswer(res, content);
     this.chatAnswer(res, content, prompt);
+  }
+
+  /**
+   * vLLM's streamed answer: server-sent events, one chunk for the role, one per word, one with
+   * the finish reason, then `data: [DONE]`. Held back after the first chunk while a gate is set.
+   */
+  private async streamAnswer(res: ServerResponse, content: string): Promise<void> {
+    const id = `chatcmpl-${Date.now()}`;
+    const created = Math.floor(Date.now() / 1000);
+    const chunk = (delta: object, finish: string | null = null) =>
+      `data: ${JSON.stringify({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model: this.model,
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      })}\n\n`;
+    let finished = false;
+    res.once('close', () => {
+      if (!finished) this.streamsCancelled++;
+    });
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+    res.write(chunk({ role: 'assistant', content: '' }));
+    if (this.streamGate) await this.streamGate;
+    const words = content.split(/(?<= )/);
+    for (const word of words) {
+      if (res.destroyed) return;
+      res.write(chunk({ content: word }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    res.write(chunk({}, 'stop'));
+    res.write('data: [DONE]\n\n');
+    finished = true;
+    res.end();
   }
 
   private chatAnswer(res: ServerResponse, content: string, prompt: string): void {

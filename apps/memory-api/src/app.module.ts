@@ -16,6 +16,7 @@ import {
   ProblemDetailsFilter,
 } from '@memory-system/core';
 import { BackupModule } from '@memory-system/backup';
+import { ChatProxyModule } from '@memory-system/chat-proxy';
 import { McpModule } from '@memory-system/mcp';
 import { MemoryModule, MemoryUpkeepModule } from '@memory-system/memory';
 import { HealthModule, MetricsModule } from '@memory-system/observability';
@@ -44,6 +45,7 @@ export class AppModule {
         MemoryUpkeepModule,
         SessionModule,
         McpModule,
+        ChatProxyModule,
         BackupModule,
         HealthModule,
       ],

@@ -77,7 +77,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
     app.enableCors({
       origin: config.http.allowedOrigins.includes('*') ? true : config.http.allowedOrigins,
       methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
-      exposedHeaders: ['X-Request-Id', 'Retry-After'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-Memory-Ids'],
       maxAge: 600,
     });
   }
@@ -94,6 +94,9 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
       { path: 'mcp', method: RequestMethod.ALL },
+      // The OpenAI-compatible chat proxy: clients take http://host:3000/v1 as their base URL.
+      { path: 'v1/models', method: RequestMethod.GET },
+      { path: 'v1/chat/completions', method: RequestMethod.POST },
     ],
   });
   app.enableVersioning({ type: VersioningType.URI });

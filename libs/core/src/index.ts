@@ -8,6 +8,7 @@ export {
   ProblemDetailsFilter,
   type ProblemDocument,
 } from './errors/problem-details.filter.js';
+export { type ErrorSummary, ErrorDialects, type ErrorWriter } from './errors/error-dialects.js';
 export { createValidationPipe, validateAs } from './http/validation.js';
 export { assertScope, type Caller, CurrentCaller, type Role } from './http/caller.js';
 export {

@@ -110,6 +110,13 @@ export abstract class AppConfig {
     /** Longest decide prompt, as sent (JSON-escaped). */
     maxPromptChars: number;
   };
+  /** The OpenAI-compatible chat proxy (/v1/chat/completions). */
+  abstract readonly proxy: {
+    /** Most tokens of memories (and session context) added to a chat request. */
+    memoryTokens: number;
+    /** Exchanges go to extraction after the answer (a request may still say X-Memory-Learn: false). */
+    learn: boolean;
+  };
   abstract readonly cache: { searchTtlMs: number; embeddingTtlMs: number; maxItems: number };
   abstract readonly metrics: { token?: string };
   abstract readonly backup: {

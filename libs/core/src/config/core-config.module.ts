@@ -9,6 +9,7 @@ import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
 import { AppConfig } from './app-config.js';
 import { loadConfig } from './load-config.js';
 import { AuditLog } from '../logging/audit-log.js';
+import { ErrorDialects } from '../errors/error-dialects.js';
 import { Metrics } from '../metrics/metrics.js';
 import { UserDataErasure } from '../user-data-erasure.js';
 
@@ -45,8 +46,9 @@ export class CoreConfigModule implements OnApplicationBootstrap {
         UserDataErasure,
         Metrics,
         AuditLog,
+        ErrorDialects,
       ],
-      exports: [AppConfig, ConfigModule, UserDataErasure, Metrics, AuditLog],
+      exports: [AppConfig, ConfigModule, UserDataErasure, Metrics, AuditLog, ErrorDialects],
     };
   }
 

@@ -287,6 +287,16 @@ export class EnvironmentSchema {
   @Max(1_000_000)
   EXTRACTION_MAX_PROMPT_CHARS = 64_000;
 
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(32_000)
+  PROXY_MEMORY_TOKENS = 1_000;
+
+  @toBool()
+  @IsBoolean()
+  PROXY_LEARN = true;
+
   @Matches(DURATION, { message: DURATION_MESSAGE })
   CACHE_SEARCH_TTL = '60s';
 

@@ -268,6 +268,7 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       queuePerUser: schema.EXTRACTION_QUEUE_PER_USER,
       maxPromptChars: schema.EXTRACTION_MAX_PROMPT_CHARS,
     },
+    proxy: { memoryTokens: schema.PROXY_MEMORY_TOKENS, learn: schema.PROXY_LEARN },
     cache: {
       searchTtlMs: durationMs(schema.CACHE_SEARCH_TTL),
       embeddingTtlMs: durationMs(schema.CACHE_EMBEDDING_TTL),

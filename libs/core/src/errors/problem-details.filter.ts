@@ -9,6 +9,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { DomainError } from './domain-error.js';
+import { ErrorDialects } from './error-dialects.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const PROBLEM_TYPE_BASE = 'https://memory-system.dev/problems/';
@@ -65,10 +66,15 @@ function slug(title: string): string {
     .replace(/^-|-$/g, '');
 }
 
-/** Every error, of any origin, leaves as an RFC 9457 problem document with the request id. */
+/**
+ * Every error, of any origin, leaves as an RFC 9457 problem document with the request id (or in
+ * the shape a registered dialect writes for its paths).
+ */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
+
+  constructor(private readonly dialects: ErrorDialects) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -82,6 +88,22 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
     const title = mapped.title ?? STATUS_CODES[mapped.status] ?? 'Error';
+    if (reply.sent || reply.raw.headersSent) return;
+    const dialect = this.dialects.writerFor((request.url ?? '').split('?')[0]!);
+    if (dialect) {
+      if (mapped.retryAfter !== undefined) reply.header('Retry-After', String(mapped.retryAfter));
+      return dialect(
+        {
+          status: mapped.status,
+          title,
+          detail: mapped.detail,
+          code: mapped.code,
+          retryAfterSeconds: mapped.retryAfter,
+        },
+        request,
+        reply,
+      );
+    }
     const problem: ProblemDocument = {
       type: PROBLEM_TYPE_BASE + (mapped.code ?? slug(title)),
       title,
@@ -91,7 +113,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       requestId: request.id,
       ...mapped.extensions,
     };
-    if (reply.sent || reply.raw.headersSent) return;
     if (mapped.retryAfter !== undefined) reply.header('Retry-After', String(mapped.retryAfter));
     if (mapped.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="memory-system"');
     reply.status(mapped.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));

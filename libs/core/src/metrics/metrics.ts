@@ -186,6 +186,56 @@ export class Metrics {
       }),
   );
 
+  readonly proxyRequests = metric(
+    'proxy_requests_total',
+    () =>
+      new Counter({
+        name: `${PREFIX}proxy_requests_total`,
+        help: 'Chat proxy requests by outcome: answered, upstream_error (the model failed), refused (our 4xx/5xx), cancelled (the client went away), broken (the stream failed midway)',
+        labelNames: ['outcome'],
+      }),
+  );
+
+  readonly proxyInjectedMemories = metric(
+    'proxy_injected_memories',
+    () =>
+      new Histogram({
+        name: `${PREFIX}proxy_injected_memories`,
+        help: 'Memories added to each relayed chat request',
+        buckets: [0, 1, 2, 5, 10, 20, 50, 100],
+      }),
+  );
+
+  readonly proxyInjectedTokens = metric(
+    'proxy_injected_tokens',
+    () =>
+      new Histogram({
+        name: `${PREFIX}proxy_injected_tokens`,
+        help: 'Tokens of the system message added to each relayed chat request',
+        buckets: [0, 50, 100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000],
+      }),
+  );
+
+  readonly proxyAddedLatency = metric(
+    'proxy_added_latency_seconds',
+    () =>
+      new Histogram({
+        name: `${PREFIX}proxy_added_latency_seconds`,
+        help: 'Time the chat proxy spends before the model is asked (authentication aside): finding memories and building the request',
+        buckets: LATENCY_BUCKETS,
+      }),
+  );
+
+  readonly proxyLearning = metric(
+    'proxy_learning_total',
+    () =>
+      new Counter({
+        name: `${PREFIX}proxy_learning_total`,
+        help: 'Background extractions after proxied exchanges, by outcome (learned, failed)',
+        labelNames: ['outcome'],
+      }),
+  );
+
   /** Times `work` into backend_request_duration_seconds, success or not. */
   async timeBackend<T>(backend: string, operation: string, work: () => Promise<T>): Promise<T> {
     const end = this.backendRequestDuration.startTimer({ backend, operation });

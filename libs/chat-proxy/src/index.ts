@@ -1,0 +1,1 @@
+export { ChatProxyModule } from './chat-proxy.module.js';
