@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import OpenAI from 'openai';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+interface Decision {
+  action: string;
+  fact: { content: string };
+}
+
+/** `npm run stand-in-model` as a newcomer starts it (on a free port), and the service on it. */
+describe('the stand-in model (npm run stand-in-model) drives insights, extraction and the proxy', () => {
+  let standIn: ChildProcess;
+  let url: string;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    standIn = spawn(process.execPath, ['tools/stand-in-model.mjs'], {
+      env: { ...process.env, STAND_IN_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let printed = '';
+    standIn.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    for (let i = 0; i < 100 && !/127\.0\.0\.1:\d+\/v1/.test(printed); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(printed).toMatch(/STAND-IN model/);
+    url = /(http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(printed)![1]!;
+    t = await createTestApp({ VLLM_URL: url, VLLM_RETRIES: '0' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    standIn?.kill();
+    if (standIn && standIn.exitCode === null) await once(standIn, 'exit');
+  });
+
+  it('extraction learns first-person facts, and supersedes one that changed', async () => {
+    const first = await t.api
+      .post('/api/v1/memories/extract')
+      .send({ messages: [{ role: 'user', content: 'I live in Berlin. I love jazz!' }] })
+      .expect(200);
+    expect((first.body.decisions as Decision[]).map((d) => [d.action, d.fact.content])).toEqual([
+      ['add', 'The user lives in Berlin.'],
+      ['add', 'The user loves jazz.'],
+    ]);
+    const second = await t.api
+      .post('/api/v1/memories/extract')
+      .send({ messages: [{ role: 'user', content: 'I live in Lisbon now.' }] })
+      .expect(200);
+    expect((second.body.decisions as Decision[]).map((d) => d.action)).toEqual(['supersede']);
+  });
+
+  it('insights answer over related memories', async () => {
+    await t.api
+      .post('/api/v1/memories')
+      .send({ content: 'The user plays jazz piano on weekends', type: 'fact' })
+      .expect(201);
+    const res = await t.api
+      .post('/api/v1/memories/insights')
+      .send({ query: 'jazz', limit: 5 })
+      .expect(200);
+    expect(res.body.insight).toMatch(/^\(stand-in model\) \d+ memories; words they share: .*jazz/);
+  });
+
+  it('answers through the chat proxy with the memories it was given, streamed too', async () => {
+    const key = (await t.api.post('/api/v1/auth/api-keys').send({ name: 'ui' }).expect(201)).body
+      .key as string;
+    const client = new OpenAI({ apiKey: key, baseURL: `${t.url}/v1`, maxRetries: 0 });
+    const [model] = (await client.models.list()).data;
+    expect(model!.id).toBe('stand-in/deterministic-v1');
+    const answer = await client.chat.completions.create({
+      model: model!.id,
+      messages: [{ role: 'user', content: 'Where do I live?' }],
+    });
+    expect(answer.choices[0]!.message.content).toMatch(/I was given \d+ memories: .*Lisbon/);
+    const stream = await client.chat.completions.create({
+      model: model!.id,
+      messages: [{ role: 'user', content: 'Where do I live?' }],
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(text).toBe(answer.choices[0]!.message.content);
+  });
+});
