@@ -2450,7 +2450,23 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    /** @description OpenAI's chat completion request; every field is passed on to the model as sent (tools, response_format, temperature, stream, ...) */
+    requestBody: {
+      content: {
+        'application/json': {
+          model: string;
+          messages: ({
+            role: string;
+            content?: unknown;
+          } & {
+            [key: string]: unknown;
+          })[];
+          stream?: boolean;
+        } & {
+          [key: string]: unknown;
+        };
+      };
+    };
     responses: {
       /** @description OpenAI's chat completion (or its server-sent event stream); X-Memory-Ids names the memories added */
       200: {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, VERSION_NEUTRAL } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiBody,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
@@ -9,19 +10,12 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
-import {
-  AppConfig,
-  assertScope,
-  type Caller,
-  CurrentCaller,
-  InvalidRequest,
-  Metrics,
-  RequireScopes,
-} from '@memory-system/core';
+import { AppConfig, type Caller, CurrentCaller, Metrics, RequireScopes } from '@memory-system/core';
 import { ChatModel, type ModelCard, type RelayedAnswer } from '@memory-system/inference';
 import { answerText } from './answer-text.js';
 import { readChatRequest, withMemoryMessage } from './chat-request.js';
 import { ExchangeLearner } from './exchange-learner.js';
+import { memoryOptions } from './memory-headers.js';
 import { MemoryMessageBuilder } from './memory-message.js';
 import { upstreamError } from './openai-error.js';
 
@@ -29,12 +23,6 @@ import { upstreamError } from './openai-error.js';
 const LEARN_CAPTURE_BYTES = 256 * 1024;
 /** The most of an upstream error answer read. */
 const ERROR_BODY_BYTES = 64 * 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const header = (req: FastifyRequest, name: string): string | undefined => {
-  const value = req.headers[name];
-  return (Array.isArray(value) ? value[0] : value)?.trim();
-};
 
 /**
  * OpenAI's chat API at /v1, with memory: an OpenAI client pointed at http://host:3000/v1 gets the
@@ -70,6 +58,30 @@ export class ChatProxyController {
       "system message after the caller's own; streamed as the model streams. Needs memories:read; " +
       'learns from the exchange in the background when the caller has memories:write.',
   })
+  @ApiBody({
+    description:
+      "OpenAI's chat completion request; every field is passed on to the model as sent (tools, " +
+      'response_format, temperature, stream, ...)',
+    schema: {
+      type: 'object',
+      required: ['model', 'messages'],
+      additionalProperties: true,
+      properties: {
+        model: { type: 'string' },
+        messages: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            required: ['role'],
+            additionalProperties: true,
+            properties: { role: { type: 'string' }, content: {} },
+          },
+        },
+        stream: { type: 'boolean' },
+      },
+    },
+  })
   @ApiHeader({ name: 'X-Memory-Mode', required: false, description: '"off": relay untouched' })
   @ApiHeader({
     name: 'X-Memory-Session',
@@ -89,17 +101,10 @@ export class ChatProxyController {
   ): Promise<void> {
     const started = performance.now();
     const request = readChatRequest(body);
-    const off = header(req, 'x-memory-mode')?.toLowerCase() === 'off';
-    const sessionId = header(req, 'x-memory-session') || undefined;
-    if (sessionId !== undefined && !off) {
-      if (!UUID.test(sessionId)) {
-        throw new InvalidRequest('X-Memory-Session must be a session id (a UUID).');
-      }
-      assertScope(caller, 'sessions');
-    }
-    const added = off
+    const options = memoryOptions(req, caller, this.config);
+    const added = options.off
       ? undefined
-      : await this.memory.build(caller, request.body.messages, sessionId);
+      : await this.memory.build(caller, request.body.messages, options.sessionId);
     const forwarded = added?.content
       ? { ...request.body, messages: withMemoryMessage(request.body.messages, added.content) }
       : request.body;
@@ -125,12 +130,7 @@ export class ChatProxyController {
     });
     raw.flushHeaders();
     const captured = await this.pipe(answer, raw, abort.signal);
-    const learn =
-      !off &&
-      this.config.proxy.learn &&
-      header(req, 'x-memory-learn')?.toLowerCase() !== 'false' &&
-      caller.scopes.includes('memories:write');
-    if (captured !== undefined && learn) {
+    if (captured !== undefined && options.learn) {
       const text = answerText(captured, request.stream);
       if (text) this.learner.learnLater(caller, request.body.messages, text);
     }
