@@ -441,14 +441,14 @@ describe('OpenAI-compatible chat proxy at /v1', () => {
   });
 });
 
-describe('chat proxy without a chat model', () => {
+describe('chat proxy without a chat model, with a small rate limit', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ THROTTLE_LIMIT: '12', THROTTLE_TTL: '1m' });
   });
   afterAll(() => t?.close());
 
-  it('answers 503 in OpenAI shape', async () => {
+  it('answers 503 in OpenAI shape, and 429 with Retry-After past the rate limit', async () => {
     const key = (await t.api.post('/api/v1/auth/api-keys').send({ name: 'k' }).expect(201)).body
       .key as string;
     const client = new OpenAI({ apiKey: key, baseURL: `${t.url}/v1`, maxRetries: 0 });
@@ -462,5 +462,17 @@ describe('chat proxy without a chat model', () => {
       code: 'service_unavailable',
     });
     expect((error as InternalServerError).message).toMatch(/VLLM_URL/);
+
+    // Past THROTTLE_LIMIT: 429 rate_limit_exceeded with Retry-After, as OpenAI answers.
+    let limited: unknown;
+    for (let i = 0; i < 15 && !limited; i++) {
+      limited = await client.models.list().then(
+        () => undefined,
+        (e: unknown) => (e instanceof RateLimitError ? e : undefined),
+      );
+    }
+    expect(limited).toBeInstanceOf(RateLimitError);
+    expect(limited).toMatchObject({ type: 'requests', code: 'rate_limit_exceeded' });
+    expect(Number((limited as RateLimitError).headers?.get('retry-after'))).toBeGreaterThan(0);
   });
 });
