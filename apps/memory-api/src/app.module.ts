@@ -30,7 +30,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        CoreConfigModule.forRoot(env),
+        CoreConfigModule.forRoot(env, { claimDataDir: true }),
         LoggingModule,
         AppCacheModule,
         MetricsModule,

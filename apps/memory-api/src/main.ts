@@ -2,7 +2,13 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, ConfigurationError } from '@memory-system/core';
+import {
+  AppConfig,
+  ConfigurationError,
+  DataFolderInUse,
+  logStartFailure,
+  startupLogger,
+} from '@memory-system/core';
 import { AppModule } from './app.module.js';
 import { configureApp, createHttpAdapter } from './app.setup.js';
 
@@ -13,8 +19,14 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(),
     createHttpAdapter(),
-    // Bodies are parsed by the app's own parsers (per-route limits, depth checked first).
-    { bufferLogs: true, bodyParser: false },
+    // Bodies are parsed by the app's own parsers (per-route limits, depth checked first). A
+    // failed start reaches the handler below (not Nest's abort), its lines in the log format.
+    {
+      bufferLogs: true,
+      bodyParser: false,
+      abortOnError: false,
+      logger: startupLogger(),
+    },
   );
   configureApp(app);
   const { http } = app.get(AppConfig);
@@ -25,9 +37,9 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   const message =
-    error instanceof ConfigurationError
+    error instanceof ConfigurationError || error instanceof DataFolderInUse
       ? error.message
       : ((error as Error)?.stack ?? String(error));
-  console.error(`memory-system failed to start: ${message}`);
+  logStartFailure(message);
   process.exit(1);
 });

@@ -5,7 +5,12 @@ import {
   type ThrottlerModuleOptions,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import { type AppConfig, type Caller, TooManyRequests } from '@memory-system/core';
+import {
+  type AppConfig,
+  BackendUnavailable,
+  type Caller,
+  TooManyRequests,
+} from '@memory-system/core';
 import type { StateStore } from '@memory-system/state';
 
 const LOGIN_THROTTLED = 'throttle:login';
@@ -30,7 +35,12 @@ export class SharedThrottlerStorage implements ThrottlerStorage {
     _blockDuration: number,
     throttlerName: string,
   ): Promise<Awaited<ReturnType<ThrottlerStorage['increment']>>> {
-    const { count, resetInMs } = await this.state.hit('throttle', `${throttlerName}:${key}`, ttl);
+    // A state store that does not answer (Redis away) makes a 503 of every request, not a 500.
+    const { count, resetInMs } = await this.state
+      .hit('throttle', `${throttlerName}:${key}`, ttl)
+      .catch((error: Error) => {
+        throw new BackendUnavailable('state', error.message);
+      });
     const seconds = Math.max(1, Math.ceil(resetInMs / 1000));
     const blocked = count > limit;
     return {

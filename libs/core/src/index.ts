@@ -23,9 +23,12 @@ export {
   SCOPES,
   scopesOfRole,
 } from './http/scopes.js';
+export { DataFolderInUse, DataFolderLock } from './data-folder-lock.js';
+export { StartupWork } from './startup-work.js';
 export { type UserDataEraser, UserDataErasure } from './user-data-erasure.js';
 export { LoggingModule } from './logging/logging.module.js';
 export { AuditLog } from './logging/audit-log.js';
+export { jsonLogs, logStartFailure, startupLogger } from './logging/startup-logger.js';
 export { KeyedMutex } from './keyed-mutex.js';
 export {
   decodeCursor,

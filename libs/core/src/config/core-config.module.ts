@@ -8,9 +8,11 @@ import {
 import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
 import { AppConfig } from './app-config.js';
 import { loadConfig } from './load-config.js';
+import { DataFolderLock } from '../data-folder-lock.js';
 import { AuditLog } from '../logging/audit-log.js';
 import { ErrorDialects } from '../errors/error-dialects.js';
 import { Metrics } from '../metrics/metrics.js';
+import { StartupWork } from '../startup-work.js';
 import { UserDataErasure } from '../user-data-erasure.js';
 
 const NAMESPACE = 'app';
@@ -28,7 +30,14 @@ export class CoreConfigModule implements OnApplicationBootstrap {
 
   constructor(private readonly config: AppConfig) {}
 
-  static forRoot(overrides: Record<string, string | undefined> = {}): DynamicModule {
+  /**
+   * With `claimDataDir` (the service, not the CLI), the data folder is claimed for this process
+   * as soon as the configuration is read, before any module opens a file in it.
+   */
+  static forRoot(
+    overrides: Record<string, string | undefined> = {},
+    { claimDataDir = false }: { claimDataDir?: boolean } = {},
+  ): DynamicModule {
     return {
       module: CoreConfigModule,
       imports: [
@@ -41,14 +50,27 @@ export class CoreConfigModule implements OnApplicationBootstrap {
         {
           provide: AppConfig,
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => config.getOrThrow<AppConfig>(NAMESPACE),
+          useFactory: (configService: ConfigService) => {
+            const config = configService.getOrThrow<AppConfig>(NAMESPACE);
+            if (claimDataDir) DataFolderLock.claim(config.dataDir);
+            return config;
+          },
         },
         UserDataErasure,
         Metrics,
         AuditLog,
         ErrorDialects,
+        StartupWork,
       ],
-      exports: [AppConfig, ConfigModule, UserDataErasure, Metrics, AuditLog, ErrorDialects],
+      exports: [
+        AppConfig,
+        ConfigModule,
+        UserDataErasure,
+        Metrics,
+        AuditLog,
+        ErrorDialects,
+        StartupWork,
+      ],
     };
   }
 

@@ -47,9 +47,13 @@ export class InvalidRequest extends DomainError {
   }
 }
 
-export type Backend = 'chroma' | 'vllm';
+export type Backend = 'chroma' | 'vllm' | 'state';
 
-const BACKEND_NAMES: Record<Backend, string> = { chroma: 'ChromaDB', vllm: 'The inference server' };
+const BACKEND_NAMES: Record<Backend, string> = {
+  chroma: 'ChromaDB',
+  vllm: 'The inference server',
+  state: 'The state store',
+};
 
 /** A backend could not be reached or answered with a transient failure: retry later. */
 export class BackendUnavailable extends DomainError {

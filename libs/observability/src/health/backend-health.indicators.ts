@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import { StartupWork } from '@memory-system/core';
 import { ChatModel, Embedder, Reranker } from '@memory-system/inference';
 import { UserSpaces } from '@memory-system/memory';
 import { StateStore } from '@memory-system/state';
@@ -60,7 +61,18 @@ export class BackendHealthIndicators {
     private readonly state: StateStore,
     private readonly reranker: Reranker,
     private readonly spaces: UserSpaces,
+    private readonly startupWork: StartupWork,
   ) {}
+
+  /** Start-up work still waiting for a backend (see StartupWork): not ready until done. */
+  startup(key = 'startup') {
+    const indicator = this.indicators.check(key);
+    const pending = this.startupWork.pending;
+    // Only the tasks: the backend's address is not for a public route.
+    return pending.length
+      ? indicator.down({ waiting: pending.map((p) => p.task) })
+      : indicator.up();
+  }
 
   /**
    * Memories waiting to be re-embedded (the embedding model or dimension changed): reported, not a

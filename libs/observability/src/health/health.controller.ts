@@ -11,6 +11,7 @@ import {
   HealthCheckService,
   type HealthIndicatorFunction,
 } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@memory-system/core';
 import { BackendHealthIndicators } from './backend-health.indicators.js';
@@ -54,18 +55,27 @@ export class HealthController {
   }
 
   @Get('ready')
+  // An orchestrator's probe: no limit counted in the state store, which may be what is down.
+  @SkipThrottle()
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({
     summary:
-      'Readiness: what every request needs (ChromaDB, the state store); vLLM is not part of it',
+      'Readiness: what every request needs (ChromaDB, the state store) and start-up work done ' +
+      '(waiting for a late backend); vLLM is not part of it',
   })
   @ApiOkResponse({ description: 'Ready to serve' })
   @ApiServiceUnavailableResponse({ description: 'ChromaDB or the state store does not answer' })
   ready(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthCheckResult> {
-    return this.run(res, [() => this.backends.chroma(), () => this.backends.stateStore()]);
+    return this.run(res, [
+      () => this.backends.startup(),
+      () => this.backends.chroma(),
+      () => this.backends.stateStore(),
+    ]);
   }
 
   @Get('live')
+  // Probes come often and touch no backend; a throttled (or Redis-less) limit must not fail them.
+  @SkipThrottle()
   @ApiOperation({ summary: 'Liveness: the process is up (no backend is contacted)' })
   @ApiOkResponse({ description: 'Alive' })
   live(): { status: 'ok'; uptimeSeconds: number } {
