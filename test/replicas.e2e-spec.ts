@@ -1,5 +1,29 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseMetrics, total } from './support/metrics.js';
 import { RedisServer } from './support/redis.js';
 import { createTestApp, type TestApp, USER_PASSWORD } from './support/test-app.js';
+
+type Agent = TestApp['api'];
+
+/** The contents a keyword search finds on one replica. */
+const found = async (agent: Agent, query: string): Promise<string[]> =>
+  (
+    (
+      await agent
+        .post('/api/v1/memories/search')
+        .send({ query, mode: 'keyword', limit: 50 })
+        .expect(200)
+    ).body.results as Array<{ content: string }>
+  ).map((r) => r.content);
+
+/** One of a replica's counters, summed over the labels given. */
+const counter = async (app: TestApp, name: string, labels: Record<string, string> = {}) =>
+  total(parseMetrics((await app.http.get('/metrics').expect(200)).text), name, labels);
+
+const REBUILDS = 'memory_system_keyword_index_rebuilds_total';
+const FEED_ENTRIES = 'memory_system_keyword_index_feed_entries_total';
 
 /**
  * Two app processes on one Redis and one Chroma, as the stack runs them behind Swarm's mesh:
@@ -124,4 +148,128 @@ describe('two replicas sharing Redis and Chroma behave as one', () => {
       .set('Authorization', `Bearer ${tokens.accessToken}`)
       .expect(401);
   });
+});
+
+/**
+ * Each replica's keyword index, kept in step from the change feed in Redis: two app processes
+ * with their own data folders, one Redis, one Chroma. B restarts on its folder in some tests.
+ */
+describe('two replicas keep their keyword indexes in step from the change feed', () => {
+  let redis: RedisServer;
+  let a: TestApp;
+  let b: TestApp;
+  /** B's data folder, kept across its restarts. */
+  const bData = mkdtempSync(join(tmpdir(), 'ms-replica-b-'));
+  const shared: Record<string, string> = {
+    JWT_SECRET: 'replicas-feed-secret-0123456789-abcdefghij',
+    LOGIN_THROTTLE_LIMIT: '1000',
+    // The smallest feed, so that a replica can fall past it in a test.
+    LEXICAL_FEED_LENGTH: '100',
+  };
+  const startB = () =>
+    createTestApp({
+      ...shared,
+      CHROMA_URL: a.chroma!.url,
+      CHROMA_DATABASE: a.chroma!.database,
+      DATA_DIR: bData,
+    });
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    shared.REDIS_URL = redis.url;
+    a = await createTestApp(shared);
+    b = await startB();
+  });
+  afterAll(async () => {
+    await Promise.all([a.close(), b.close()]);
+    await redis.stop();
+  });
+
+  /** A user on both replicas: an agent on each. */
+  const userOnBoth = async (name: string) => {
+    const { agent } = await a.signUp(name);
+    const onB = b.agentFor((await b.login(name, USER_PASSWORD)).accessToken);
+    return { onA: agent, onB };
+  };
+
+  it('sees every acknowledged write on both replicas, writes alternating between them, from the feed', async () => {
+    const { onA, onB } = await userOnBoth('alternating');
+    const rebuildsBefore = [await counter(a, REBUILDS), await counter(b, REBUILDS)];
+    const feedBefore = await counter(b, FEED_ENTRIES);
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const [writer, reader] = i % 2 ? [onB, onA] : [onA, onB];
+      const created = await writer
+        .post('/api/v1/memories')
+        .send({ content: `zebra crossing number w${i}`, type: 'note' })
+        .expect(201);
+      ids.push(created.body.id as string);
+      // Right after the answer, on the other replica and on the writer's own.
+      expect(await found(reader, `w${i}`)).toEqual([`zebra crossing number w${i}`]);
+      expect(await found(writer, 'zebra')).toHaveLength(i + 1);
+    }
+    // An update on one, a delete on the other: each seen at once on both.
+    await onA.patch(`/api/v1/memories/${ids[3]}`).send({ content: 'giraffe w3' }).expect(200);
+    expect(await found(onB, 'giraffe')).toEqual(['giraffe w3']);
+    expect(await found(onB, 'zebra')).toHaveLength(9);
+    await onB.delete(`/api/v1/memories/${ids[4]}`).expect(204);
+    expect(await found(onA, 'w4')).toEqual([]);
+    await onA
+      .post('/api/v1/memories/batch')
+      .send({ items: [1, 2, 3].map((n) => ({ content: `okapi batch ${n}`, type: 'note' })) })
+      .expect(200);
+    expect(await found(onB, 'okapi')).toHaveLength(3);
+    const listed = async (agent: Agent) =>
+      ((await agent.get('/api/v1/memories?limit=100').expect(200)).body.items as unknown[]).length;
+    expect([await listed(onA), await listed(onB)]).toEqual([12, 12]);
+    // In step from the feed: no whole rebuild beyond each replica's first use of the user.
+    expect(await counter(a, REBUILDS)).toBeLessThanOrEqual(rebuildsBefore[0]! + 1);
+    expect(await counter(b, REBUILDS)).toBeLessThanOrEqual(rebuildsBefore[1]! + 1);
+    expect(await counter(b, FEED_ENTRIES)).toBeGreaterThan(feedBefore);
+  }, 180_000);
+
+  it('catches up from the feed on a replica that was down meanwhile, without a rebuild', async () => {
+    const { onA, onB } = await userOnBoth('sleeper');
+    const first = await onA.post('/api/v1/memories').send({ content: 'kestrel one', type: 'n' });
+    expect(await found(onB, 'kestrel')).toEqual(['kestrel one']); // B builds its index
+    await b.close();
+    const more = [];
+    for (const word of ['two', 'three', 'four']) {
+      more.push(
+        (await onA.post('/api/v1/memories').send({ content: `kestrel ${word}`, type: 'n' })).body
+          .id as string,
+      );
+    }
+    await onA.delete(`/api/v1/memories/${first.body.id}`).expect(204);
+    await onA.patch(`/api/v1/memories/${more[0]}`).send({ content: 'kestrel deux' }).expect(200);
+    b = await startB();
+    const onNewB = b.agentFor((await b.login('sleeper', USER_PASSWORD)).accessToken);
+    expect((await found(onNewB, 'kestrel')).sort()).toEqual([
+      'kestrel deux',
+      'kestrel four',
+      'kestrel three',
+    ]);
+    expect(await counter(b, REBUILDS)).toBe(0);
+    expect(await counter(b, FEED_ENTRIES)).toBe(10); // five writes, begun and ended
+  }, 180_000);
+
+  it('rebuilds once a replica that fell past what the feed holds', async () => {
+    const { onA, onB } = await userOnBoth('faraway');
+    await onA.post('/api/v1/memories').send({ content: 'heron start', type: 'n' }).expect(201);
+    expect(await found(onB, 'heron')).toEqual(['heron start']);
+    await b.close();
+    // 160 writes, 320 entries: past a feed of 100 (Redis trims whole nodes of 100 entries).
+    for (let i = 0; i < 160; i++) {
+      await onA
+        .post('/api/v1/memories')
+        .send({ content: `heron ${i}`, type: 'n' })
+        .expect(201);
+    }
+    b = await startB();
+    const onNewB = b.agentFor((await b.login('faraway', USER_PASSWORD)).accessToken);
+    expect(await found(onNewB, 'heron 159')).toContain('heron 159');
+    await onA.post('/api/v1/memories').send({ content: 'heron last', type: 'n' }).expect(201);
+    expect(await found(onNewB, 'last')).toEqual(['heron last']);
+    expect(await counter(b, REBUILDS, { reason: 'behind' })).toBe(1);
+    expect(await counter(b, REBUILDS)).toBe(1);
+  }, 300_000);
 });

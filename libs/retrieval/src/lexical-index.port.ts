@@ -27,6 +27,20 @@ export interface LexicalChange {
 }
 
 /**
+ * Writes another replica announced and has not finished yet, by the feed position of their
+ * announcement: the ids each touches, and when it began (epoch ms).
+ */
+export type PendingWrites = Record<string, { ids: string[]; at: number }>;
+
+/** Where an owner's index stands: the shared generation it reflects, in which vector space. */
+export interface SyncPoint {
+  generation: number;
+  space: string;
+  /** Writes begun up to `generation` whose outcome the index has still to read. */
+  pending?: PendingWrites;
+}
+
+/**
  * A keyword (BM25) index per owner (a user, by the hash of their id), with a copy of each record
  * so that keyword candidates need no second round trip to Chroma. Each owner's statistics
  * (document frequencies, average length) are their own, so one user's memories never shape
@@ -41,11 +55,7 @@ export abstract class LexicalIndex {
    * Applies a change in one step; with `generation`, also records that the owner's index now
    * reflects every write up to that shared generation.
    */
-  abstract apply(
-    owner: string,
-    change: LexicalChange,
-    synced?: { generation: number; space: string },
-  ): Promise<void>;
+  abstract apply(owner: string, change: LexicalChange, synced?: SyncPoint): Promise<void>;
   /** The best `limit` documents for any of the analysed `terms`, best first. */
   abstract search(owner: string, terms: string[], limit: number): Promise<LexicalHit[]>;
   /**
@@ -87,9 +97,7 @@ export abstract class LexicalIndex {
    * The shared generation the owner's index was last in step with, and the vector space its
    * copies are in; undefined if never built, DISTRUSTED if built before the machine restarted.
    */
-  abstract syncedGeneration(
-    owner: string,
-  ): Promise<{ generation: number; space: string } | undefined>;
+  abstract syncedGeneration(owner: string): Promise<SyncPoint | undefined>;
   /**
    * Replaces the owner's index with documents streamed in pages (the old one answers until the
    * new one is whole), and records the generation it reflects.
@@ -97,7 +105,7 @@ export abstract class LexicalIndex {
   abstract rebuild(
     owner: string,
     pages: AsyncIterable<LexicalDocument[]>,
-    synced: { generation: number; space: string },
+    synced: SyncPoint,
   ): Promise<number>;
   /** Forgets the owner entirely. */
   abstract drop(owner: string): Promise<void>;

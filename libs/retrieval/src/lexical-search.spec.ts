@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AppConfig, Metrics } from '@memory-system/core';
 import { SqliteStateStore } from '@memory-system/state';
 import type { VectorStore } from '@memory-system/vector';
 import { lexicalOwner, LexicalSearch } from './lexical-search.js';
@@ -42,7 +43,8 @@ describe('LexicalSearch.write', () => {
     dir = mkdtempSync(join(tmpdir(), 'lexical-search-'));
     index = new FailingIndex(':memory:');
     state = new SqliteStateStore(join(dir, 'state.db'));
-    sut = new LexicalSearch(index, state, noChroma);
+    const config = { redis: { lexicalFeedLength: 1000 } } as AppConfig;
+    sut = new LexicalSearch(index, state, noChroma, new Metrics(), config);
     // A built, in-step index for the user (shared generation 0).
     await index.rebuild(owner, (async function* () {})(), { generation: 0, space: 'model/2' });
   });
@@ -63,7 +65,8 @@ describe('LexicalSearch.write', () => {
     // A read in that moment waits for it and finds the index in step, with the memory.
     expect(await sut.isInStep(scope)).toBe(true);
     expect([...(await sut.records(scope, ['m1'])).keys()]).toEqual(['m1']);
-    expect((await index.syncedGeneration(owner))?.generation).toBe(1);
+    // Two steps of the shared generation: the write's begin and its end.
+    expect((await index.syncedGeneration(owner))?.generation).toBe(2);
   });
 
   it('answers a write whose index update fails, leaving the index behind to be rebuilt', async () => {

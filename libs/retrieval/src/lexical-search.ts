@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { KeyedMutex } from '@memory-system/core';
+import { AppConfig, KeyedMutex, Metrics } from '@memory-system/core';
 import { StateStore } from '@memory-system/state';
 import {
   type Metadata,
@@ -11,16 +11,50 @@ import {
 import {
   DISTRUSTED,
   type IndexedRecord,
+  type LexicalChange,
   type LexicalDocument,
   type LexicalHit,
   LexicalIndex,
+  type PendingWrites,
+  type SyncPoint,
 } from './lexical-index.port.js';
 import { analyze, queryTerms } from './text/analyzer.js';
 
-/** Shared counter per owner in the state store: every write anywhere moves it on. */
+/**
+ * Shared counter per owner in the state store: every write anywhere moves it on, and with Redis
+ * records what it touches in the owner's change feed under the new value.
+ */
 export const LEXICAL_GENERATION = 'lexical-generation';
 const REBUILD_PAGE = 1000;
 const PROGRESS_EVERY = 50_000;
+/** Feed entries read at a time, and ids re-read from Chroma at a time. */
+const FEED_PAGE = 1000;
+/**
+ * A write announced this long ago with no outcome in the feed is taken as lost with its replica
+ * (killed between Chroma and the feed): its ids are re-read from Chroma as they are.
+ */
+export const ABANDONED_WRITE_MS = 5 * 60_000;
+
+/**
+ * What the change feed says about one write: `begin` before it touches Chroma, `end` once it
+ * finished (whatever its outcome: a reader re-reads the ids from Chroma), `reset` when the
+ * owner's memories changed wholesale (restore, re-embedding, erasure).
+ */
+export type FeedNote =
+  | { kind: 'begin'; ids: string[]; at: number }
+  | { kind: 'end'; ids: string[]; of: number }
+  | { kind: 'reset' };
+
+type RebuildReason = 'new' | 'behind' | 'replaced' | 'no_feed' | 'space' | 'distrusted';
+
+const REBUILD_REASONS: Record<RebuildReason, string> = {
+  new: 'first use on this replica',
+  behind: 'it fell behind what the change feed holds',
+  replaced: 'the memories were replaced (restore, re-embedding or erasure)',
+  no_feed: 'a write it missed, with no change feed to read it from',
+  space: 'another embedding space',
+  distrusted: 'the machine restarted since it was written',
+};
 
 /** The owner key of a user: the same hash their Chroma collections are named by. */
 export const lexicalOwner = userHashOf;
@@ -50,11 +84,13 @@ function toDocument(memory: IndexedMemory): LexicalDocument {
 
 /**
  * Keyword search over a user's memories, kept in step with Chroma on every replica. Each write
- * moves a shared per-user generation (state store) on before it touches Chroma; a replica whose
- * local index is not at the shared generation (it missed a write by another replica, a restore,
- * or a crash between the Chroma write and its own), or holds copies from another vector space,
- * rebuilds that user's index from Chroma before it answers. A replica that applies a write
- * itself, in step before it, stays in step.
+ * records itself in the shared state store before it touches Chroma (`begin`) and after
+ * (`end`), each time moving a per-user generation on; with Redis the notes form the user's
+ * change feed (a stream). A replica whose index is behind the generation reads the feed from
+ * where it stopped and re-reads only the ids named there from Chroma; a whole rebuild happens
+ * only when it fell behind what the feed still holds (or has no feed: one process on SQLite),
+ * on first use, after a restore or re-embedding, or when its copies are from another vector
+ * space. A replica that applies a write itself, in step before it, stays in step.
  */
 @Injectable()
 export class LexicalSearch implements BeforeApplicationShutdown {
@@ -62,42 +98,67 @@ export class LexicalSearch implements BeforeApplicationShutdown {
   private readonly mutex = new KeyedMutex();
   /** Per user, the index update of the last write answered, while it is still to be applied. */
   private readonly applying = new Map<string, Promise<void>>();
+  private readonly feedLength: number;
 
   constructor(
     private readonly index: LexicalIndex,
     private readonly state: StateStore,
     private readonly store: VectorStore,
-  ) {}
+    private readonly metrics: Metrics,
+    config: AppConfig,
+  ) {
+    this.feedLength = config.redis.lexicalFeedLength;
+  }
 
   /**
    * Runs `write` (the Chroma side of a change in `scope`) and applies it to the index too. The
-   * caller has its answer as soon as Chroma has the change: the index follows a turn of the event
-   * loop later (0.6-0.8 ms a write, measured, that no longer delays the answer), still under the
-   * user's lock. Until then the index is behind the shared generation, which every reader checks,
-   * so nothing stale is ever read; an index write that fails leaves it behind for good, and the
-   * next reader rebuilds it from Chroma.
+   * caller has its answer once Chroma has the change and the feed says so, so that a search on
+   * any replica right after sees it; this replica's index follows a turn of the event loop later
+   * (0.6-0.8 ms a write, measured, that no longer delays the answer), still under the user's
+   * lock. Until then the index is behind the shared generation, which every reader checks, so
+   * nothing stale is ever read; an index write that fails leaves it behind, and the next reader
+   * catches up from the feed.
    */
   async write<T>(scope: VectorScope, change: TextChange, write: () => Promise<T>): Promise<T> {
     const owner = lexicalOwner(scope.userId);
+    const ids = [...(change.delete ?? []), ...(change.upsert ?? []).map((m) => m.id)];
     return new Promise<T>((answer, fail) => {
       void this.mutex
         .run(owner, async () => {
           const before = await this.index.syncedGeneration(owner);
-          // Relaxed (no fsync): the count outlives a crash of the process, and when the machine
-          // goes down the index distrusts itself anyway (SqliteLexicalIndex).
-          const generation = await this.state.increment(LEXICAL_GENERATION, owner, {
-            relaxed: true,
-          });
-          answer(await write());
-          const inStep = before?.generation === generation - 1 && before.space === spaceOf(scope);
+          const begun = await this.note(owner, { kind: 'begin', ids, at: Date.now() });
+          let outcome: { value: T } | { error: unknown };
+          try {
+            outcome = { value: await write() };
+          } catch (error) {
+            outcome = { error };
+          }
+          // Whatever Chroma did (a failed batch may be half written), readers re-read these ids.
+          const ended = await this.note(owner, { kind: 'end', ids, of: begun });
+          if ('error' in outcome) throw outcome.error;
+          answer(outcome.value);
+          const inStep =
+            before?.generation === begun - 1 &&
+            ended === begun + 1 &&
+            before.space === spaceOf(scope);
           // Registered before the caller resumes, so that no read of the index comes before it.
           await this.applyNext(
             owner,
             change,
-            inStep ? { generation, space: spaceOf(scope) } : undefined,
+            inStep ? { ...before, generation: ended } : undefined,
           );
         })
         .catch(fail);
+    });
+  }
+
+  /** Moves the owner's generation on, recording the note in its feed (relaxed: see below). */
+  private note(owner: string, note: FeedNote): Promise<number> {
+    // Relaxed (no fsync on SQLite): the count outlives a crash of the process, and when the
+    // machine goes down the index distrusts itself anyway (SqliteLexicalIndex).
+    return this.state.record(LEXICAL_GENERATION, owner, note, {
+      keep: this.feedLength,
+      relaxed: note.kind !== 'reset',
     });
   }
 
@@ -105,7 +166,7 @@ export class LexicalSearch implements BeforeApplicationShutdown {
   private applyNext(
     owner: string,
     change: TextChange,
-    synced: { generation: number; space: string } | undefined,
+    synced: SyncPoint | undefined,
   ): Promise<void> {
     const applied = new Promise((next) => setImmediate(next))
       .then(() =>
@@ -117,7 +178,7 @@ export class LexicalSearch implements BeforeApplicationShutdown {
       )
       .catch((error: Error) =>
         this.logger.warn(
-          `Applying a write to the keyword index of user ${owner} failed (${error.message}); it is rebuilt from Chroma when next read`,
+          `Applying a write to the keyword index of user ${owner} failed (${error.message}); it catches up when next read`,
         ),
       )
       .finally(() => {
@@ -129,8 +190,8 @@ export class LexicalSearch implements BeforeApplicationShutdown {
 
   /**
    * Waits for an index write still to be applied: a read in that moment would find the index
-   * behind and ask Chroma instead (correct, but a round trip). Never called under the user's
-   * lock (the write holds it until applied).
+   * behind and catch up from the feed instead (correct, but a round trip). Never called under
+   * the user's lock (the write holds it until applied).
    */
   private async settled(owner: string): Promise<void> {
     await this.applying.get(owner);
@@ -152,7 +213,7 @@ export class LexicalSearch implements BeforeApplicationShutdown {
    */
   async changedElsewhere(owner: string): Promise<void> {
     await this.mutex.run(owner, async () => {
-      await this.state.increment(LEXICAL_GENERATION, owner);
+      await this.note(owner, { kind: 'reset' });
       await this.index.drop(owner);
     });
   }
@@ -167,8 +228,8 @@ export class LexicalSearch implements BeforeApplicationShutdown {
 
   /**
    * The copies of the user's records with these content hashes, when the index is in step with
-   * every write every replica made (else undefined, and the caller asks Chroma: catching up here
-   * would rebuild the user's index on every write another replica made). An index this replica
+   * every write every replica made, after catching up from the feed (else undefined, and the
+   * caller asks Chroma: a whole rebuild is not worth one duplicate check). An index this replica
    * never built is built first, once: else a user who only writes would pay a Chroma lookup
    * (about 6 ms, measured) on every add until their first search.
    */
@@ -179,8 +240,8 @@ export class LexicalSearch implements BeforeApplicationShutdown {
     const owner = lexicalOwner(scope.userId);
     await this.settled(owner);
     const synced = await this.index.syncedGeneration(owner);
-    if (!synced || synced.generation === DISTRUSTED) await this.catchUp(owner, scope);
-    if (!(await this.inStep(owner, scope))) return undefined;
+    const rebuild = !synced || synced.generation === DISTRUSTED;
+    if (!(await this.catchUp(owner, scope, { rebuild }))) return undefined;
     return this.index.withContentHashes(owner, hashes);
   }
 
@@ -242,32 +303,132 @@ export class LexicalSearch implements BeforeApplicationShutdown {
     });
   }
 
-  /** Whether the user's index reflects every write every replica made, in the scope's space. */
+  /**
+   * Whether the user's index reflects every write every replica made, in the scope's space,
+   * after catching up from the feed (never by a whole rebuild).
+   */
   async isInStep(scope: VectorScope): Promise<boolean> {
     const owner = lexicalOwner(scope.userId);
     await this.settled(owner);
-    return this.inStep(owner, scope);
+    return this.catchUp(owner, scope, { rebuild: false });
   }
 
-  private async inStep(owner: string, scope: VectorScope): Promise<boolean> {
+  /**
+   * Brings the owner's index up to the shared generation: from the feed when it can, else (when
+   * `rebuild`) whole from Chroma. True when in step. In step is one read of the generation.
+   */
+  private async catchUp(
+    owner: string,
+    scope: VectorScope,
+    { rebuild = true }: { rebuild?: boolean } = {},
+  ): Promise<boolean> {
     const synced = await this.index.syncedGeneration(owner);
-    return synced?.generation === (await this.generation(owner)) && synced.space === spaceOf(scope);
+    if (
+      synced &&
+      usable(synced, scope) &&
+      !abandoned(synced.pending) &&
+      synced.generation === (await this.generation(owner))
+    ) {
+      return true;
+    }
+    return this.mutex.run(owner, () => this.catchUpLocked(owner, scope, rebuild));
   }
 
-  private async catchUp(owner: string, scope: VectorScope): Promise<void> {
-    if (await this.inStep(owner, scope)) return;
-    await this.mutex.run(owner, async () => {
-      if (await this.inStep(owner, scope)) return;
-      const generation = await this.generation(owner);
-      const started = Date.now();
-      const count = await this.index.rebuild(owner, this.pagesOf(scope), {
-        generation,
-        space: spaceOf(scope),
-      });
-      this.logger.log(
-        `Rebuilt the keyword index of user ${owner} from Chroma: ${count} memories in ${Date.now() - started} ms`,
+  private async catchUpLocked(
+    owner: string,
+    scope: VectorScope,
+    rebuild: boolean,
+  ): Promise<boolean> {
+    const whole = async (reason: RebuildReason) => {
+      if (!rebuild) return false;
+      await this.rebuild(owner, scope, reason);
+      return true;
+    };
+    for (;;) {
+      const synced = await this.index.syncedGeneration(owner);
+      if (!synced) return whole('new');
+      if (synced.generation === DISTRUSTED) return whole('distrusted');
+      if (synced.space !== spaceOf(scope)) return whole('space');
+      const feed = await this.state.readFeed<FeedNote>(
+        LEXICAL_GENERATION,
+        owner,
+        synced.generation,
+        FEED_PAGE,
       );
+      if (!feed) {
+        return (await this.generation(owner)) === synced.generation || whole('no_feed');
+      }
+      const { count, entries } = feed;
+      if (count === synced.generation && !abandoned(synced.pending)) return true;
+      // The count went back (Redis lost it) or entries after ours were dropped: the feed cannot
+      // say what this index missed.
+      if (count < synced.generation) return whole('behind');
+      if (count > synced.generation && entries[0]?.seq !== synced.generation + 1) {
+        return whole('behind');
+      }
+      if (entries.some((entry) => entry.value.kind === 'reset')) return whole('replaced');
+      const pending: PendingWrites = { ...synced.pending };
+      const reread = new Set<string>();
+      for (const { seq, value } of entries) {
+        if (value.kind === 'begin') pending[seq] = { ids: value.ids, at: value.at };
+        else if (value.kind === 'end') {
+          delete pending[value.of];
+          for (const id of value.ids) reread.add(id);
+        }
+      }
+      for (const [seq, write] of Object.entries(pending)) {
+        if (!abandoned({ [seq]: write })) continue;
+        for (const id of write.ids) reread.add(id);
+        delete pending[seq];
+      }
+      const generation = entries.at(-1)?.seq ?? synced.generation;
+      await this.index.apply(owner, await this.reread(scope, [...reread]), {
+        generation,
+        space: synced.space,
+        pending,
+      });
+      this.metrics.keywordIndexFeedEntries.inc(entries.length);
+      if (entries.length < FEED_PAGE) return true;
+    }
+  }
+
+  /** The records as Chroma holds them now: present ones are upserted, missing ones deleted. */
+  private async reread(scope: VectorScope, ids: string[]): Promise<LexicalChange> {
+    const upsert: LexicalDocument[] = [];
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += FEED_PAGE) {
+      const records = await this.store.get(scope, ids.slice(i, i + FEED_PAGE), {
+        embeddings: true,
+      });
+      for (const record of records) {
+        found.add(record.id);
+        upsert.push(
+          toDocument({
+            id: record.id,
+            content: record.document,
+            metadata: record.metadata,
+            embedding: record.embedding ?? [],
+          }),
+        );
+      }
+    }
+    return { upsert, delete: ids.filter((id) => !found.has(id)) };
+  }
+
+  /** Builds the owner's index whole from Chroma, at the generation read before it starts. */
+  private async rebuild(owner: string, scope: VectorScope, reason: RebuildReason): Promise<void> {
+    // Writes that end after this read are applied from the feed afterwards.
+    const generation = await this.generation(owner);
+    const started = Date.now();
+    const count = await this.index.rebuild(owner, this.pagesOf(scope), {
+      generation,
+      space: spaceOf(scope),
+      pending: {},
     });
+    this.metrics.keywordIndexRebuilds.inc({ reason });
+    this.logger.log(
+      `Rebuilt the keyword index of user ${owner} from Chroma (${REBUILD_REASONS[reason]}): ${count} memories in ${Date.now() - started} ms`,
+    );
   }
 
   private async generation(owner: string): Promise<number> {
@@ -296,4 +457,15 @@ export class LexicalSearch implements BeforeApplicationShutdown {
       }
     }
   }
+}
+
+/** Copies from this space, trusted since the last boot. */
+function usable(synced: SyncPoint, scope: VectorScope): boolean {
+  return synced.generation !== DISTRUSTED && synced.space === spaceOf(scope);
+}
+
+/** Whether any of these pending writes was begun so long ago that its replica must be gone. */
+function abandoned(pending: PendingWrites | undefined): boolean {
+  const now = Date.now();
+  return Object.values(pending ?? {}).some((write) => write.at + ABANDONED_WRITE_MS < now);
 }

@@ -1,7 +1,9 @@
 export {
   type Entry,
+  type FeedEntry,
   type IncrementOptions,
   type PutOptions,
+  type RecordOptions,
   type StateEntry,
   StateStore,
 } from './state-store.port.js';

@@ -21,6 +21,17 @@ export interface IncrementOptions {
   relaxed?: boolean;
 }
 
+/** One entry of a counter's change feed: `seq` is the counter's value it was recorded under. */
+export interface FeedEntry<T> {
+  seq: number;
+  value: T;
+}
+
+export interface RecordOptions extends IncrementOptions {
+  /** The feed keeps at least this many of its latest entries; older ones are dropped. */
+  keep: number;
+}
+
 /**
  * Durable state shared by every replica: users, API keys, refresh tokens, sessions, locks.
  * Documents are JSON values in namespaces. Adapters: an embedded SQLite file (the default) and
@@ -47,6 +58,28 @@ export abstract class StateStore {
    * Counters never expire; every replica sees the same sequence.
    */
   abstract increment(namespace: string, id: string, options?: IncrementOptions): Promise<number>;
+  /**
+   * Adds one to a counter, as `increment` does, and records `value` under the new count in the
+   * counter's change feed, in one atomic step; returns the new count. A store no other replica
+   * shares keeps no feed (its one process needs none) and only counts.
+   */
+  abstract record<T>(
+    namespace: string,
+    id: string,
+    value: T,
+    options: RecordOptions,
+  ): Promise<number>;
+  /**
+   * A counter's value and up to `limit` of its feed entries recorded after `after`, oldest
+   * first; undefined when this store keeps no feed. Entries the feed dropped are missing: the
+   * first entry then comes later than `after + 1`. Feeds are not part of backups.
+   */
+  abstract readFeed<T>(
+    namespace: string,
+    id: string,
+    after: number,
+    limit: number,
+  ): Promise<{ count: number; entries: FeedEntry<T>[] } | undefined>;
   /**
    * Counts one hit in a fixed window that opens with the first hit and lasts `windowMs`, in one
    * atomic step: the hits so far in this window and when it closes. Rate limits, so that every

@@ -130,7 +130,12 @@ export abstract class AppConfig {
     /** Signs archives; without it, a key generated in DATA_DIR/backup-signing-key. */
     signingKey?: string;
   };
-  abstract readonly redis: { url?: string; keyPrefix: string };
+  abstract readonly redis: {
+    url?: string;
+    keyPrefix: string;
+    /** Entries each user's keyword-index change feed keeps (two per write). */
+    lexicalFeedLength: number;
+  };
   abstract readonly auth: {
     /** Undefined only outside production: a persisted random secret is used then. */
     jwtSecret?: string;

@@ -371,6 +371,16 @@ export class EnvironmentSchema {
   @Matches(/^[\w.-]{1,32}$/)
   REDIS_KEY_PREFIX = 'ms';
 
+  /**
+   * Entries each user's keyword-index change feed keeps in Redis (two per write): a replica that
+   * missed more rebuilds that user's index from Chroma.
+   */
+  @toInt()
+  @IsInt()
+  @Min(100)
+  @Max(10_000_000)
+  LEXICAL_FEED_LENGTH = 20_000;
+
   @IsOptional()
   @IsString()
   JWT_SECRET?: string;

@@ -212,7 +212,11 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
         schema.CHROMA_RUNTIME_DIR ?? join(cacheHome, 'memory-system', 'chroma-runtime'),
       ),
     },
-    redis: { url: schema.REDIS_URL, keyPrefix: schema.REDIS_KEY_PREFIX },
+    redis: {
+      url: schema.REDIS_URL,
+      keyPrefix: schema.REDIS_KEY_PREFIX,
+      lexicalFeedLength: schema.LEXICAL_FEED_LENGTH,
+    },
     auth: {
       jwtSecret: schema.JWT_SECRET,
       accessTtlSeconds: durationMs(schema.JWT_ACCESS_TTL) / 1000,

@@ -126,6 +126,28 @@ export class Metrics {
     () => new Counter({ name: `${PREFIX}backup_failures_total`, help: 'Backups that failed' }),
   );
 
+  readonly keywordIndexRebuilds = metric(
+    'keyword_index_rebuilds_total',
+    () =>
+      new Counter({
+        name: `${PREFIX}keyword_index_rebuilds_total`,
+        help:
+          "Whole rebuilds of a user's keyword index from Chroma, by reason (new: never built " +
+          'here; behind: fell past what the change feed holds; replaced: restore, re-embedding ' +
+          'or erasure; no_feed: one process without a feed missed a write; space, distrusted)',
+        labelNames: ['reason'],
+      }),
+  );
+
+  readonly keywordIndexFeedEntries = metric(
+    'keyword_index_feed_entries_total',
+    () =>
+      new Counter({
+        name: `${PREFIX}keyword_index_feed_entries_total`,
+        help: 'Change feed entries (writes by other replicas) applied to the keyword index',
+      }),
+  );
+
   readonly memoriesExpired = metric(
     'memories_expired_total',
     () =>

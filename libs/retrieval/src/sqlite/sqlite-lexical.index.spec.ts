@@ -8,7 +8,7 @@ const ALICE = 'a'.repeat(20);
 const BOB = 'b'.repeat(20);
 
 const SPACE = 'model/2';
-const at = (generation: number) => ({ generation, space: SPACE });
+const at = (generation: number) => ({ generation, space: SPACE, pending: {} });
 
 /** A document with a record copy whose vector and metadata are derived from its text. */
 function doc(id: string, text: string) {
@@ -137,7 +137,11 @@ describe('SqliteLexicalIndex', () => {
       space: 'other/3',
     });
     expect(count).toBe(2);
-    expect(await sut.syncedGeneration(ALICE)).toEqual({ generation: 7, space: 'other/3' });
+    expect(await sut.syncedGeneration(ALICE)).toEqual({
+      generation: 7,
+      space: 'other/3',
+      pending: {},
+    });
     expect((await sut.search(ALICE, ['stale'], 5)).length).toBe(0);
     expect((await sut.search(ALICE, ['fresh'], 5)).map((h) => h.id)).toEqual(['n1']);
   });

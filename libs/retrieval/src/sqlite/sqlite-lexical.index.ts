@@ -11,6 +11,8 @@ import {
   type LexicalDocument,
   type LexicalHit,
   LexicalIndex,
+  type PendingWrites,
+  type SyncPoint,
 } from '../lexical-index.port.js';
 
 /** Owners are hex hashes; anything else never reaches SQL as a table name. */
@@ -69,11 +71,11 @@ export class SqliteLexicalIndex extends LexicalIndex {
     // file, shared with the page cache, not heap.
     this.db.pragma(`mmap_size = ${MMAP_BYTES}`);
     // Derived data: an index file of an older layout is simply rebuilt from Chroma.
-    if (!this.hasColumn('owners', 'space')) this.db.exec(`DROP TABLE IF EXISTS owners`);
+    if (!this.hasColumn('owners', 'pending')) this.db.exec(`DROP TABLE IF EXISTS owners`);
     this.db.exec(
       `CREATE TABLE IF NOT EXISTS owners (
          owner TEXT PRIMARY KEY, generation INTEGER NOT NULL, space TEXT NOT NULL,
-         tables TEXT NOT NULL) WITHOUT ROWID;
+         tables TEXT NOT NULL, pending TEXT NOT NULL DEFAULT '{}') WITHOUT ROWID;
        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
     );
     this.distrustAfterReboot(boot);
@@ -106,11 +108,7 @@ export class SqliteLexicalIndex extends LexicalIndex {
     })();
   }
 
-  async apply(
-    owner: string,
-    change: LexicalChange,
-    synced?: { generation: number; space: string },
-  ): Promise<void> {
+  async apply(owner: string, change: LexicalChange, synced?: SyncPoint): Promise<void> {
     this.db.transaction(() => {
       // Never built here: the next search builds it whole from Chroma.
       const tables = this.live(owner);
@@ -274,17 +272,17 @@ export class SqliteLexicalIndex extends LexicalIndex {
       }));
   }
 
-  async syncedGeneration(
-    owner: string,
-  ): Promise<{ generation: number; space: string } | undefined> {
+  async syncedGeneration(owner: string): Promise<SyncPoint | undefined> {
     const row = this.row(owner);
-    return row ? { generation: row.generation, space: row.space } : undefined;
+    if (!row) return undefined;
+    const pending = JSON.parse(row.pending) as PendingWrites;
+    return { generation: row.generation, space: row.space, pending };
   }
 
   async rebuild(
     owner: string,
     pages: AsyncIterable<LexicalDocument[]>,
-    synced: { generation: number; space: string },
+    synced: SyncPoint,
   ): Promise<number> {
     const next = this.tablesFor(owner, `${Date.now().toString(36)}${process.pid}x${++this.builds}`);
     this.db.transaction(() => this.create(next))();
@@ -363,17 +361,23 @@ export class SqliteLexicalIndex extends LexicalIndex {
     this.db.exec(`DROP TABLE IF EXISTS ${tables.fts}; DROP TABLE IF EXISTS ${tables.ids};`);
   }
 
-  private mark(owner: string, synced: { generation: number; space: string }, tables: Tables): void {
+  private mark(owner: string, synced: SyncPoint, tables: Tables): void {
     this.prepared(
-      `INSERT INTO owners (owner, generation, space, tables) VALUES (?, ?, ?, ?)
+      `INSERT INTO owners (owner, generation, space, tables, pending) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (owner) DO UPDATE SET generation = excluded.generation,
-           space = excluded.space, tables = excluded.tables`,
-    ).run(owner, synced.generation, synced.space, tables.suffix);
+           space = excluded.space, tables = excluded.tables, pending = excluded.pending`,
+    ).run(
+      owner,
+      synced.generation,
+      synced.space,
+      tables.suffix,
+      JSON.stringify(synced.pending ?? {}),
+    );
   }
 
-  private row(owner: string): { generation: number; space: string; tables: string } | undefined {
-    return this.prepared<[string], { generation: number; space: string; tables: string }>(
-      `SELECT generation, space, tables FROM owners WHERE owner = ?`,
+  private row(owner: string): OwnerRow | undefined {
+    return this.prepared<[string], OwnerRow>(
+      `SELECT generation, space, tables, pending FROM owners WHERE owner = ?`,
     ).get(this.checked(owner));
   }
 
@@ -448,6 +452,13 @@ const MAX_COUNTED_TABLES = 1_000;
 const MMAP_BYTES = 256 * 1024 * 1024;
 /** Prepared statements kept at once (about a dozen per user who searched or wrote lately). */
 const MAX_STATEMENTS = 2_000;
+
+interface OwnerRow {
+  generation: number;
+  space: string;
+  tables: string;
+  pending: string;
+}
 
 interface Tables {
   suffix: string;

@@ -1,5 +1,12 @@
+import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import type { Entry, PutOptions, StateEntry } from '../state-store.port.js';
+import type {
+  Entry,
+  FeedEntry,
+  PutOptions,
+  RecordOptions,
+  StateEntry,
+} from '../state-store.port.js';
 import { StateStore } from '../state-store.port.js';
 
 /** Reads the entry's JSON, adds one, writes it back without expiry and indexes the id: atomically. */
@@ -10,6 +17,26 @@ if raw then n = tonumber(cjson.decode(raw).value) or 0 end
 n = n + 1
 redis.call('SET', KEYS[1], cjson.encode({ value = n }))
 redis.call('ZADD', KEYS[2], 0, ARGV[1])
+return n`;
+
+/**
+ * INCREMENT_SCRIPT, then the value goes into the counter's stream under the new count as its id
+ * (`<count>-0`), trimmed to about ARGV[2] entries. A stream whose last id is not below the count
+ * (the counter was lost, the stream not) is started again: its readers see the count go back.
+ */
+const RECORD_SCRIPT = `
+local raw = redis.call('GET', KEYS[1])
+local n = 0
+if raw then n = tonumber(cjson.decode(raw).value) or 0 end
+n = n + 1
+redis.call('SET', KEYS[1], cjson.encode({ value = n }))
+redis.call('ZADD', KEYS[2], 0, ARGV[1])
+local id = string.format('%d-0', n)
+local added = redis.pcall('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], id, 'v', ARGV[3])
+if type(added) == 'table' and added.err then
+  redis.call('DEL', KEYS[3])
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], id, 'v', ARGV[3])
+end
 return n`;
 
 const HIT_SCRIPT = `
@@ -23,7 +50,8 @@ return { n, ttl }`;
  * State in Redis, for several replicas. Each entry is a string key `<prefix>:<ns>:<id>` holding
  * `{owner, value}`, with Redis' own expiry; `<prefix>:<ns>:~owner:<owner>` sets and a
  * `<prefix>:<ns>:~ids` sorted set index owners and id order. Index members whose entry expired are
- * skipped on read and pruned.
+ * skipped on read and pruned. A counter's change feed is a stream `<prefix>:<ns>:~feed:<id>`
+ * whose entry ids are the counter's values.
  */
 export class RedisStateStore extends StateStore {
   readonly shared = true;
@@ -34,11 +62,29 @@ export class RedisStateStore extends StateStore {
     super();
   }
 
+  /**
+   * A client that keeps reconnecting (ioredis' default: a pause growing to 2 s) however long
+   * Redis is away; meanwhile each call fails after two tries, so requests answer 503 instead of
+   * hanging. Connection errors are logged once each through the app's logger (else ioredis
+   * prints them itself, as plain text).
+   */
   static connect(url: string, prefix?: string): RedisStateStore {
     const redis = new Redis(url, {
       lazyConnect: false,
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
+    });
+    const logger = new Logger('StateStore');
+    const where = `Redis at ${new URL(url).host}`;
+    let lastError: string | undefined;
+    redis.on('error', (error: Error) => {
+      if (error.message === lastError) return;
+      lastError = error.message;
+      logger.warn(`${where} does not answer (${error.message}); reconnecting`);
+    });
+    redis.on('ready', () => {
+      if (lastError) logger.log(`${where} answers again`);
+      lastError = undefined;
     });
     return new RedisStateStore(redis, prefix);
   }
@@ -111,6 +157,51 @@ export class RedisStateStore extends StateStore {
       id,
     );
     return Number(value);
+  }
+
+  async record<T>(
+    namespace: string,
+    id: string,
+    value: T,
+    options: RecordOptions,
+  ): Promise<number> {
+    const count = await this.redis.eval(
+      RECORD_SCRIPT,
+      3,
+      this.key(namespace, id),
+      this.idsKey(namespace),
+      this.feedKey(namespace, id),
+      id,
+      String(Math.max(1, options.keep)),
+      JSON.stringify(value),
+    );
+    return Number(count);
+  }
+
+  /** One round trip: the count and the entries after `after`, read together. */
+  async readFeed<T>(
+    namespace: string,
+    id: string,
+    after: number,
+    limit: number,
+  ): Promise<{ count: number; entries: FeedEntry<T>[] }> {
+    const replies = await this.redis
+      .multi()
+      .get(this.key(namespace, id))
+      .xrange(this.feedKey(namespace, id), `${after + 1}-0`, '+', 'COUNT', limit)
+      .exec();
+    const [counted, ranged] = replies ?? [];
+    if (counted?.[0] || ranged?.[0]) throw counted?.[0] ?? ranged?.[0];
+    const raw = counted?.[1] as string | null;
+    const count = raw === null ? 0 : Number((JSON.parse(raw) as { value: unknown }).value) || 0;
+    const rows = (ranged?.[1] ?? []) as Array<[string, string[]]>;
+    return {
+      count,
+      entries: rows.map(([entryId, fields]) => ({
+        seq: Number(entryId.slice(0, entryId.indexOf('-'))),
+        value: JSON.parse(fields[fields.indexOf('v') + 1]!) as T,
+      })),
+    };
   }
 
   async take<T>(namespace: string, id: string): Promise<T | undefined> {
@@ -261,6 +352,10 @@ export class RedisStateStore extends StateStore {
 
   private idsKey(namespace: string): string {
     return `${this.prefix}:${namespace}:~ids`;
+  }
+
+  private feedKey(namespace: string, id: string): string {
+    return `${this.prefix}:${namespace}:~feed:${id}`;
   }
 
   private ownerKey(namespace: string, owner: string): string {

@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Entry, IncrementOptions, PutOptions, StateEntry } from '../state-store.port.js';
+import type {
+  Entry,
+  FeedEntry,
+  IncrementOptions,
+  PutOptions,
+  RecordOptions,
+  StateEntry,
+} from '../state-store.port.js';
 import { StateStore } from '../state-store.port.js';
 
 const EXPORT_PAGE = 500;
@@ -159,6 +166,20 @@ export class SqliteStateStore extends StateStore {
     } finally {
       this.statements.syncFull.run();
     }
+  }
+
+  /** One process serves this file: it keeps no feed, and only counts. */
+  async record<T>(
+    namespace: string,
+    id: string,
+    _value: T,
+    options: RecordOptions,
+  ): Promise<number> {
+    return this.increment(namespace, id, options);
+  }
+
+  async readFeed<T>(): Promise<{ count: number; entries: FeedEntry<T>[] } | undefined> {
+    return undefined;
   }
 
   async take<T>(namespace: string, id: string): Promise<T | undefined> {

@@ -1,0 +1,119 @@
+// npm run bench:replicas: two replicas (own data folders, one Redis, one fresh Chroma), one user
+// with BENCH_REPLICAS_SIZES memories (default 20000; e.g. "20000,200000"). For each size, taking
+// turns: a search on replica B right after a write on replica A (a foreign write: B catches up
+// from the change feed first) against a search on B right after a write on B itself. Catch-up
+// cost per foreign write = p50(after foreign) - p50(after own). Writes JSON to
+// bench/results/replicas-<time>.json. It measures; it asserts nothing.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, percentile, startApp, startFreshChroma, stopApp, texts } from './support.mjs';
+
+const SIZES = (process.env.BENCH_REPLICAS_SIZES ?? '20000').split(',').map(Number);
+const ROUNDS = Number(process.env.BENCH_REPLICAS_ROUNDS ?? 40);
+const BATCH = 500;
+
+/** Debian's redis-server, as the tests provision it (test/support/redis-runtime.ts). */
+async function startRedis() {
+  const root = join(
+    process.env.REDIS_RUNTIME_DIR || join(homedir(), '.cache', 'memory-system', 'redis-runtime'),
+    'root',
+  );
+  const port = await freePort();
+  const child = spawn(
+    join(root, 'usr', 'bin', 'redis-server'),
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      mkdtempSync(join(tmpdir(), 'ms-bench-redis-')),
+      '--save',
+      '',
+    ],
+    {
+      stdio: 'ignore',
+      env: { ...process.env, LD_LIBRARY_PATH: join(root, 'usr', 'lib', 'x86_64-linux-gnu') },
+    },
+  );
+  await sleep(500);
+  return { url: `redis://127.0.0.1:${port}`, child };
+}
+
+async function call(app, method, path, body) {
+  const res = await fetch(`${app.url}${path}`, {
+    method,
+    headers: app.headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function fill(app, size, first) {
+  const documents = texts(size, 11, 12, first);
+  for (let i = 0; i < size; i += BATCH) {
+    const items = documents.slice(i, i + BATCH).map((content) => ({ content, type: 'bench' }));
+    await call(app, 'POST', '/api/v1/memories/batch', { items });
+    if ((i / BATCH) % 20 === 0) process.stderr.write(`\rfill: ${first + i + BATCH}   `);
+  }
+  process.stderr.write('\n');
+}
+
+const chroma = await startFreshChroma();
+const redis = await startRedis();
+const shared = { REDIS_URL: redis.url, JWT_SECRET: 'bench-replicas-secret-0123456789-abcdefgh' };
+const a = await startApp(chroma.url, shared);
+const b = await startApp(chroma.url, shared);
+b.headers = a.headers; // one token, valid on every replica
+const results = [];
+try {
+  let stored = 0;
+  for (const size of SIZES) {
+    await fill(a, size - stored, stored);
+    stored = size;
+    // Both replicas build the user's index once before timing.
+    await call(a, 'POST', '/api/v1/memories/search', { query: 'coffee', limit: 10 });
+    await call(b, 'POST', '/api/v1/memories/search', { query: 'coffee', limit: 10 });
+    const search = (i) =>
+      call(b, 'POST', '/api/v1/memories/search', { query: `budget meeting ${i}`, limit: 10 });
+    const write = (app, i, who) =>
+      call(app, 'POST', '/api/v1/memories', {
+        content: `replica ${who} note ${size} ${i}`,
+        type: 'bench',
+      });
+    // Taking turns (who goes first changes too): the write untimed, then the timed search.
+    const timings = { foreign: [], own: [] };
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const kind of i % 2 ? ['own', 'foreign'] : ['foreign', 'own']) {
+        await write(kind === 'own' ? b : a, i, kind);
+        const started = performance.now();
+        await search(i);
+        timings[kind].push(performance.now() - started);
+      }
+    }
+    const [foreign, own] = [timings.foreign, timings.own].map((sorted) => {
+      sorted.sort((x, y) => x - y);
+      return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), count: sorted.length };
+    });
+    console.log(
+      `${size} memories: search after a write on the other replica p50 ${foreign.p50.toFixed(1)} ms, ` +
+        `after one on the same replica ${own.p50.toFixed(1)} ms: catch-up ${(foreign.p50 - own.p50).toFixed(1)} ms a foreign write`,
+    );
+    results.push({ size, foreign, own });
+  }
+} finally {
+  await Promise.all([stopApp(a), stopApp(b)]);
+  redis.child.kill('SIGTERM');
+  await chroma.stop();
+}
+mkdirSync('bench/results', { recursive: true });
+const file = `bench/results/replicas-${new Date().toISOString().replaceAll(':', '-').replace('.', '-')}.json`;
+writeFileSync(
+  file,
+  `${JSON.stringify({ cpus: cpus().length, rounds: ROUNDS, results }, null, 2)}\n`,
+);
+console.log(`wrote ${file}`);
