@@ -53,6 +53,15 @@ async function call(app, method, path, body) {
   return res.json();
 }
 
+/** A counter of the replica's /metrics, summed over its labels. */
+async function counter(app, name) {
+  const text = await (await fetch(`${app.url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(name))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
 async function fill(app, size, first) {
   const documents = texts(size, 11, 12, first);
   for (let i = 0; i < size; i += BATCH) {
@@ -75,9 +84,10 @@ try {
   for (const size of SIZES) {
     await fill(a, size - stored, stored);
     stored = size;
-    // Both replicas build the user's index once before timing.
-    await call(a, 'POST', '/api/v1/memories/search', { query: 'coffee', limit: 10 });
-    await call(b, 'POST', '/api/v1/memories/search', { query: 'coffee', limit: 10 });
+    // Both replicas build the user's index once before timing. Different queries: the search
+    // cache is shared through Redis, and a hit on B would leave its index unbuilt.
+    await call(a, 'POST', '/api/v1/memories/search', { query: `coffee ${size} a`, limit: 10 });
+    await call(b, 'POST', '/api/v1/memories/search', { query: `coffee ${size} b`, limit: 10 });
     const search = (i) =>
       call(b, 'POST', '/api/v1/memories/search', { query: `budget meeting ${i}`, limit: 10 });
     const write = (app, i, who) =>
@@ -85,6 +95,8 @@ try {
         content: `replica ${who} note ${size} ${i}`,
         type: 'bench',
       });
+    const rebuildsBefore = await counter(b, 'memory_system_keyword_index_rebuilds_total');
+    const entriesBefore = await counter(b, 'memory_system_keyword_index_feed_entries_total');
     // Taking turns (who goes first changes too): the write untimed, then the timed search.
     const timings = { foreign: [], own: [] };
     for (let i = 0; i < ROUNDS; i++) {
@@ -103,7 +115,13 @@ try {
       `${size} memories: search after a write on the other replica p50 ${foreign.p50.toFixed(1)} ms, ` +
         `after one on the same replica ${own.p50.toFixed(1)} ms: catch-up ${(foreign.p50 - own.p50).toFixed(1)} ms a foreign write`,
     );
-    results.push({ size, foreign, own });
+    // Whole rebuilds on B while timed (0 when every foreign write came from the feed).
+    const rebuilds =
+      (await counter(b, 'memory_system_keyword_index_rebuilds_total')) - rebuildsBefore;
+    const feedEntries =
+      (await counter(b, 'memory_system_keyword_index_feed_entries_total')) - entriesBefore;
+    console.log(`  rebuilds on B while timed: ${rebuilds}; feed entries applied: ${feedEntries}`);
+    results.push({ size, foreign, own, rebuilds, feedEntries });
   }
 } finally {
   await Promise.all([stopApp(a), stopApp(b)]);

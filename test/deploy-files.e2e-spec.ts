@@ -31,6 +31,8 @@ interface Service {
   deploy?: {
     replicas?: number;
     update_config?: { failure_action?: string; order?: string; parallelism?: number };
+    rollback_config?: { order?: string; parallelism?: number };
+    restart_policy?: { condition?: string; max_attempts?: number };
     resources?: { limits?: { cpus?: string; memory?: string } };
     placement?: { constraints?: string[]; max_replicas_per_node?: number };
   };
@@ -39,7 +41,7 @@ interface Compose {
   services: Record<string, Service>;
   secrets?: Record<string, { external?: boolean; file?: string }>;
   configs?: Record<string, { file: string }>;
-  networks?: Record<string, { driver?: string }>;
+  networks?: Record<string, { driver?: string; internal?: boolean }>;
   volumes?: Record<string, unknown>;
 }
 
@@ -204,22 +206,69 @@ describe('docker/stack.yml for Swarm', () => {
     expect(api.environment).not.toHaveProperty('TRUST_PROXY');
   });
 
-  it('runs two replicas that update one at a time and roll back on failure', () => {
+  it('runs two replicas that update one at a time, new before old, and roll back on failure', () => {
     expect(api.deploy?.replicas).toBe(2);
-    // stop-first: an update never needs a third task, which max_replicas_per_node (2) would
-    // leave Pending forever on one labelled node.
+    // start-first, updates and rollbacks alike: an old task stops only once its replacement is
+    // healthy, so a bad release never takes the last serving replica down.
     expect(api.deploy?.update_config).toMatchObject({
       failure_action: 'rollback',
-      order: 'stop-first',
+      order: 'start-first',
       parallelism: 1,
     });
+    expect(api.deploy?.rollback_config).toMatchObject({ order: 'start-first', parallelism: 1 });
+    // Room on one labelled node for both replicas and the task that starts first.
     const perNode = api.deploy?.placement?.max_replicas_per_node;
-    if (perNode !== undefined) expect(perNode).toBeGreaterThanOrEqual(api.deploy!.replicas!);
+    if (perNode !== undefined) expect(perNode).toBeGreaterThan(api.deploy!.replicas!);
     expect(api.deploy?.resources?.limits).toMatchObject({
       cpus: expect.any(String),
       memory: expect.any(String),
     });
     expect(api.deploy?.placement?.constraints?.length).toBeGreaterThan(0);
+  });
+
+  it('keeps restarting a task that died, however often (never 0 of 2 after an outage)', () => {
+    for (const name of ['memory-api', 'chromadb', 'chroma-server']) {
+      const policy = stack.services[name]!.deploy?.restart_policy;
+      expect(policy?.condition).toBe('any');
+      expect(policy).not.toHaveProperty('max_attempts');
+    }
+  });
+
+  it('gives each task a data folder of its own on the data volume', () => {
+    expect(api.environment?.DATA_DIR).toBe('/data/slot-{{.Task.Slot}}');
+    expect(api.volumes).toContain('memory-data:/data');
+  });
+
+  it('runs Chroma 1.x with its current settings, reachable only through a proxy that checks the credentials the service sends', () => {
+    const chroma = stack.services['chroma-server']!;
+    expect(chroma.image).toMatch(/^chromadb\/chroma:1\./);
+    expect(chroma.environment).toMatchObject({ CHROMA_PERSIST_PATH: '/data' });
+    for (const old of ['IS_PERSISTENT', 'PERSIST_DIRECTORY'])
+      expect(chroma.environment).not.toHaveProperty(old);
+    expect(chroma.volumes).toEqual(['chroma-data:/data']);
+    // The image has no curl or wget: bash asks for the v2 heartbeat and wants a 200.
+    expect(chroma.healthcheck?.test.join(' ')).toMatch(/\/bin\/bash.*\/api\/v2\/heartbeat.* 200/);
+    expect(chroma.networks).toEqual(['chroma']);
+    expect(stack.networks?.chroma?.internal).toBe(true);
+
+    const proxy = stack.services.chromadb!;
+    expect(api.environment?.CHROMA_URL).toContain('http://chromadb:8000');
+    expect(proxy.networks?.sort()).toEqual(['chroma', 'memory']);
+    expect(proxy.secrets).toContain('memory_chroma_auth');
+    expect(api.environment?.CHROMA_AUTH_FILE).toBe('/run/secrets/memory_chroma_auth');
+    expect(proxy.command?.join(' ')).toContain('{PLAIN}');
+    expect(proxy.healthcheck?.test.join(' ')).toContain('/healthz');
+    const mounted = proxy.configs!.find((c) => c.source === 'chroma_proxy_config')!;
+    expect(mounted.target).toBe('/etc/nginx/conf.d/default.conf');
+    const conf = readFileSync(docker(stack.configs!.chroma_proxy_config!.file), 'utf8');
+    // Everything but the heartbeat alias needs the credentials; Chroma never sees them.
+    const everything = conf.slice(conf.indexOf('location / {'));
+    expect(everything).toMatch(/auth_basic "chroma";/);
+    expect(everything).toMatch(/auth_basic_user_file \/etc\/nginx\/chroma\.htpasswd;/);
+    expect(everything).toMatch(/proxy_set_header Authorization "";/);
+    expect(conf).toMatch(
+      /location = \/healthz \{\s*proxy_pass http:\/\/chroma-server:8000\/api\/v2\/heartbeat;/,
+    );
   });
 
   it('checks liveness (not vLLM) with a start period, like the Dockerfile', () => {
