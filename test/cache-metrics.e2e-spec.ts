@@ -252,7 +252,7 @@ describe('health while vLLM is down', () => {
     expect(full.body.error.embedder.status).toBe('down');
     expect(full.body.error.chat.status).toBe('down');
     const ready = await t.http.get('/health/ready').expect(200);
-    expect(Object.keys(ready.body.details).sort()).toEqual(['chroma', 'state']);
+    expect(Object.keys(ready.body.details).sort()).toEqual(['chroma', 'startup', 'state']);
     await t.http.get('/health/live').expect(200);
     vllm.clearFaults();
   });

@@ -214,3 +214,68 @@ describe('SqliteStateStore, relaxed counts', () => {
     reopened.close();
   });
 });
+
+describe('RedisStateStore change feeds (real redis-server)', () => {
+  let server: RedisServer;
+  let store: RedisStateStore;
+  const prefix = `feed${Date.now()}`;
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    store = RedisStateStore.connect(server.url, prefix);
+  });
+  afterAll(async () => {
+    await store.close();
+    await server.stop();
+  });
+
+  it('records each entry under the count it moved the counter to, racing writers included', async () => {
+    const counts = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.record('gen', 'u1', { i }, { keep: 1000 })),
+    );
+    expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const feed = await store.readFeed<{ i: number }>('gen', 'u1', 0, 100);
+    expect(feed.count).toBe(20);
+    expect(feed.entries.map((e) => e.seq)).toEqual(counts.slice().sort((a, b) => a - b));
+    // Each entry is the one whose record call got that count.
+    for (const [i, count] of counts.entries())
+      expect(feed.entries.find((e) => e.seq === count)?.value).toEqual({ i });
+    // The counter is the one increment and get read, and reading after a point pages on.
+    expect(await store.get('gen', 'u1')).toBe(20);
+    expect((await store.readFeed('gen', 'u1', 18, 100)).entries.map((e) => e.seq)).toEqual([
+      19, 20,
+    ]);
+    expect((await store.readFeed('gen', 'u1', 5, 3)).entries.map((e) => e.seq)).toEqual([6, 7, 8]);
+    expect((await store.readFeed('gen', 'u1', 20, 100)).entries).toEqual([]);
+  });
+
+  it('keeps about `keep` entries: a reader that fell behind finds its next entry gone', async () => {
+    for (let i = 0; i < 450; i++) await store.record('gen', 'u2', { i }, { keep: 100 });
+    const feed = await store.readFeed('gen', 'u2', 0, 1000);
+    expect(feed.count).toBe(450);
+    // Redis trims whole nodes of 100 entries: at least `keep` stay, and the oldest went.
+    expect(feed.entries.length).toBeGreaterThanOrEqual(100);
+    expect(feed.entries.length).toBeLessThan(450);
+    expect(feed.entries[0]!.seq).toBeGreaterThan(1);
+    expect(feed.entries.at(-1)!.seq).toBe(450);
+  });
+
+  it('starts the feed again when its counter was lost, so that readers see the count go back', async () => {
+    await store.record('gen', 'u3', 'a', { keep: 100 });
+    await store.record('gen', 'u3', 'b', { keep: 100 });
+    await store.delete('gen', 'u3'); // the counter goes, the stream stays
+    expect(await store.record('gen', 'u3', 'c', { keep: 100 })).toBe(1);
+    const feed = await store.readFeed<string>('gen', 'u3', 0, 10);
+    expect(feed).toEqual({ count: 1, entries: [{ seq: 1, value: 'c' }] });
+  });
+
+  it('leaves feeds out of exports and keeps them through a clear of other namespaces', async () => {
+    await store.record('kept', 'u4', 'x', { keep: 100 });
+    const exported: string[] = [];
+    for await (const entry of store.exportEntries())
+      exported.push(`${entry.namespace}:${entry.id}`);
+    expect(exported).toContain('kept:u4');
+    expect(exported.some((key) => key.includes('~feed'))).toBe(false);
+    await store.clear(['kept']);
+    expect((await store.readFeed('kept', 'u4', 0, 10)).entries).toHaveLength(1);
+  });
+});
