@@ -1,7 +1,7 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { AppConfig, UserDataErasure, UserDirectory } from '@memory-system/core';
+import { AppConfig, RestoredAccounts, UserDataErasure, UserDirectory } from '@memory-system/core';
 import { StateModule } from '@memory-system/state';
 import { AdminBootstrap } from './admin-bootstrap.js';
 import { AdminUsersController } from './admin-users.controller.js';
@@ -14,10 +14,11 @@ import { ApiKeyStrategy, JwtStrategy } from './guards/strategies.js';
 import { JwtSecret } from './tokens/jwt-secret.js';
 import { TokenService } from './tokens/token.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
+import { RestoredAccountsService } from './users/restored-accounts.service.js';
 import { UserAdministration } from './users/user-administration.js';
 import { UsersService } from './users/users.service.js';
 
-/** Global: other modules find the UserDirectory here without depending on auth. */
+/** Global: other modules find the UserDirectory and RestoredAccounts here without depending on auth. */
 @Global()
 @Module({
   imports: [
@@ -47,8 +48,9 @@ import { UsersService } from './users/users.service.js';
     AdminBootstrap,
     UserAdministration,
     { provide: UserDirectory, useExisting: UsersService },
+    { provide: RestoredAccounts, useClass: RestoredAccountsService },
   ],
-  exports: [AuthenticationGuard, UsersService, UserAdministration, UserDirectory],
+  exports: [AuthenticationGuard, UsersService, UserAdministration, UserDirectory, RestoredAccounts],
 })
 export class AuthModule implements OnModuleInit {
   constructor(

@@ -31,6 +31,17 @@ export class RestoreDto {
   @IsOptional()
   @IsBoolean({ message: 'trustUnsigned must be true or false' })
   trustUnsigned?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Accounts that exist now keep their current passwords, disabled flags and API keys (keys ' +
+      'revoked since the archive stay revoked, keys made since keep working) and the login ' +
+      'sessions the archive brings back end. Without it, accounts come back as the archive has them.',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'keepCredentials must be true or false' })
+  keepCredentials?: boolean;
 }
 
 /** Logs a long job's progress at most every few seconds. */
@@ -88,7 +99,8 @@ export class AdminBackupsController {
   restore(@CurrentCaller() caller: Caller, @Param('name') name: string, @Body() body: RestoreDto) {
     return this.backups.restore({ name }, body.mode, loggedProgress(this.logger, 'restore'), {
       trustUnsigned: body.trustUnsigned ?? false,
-      keepAccountOf: caller.userId,
+      keepCredentials: body.keepCredentials ?? false,
+      restoringUserId: caller.userId,
     });
   }
 

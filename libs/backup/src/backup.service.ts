@@ -13,7 +13,7 @@ import {
   DomainError,
   Metrics,
   NotFound,
-  UserDirectory,
+  RestoredAccounts,
 } from '@memory-system/core';
 import { LOCKS, type StateEntry, StateStore } from '@memory-system/state';
 import { LEXICAL_GENERATION, LexicalSearch } from '@memory-system/retrieval';
@@ -104,7 +104,7 @@ export class BackupService {
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     private readonly lexical: LexicalSearch,
     private readonly signer: BackupSigner,
-    @Optional() private readonly directory?: UserDirectory,
+    @Optional() private readonly accounts?: RestoredAccounts,
   ) {}
 
   private authenticity(archive: VerifiedArchive): Authenticity {
@@ -177,7 +177,9 @@ export class BackupService {
 
   /**
    * Checks the whole archive first; only a sound one is restored. `replace` empties Chroma's
-   * memory collections and the state store first; `merge` writes over what is there.
+   * memory collections and the state store first; `merge` writes over what is there. Accounts
+   * are settled afterwards (see RestoredAccounts): usernames stay unique, the admin running it
+   * gets in, and with keepCredentials accounts keep their current passwords and keys.
    */
   async restore(
     ref: BackupRef,
@@ -185,8 +187,10 @@ export class BackupService {
     progress: Progress = noProgress,
     options: {
       trustUnsigned?: boolean;
-      /** The admin running it: their account survives the restore, so they can still log in. */
-      keepAccountOf?: string;
+      /** The admin running it: they can still log in afterwards, with their current password. */
+      restoringUserId?: string;
+      /** Accounts that exist now keep their passwords, disabled flags and API keys. */
+      keepCredentials?: boolean;
     } = {},
   ) {
     const file = this.resolve(ref);
@@ -209,18 +213,18 @@ export class BackupService {
           progress({ ...event, phase: `pre-restore backup: ${event.phase}` }),
         );
         this.logger.log(`Restore of ${name}: the store as it was is kept in ${before.name}`);
-        const account = options.keepAccountOf
-          ? ((await this.directory?.accountRecords(options.keepAccountOf)) ?? [])
-          : [];
+        const settleAccounts = await this.accounts?.prepare({
+          mode,
+          keepCredentials: options.keepCredentials ?? false,
+          restoringUserId: options.restoringUserId,
+        });
         try {
           const result = await this.apply(dir, archive.manifest, mode, progress);
-          for (const record of account) {
-            await this.state.put(record.namespace, record.id, record.value);
-          }
+          const accounts = await settleAccounts?.();
           this.logger.log(
             `Restored ${name} (${mode}): ${result.records} records, ${result.entries} state entries`,
           );
-          return { name, mode, ...result, preRestoreBackup: before.name };
+          return { name, mode, ...result, accounts, preRestoreBackup: before.name };
         } catch (error) {
           throw await this.rollBack(name, before, error as Error);
         }

@@ -45,7 +45,12 @@ export { QueryLimit } from './http/query-limit.decorator.js';
 export { tokenize } from './text/tokenize.js';
 export { isStopWord } from './text/stop-words.js';
 export { APP_VERSION } from './app-version.js';
-export { UserDirectory } from './user-directory.js';
+export {
+  type AccountRestoreOptions,
+  type AccountSettlement,
+  RestoredAccounts,
+  UserDirectory,
+} from './user-directory.js';
 export { MAX_JSON_DEPTH, nestsDeeperThan } from './http/json-depth.js';
 export { makeRoom } from './make-room.js';
 export { requestIdFor } from './http/request-id.js';

@@ -41,8 +41,9 @@ export const backupCommands: Record<string, CliCommand> = {
   restore: {
     usage: [
       [
-        'restore <name|file.tar> --mode replace|merge [--trust-unsigned]',
-        'verify, then restore (replace empties first; unsigned archives only when trusted)',
+        'restore <name|file.tar> --mode replace|merge [--trust-unsigned] [--keep-credentials]',
+        'verify, then restore (replace empties first; unsigned archives only when trusted; ' +
+          'accounts that exist now keep their passwords and keys with --keep-credentials)',
       ],
     ],
     check: (line) => {
@@ -56,11 +57,15 @@ export const backupCommands: Record<string, CliCommand> = {
       const mode = option(line, 'mode') as RestoreMode;
       const result = await app.get(BackupService).restore(refOf(line.words[0]!), mode, progress, {
         trustUnsigned: line.options.has('trust-unsigned'),
+        keepCredentials: line.options.has('keep-credentials'),
       });
       progress.end();
       console.log(
         `Restored ${result.name} (${result.mode}): ${result.records} records, ${result.entries} state entries`,
       );
+      for (const { userId, from, to } of result.accounts?.renamed ?? []) {
+        console.log(`Account ${userId} came back as ${to}: the name ${from} is taken`);
+      }
     },
   },
   reembed: {

@@ -16,7 +16,7 @@ import { StateStore } from '@memory-system/state';
 const API_KEYS = 'api-keys';
 const KEY_PATTERN = /^msk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
 
-interface StoredApiKey {
+export interface StoredApiKey {
   userId: string;
   name: string;
   /** Absent on keys made before scopes existed (they carry LEGACY_KEY_SCOPES). */
@@ -145,6 +145,28 @@ export class ApiKeysService implements UserDataEraser {
     if (!timingSafeEqual(sha256(secret), Buffer.from(record.secretHash, 'hex'))) return undefined;
     await this.touch(id, record);
     return { userId: record.userId, scopes: scopesOf(record) };
+  }
+
+  /** A user's stored keys as they are (hashes, not secrets): for a restore to carry over. */
+  async storedKeysOf(userId: string): Promise<Array<{ id: string; record: StoredApiKey }>> {
+    const entries = await this.store.listByOwner<StoredApiKey>(API_KEYS, userId);
+    return entries.map((entry) => ({ id: entry.id, record: entry.value }));
+  }
+
+  /**
+   * Makes `keys` the only keys of `userId` (a restore keeping current credentials): keys the
+   * archive brought back but that are gone now stay gone; keys made since keep working.
+   */
+  async replaceKeysOf(
+    userId: string,
+    keys: Array<{ id: string; record: StoredApiKey }>,
+  ): Promise<void> {
+    await this.store.deleteByOwner(API_KEYS, userId);
+    for (const { id, record } of keys) {
+      const ttlMs = record.expiresAt ? Date.parse(record.expiresAt) - Date.now() : undefined;
+      if (ttlMs !== undefined && ttlMs <= 0) continue;
+      await this.store.put(API_KEYS, id, { ...record, userId }, { owner: userId, ttlMs });
+    }
   }
 
   async eraseUserData(userId: string): Promise<void> {

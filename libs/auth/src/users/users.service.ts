@@ -44,17 +44,6 @@ export class UsersService implements UserDirectory {
     return user && { id: user.id, role: user.role };
   }
 
-  async accountRecords(
-    userId: string,
-  ): Promise<Array<{ namespace: string; id: string; value: unknown }>> {
-    const user = await this.findById(userId);
-    if (!user) return [];
-    return [
-      { namespace: USERS, id: user.id, value: user },
-      { namespace: USERNAMES, id: user.username.toLowerCase(), value: { userId: user.id } },
-    ];
-  }
-
   async findById(id: string): Promise<User | undefined> {
     return this.store.get<User>(USERS, id);
   }
@@ -72,6 +61,57 @@ export class UsersService implements UserDirectory {
 
   async list(page: { limit: number; after?: string }): Promise<User[]> {
     return (await this.store.list<User>(USERS, page)).map((entry) => entry.value);
+  }
+
+  /** Every user, read a page at a time. */
+  async all(): Promise<User[]> {
+    const users: User[] = [];
+    for (let after: string | undefined; ;) {
+      const page = await this.list({ limit: 500, after });
+      users.push(...page);
+      if (page.length < 500) return users;
+      after = page[page.length - 1]!.id;
+    }
+  }
+
+  /** Every username claim (lower-cased name and the user it leads to), for a restore to check. */
+  async claims(): Promise<Array<{ name: string; userId: string }>> {
+    const claims: Array<{ name: string; userId: string }> = [];
+    for (let after: string | undefined; ;) {
+      const page = await this.store.list<{ userId: string }>(USERNAMES, { limit: 500, after });
+      claims.push(...page.map((entry) => ({ name: entry.id, userId: entry.value.userId })));
+      if (page.length < 500) return claims;
+      after = page[page.length - 1]!.id;
+    }
+  }
+
+  /** Writes a user record as given (a restore settling accounts). */
+  async save(user: User): Promise<void> {
+    await this.store.put(USERS, user.id, user);
+  }
+
+  /** Makes `username` lead to `userId` (a restore settling who holds a name). */
+  async assignName(username: string, userId: string): Promise<void> {
+    await this.store.put(USERNAMES, username.toLowerCase(), { userId });
+  }
+
+  async releaseName(name: string): Promise<void> {
+    await this.store.delete(USERNAMES, name.toLowerCase());
+  }
+
+  /**
+   * Gives the user a free name made of their old one and their id (a restore brought back an
+   * account whose name another account holds); returns it.
+   */
+  async renameAside(user: User): Promise<string> {
+    const stem = user.username.slice(0, 40);
+    for (let attempt = 0; ; attempt++) {
+      const candidate = `${stem}.restored-${user.id.replace(/-/g, '').slice(0, 8)}${attempt ? `-${attempt}` : ''}`;
+      if (await this.store.insert(USERNAMES, candidate.toLowerCase(), { userId: user.id })) {
+        await this.save({ ...user, username: candidate, updatedAt: new Date().toISOString() });
+        return candidate;
+      }
+    }
   }
 
   async update(
