@@ -13,7 +13,9 @@ export type Fault =
   | { kind: 'status'; status: number; times?: number; retryAfter?: number }
   | { kind: 'slow'; delayMs: number; times?: number }
   | { kind: 'wrong-dimension'; dimension: number; times?: number }
-  | { kind: 'drop-connection'; times?: number };
+  | { kind: 'drop-connection'; times?: number }
+  /** Every number of each vector is `value` (3e38: finite as float32, its length is not). */
+  | { kind: 'huge-values'; value: number; times?: number };
 
 export type ChatAnswer =
   string | object | ((messages: Array<{ role: string; content: string }>) => string | object);
@@ -173,7 +175,8 @@ export class FakeVllmServer {
     if (req.method === 'GET' && path === '/v1/models') return this.models(res);
     if (req.method === 'POST' && path === '/v1/embeddings') {
       const dimension = fault?.kind === 'wrong-dimension' ? fault.dimension : this.dimension;
-      return this.embeddings(body, res, dimension);
+      const fill = fault?.kind === 'huge-values' ? fault.value : undefined;
+      return this.embeddings(body, res, dimension, fill);
     }
     if (req.method === 'POST' && path === '/v1/chat/completions') return this.chat(body, res);
     if (req.method === 'POST' && (path === '/v1/rerank' || path === '/rerank')) {
@@ -363,7 +366,7 @@ export class FakeVllmServer {
     });
   }
 
-  private embeddings(body: unknown, res: ServerResponse, dimension: number): void {
+  private embeddings(body: unknown, res: ServerResponse, dimension: number, fill?: number): void {
     const request = body as { model?: unknown; input?: unknown } | undefined;
     if (!request || typeof request !== 'object') {
       return sendError(res, 400, 'Expected a JSON object body');
@@ -390,7 +393,10 @@ export class FakeVllmServer {
     const data = (inputs as string[]).map((text, index) => ({
       index,
       object: 'embedding',
-      embedding: this.embedOne(text, dimension),
+      embedding:
+        fill === undefined
+          ? this.embedOne(text, dimension)
+          : new Array<number>(dimension).fill(fill),
     }));
     const tokens = (inputs as string[]).reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
     send(res, 200, {

@@ -66,12 +66,10 @@ export function recordProblem(
       return `record ${value.id} has metadata that is not flat`;
     }
   }
+  // Values are judged when the record is restored (vectorProblem): one unfit vector (a NaN that
+  // Chroma kept, written as null) is left out and named there, not a reason to refuse the archive.
   const embedding = value.embedding;
-  if (
-    !Array.isArray(embedding) ||
-    embedding.length !== collection.dimension ||
-    !embedding.every((x) => typeof x === 'number' && Number.isFinite(x))
-  ) {
+  if (!Array.isArray(embedding) || embedding.length !== collection.dimension) {
     return `record ${value.id} does not have a vector of ${collection.dimension} numbers, as ${collection.name} needs`;
   }
   return undefined;

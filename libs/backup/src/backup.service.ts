@@ -14,6 +14,7 @@ import {
   Metrics,
   NotFound,
   RestoredAccounts,
+  vectorProblem,
 } from '@memory-system/core';
 import { LOCKS, type StateEntry, StateStore } from '@memory-system/state';
 import { LEXICAL_GENERATION, LexicalSearch } from '@memory-system/retrieval';
@@ -64,6 +65,16 @@ export interface BackupInfo {
   createdAt: string;
 }
 
+/** A record left out of an archive (or a restore) because its vector cannot be stored again. */
+export interface SkippedRecord {
+  collection: string;
+  id: string;
+  reason: string;
+}
+
+/** Records named one by one in an answer; past this, only counted. */
+const SKIPPED_NAMED = 100;
+
 const NAME = /^memory-system-\d{8}T\d{9}Z$/;
 const PAGE = 500;
 const ID_BLOCK = 10_000;
@@ -80,6 +91,14 @@ export class RestoreFailed extends DomainError {
 
 export const backupNotFound = (name: string) =>
   new NotFound('Backup not found', `No backup named ${JSON.stringify(name)}.`);
+
+/** Why a record's vector could not be stored again (Chroma would refuse it or keep NaN). */
+function unfitVector(record: ArchivedRecord, dimension: number): string | undefined {
+  if (record.embedding.length !== dimension) {
+    return `has ${record.embedding.length} numbers where the collection holds ${dimension}`;
+  }
+  return vectorProblem(record.embedding);
+}
 
 function nameFor(date: Date): string {
   const iso = date.toISOString(); // 2026-11-25T03:00:00.123Z
@@ -115,7 +134,7 @@ export class BackupService {
   async backup(
     trigger: string,
     progress: Progress = noProgress,
-  ): Promise<BackupInfo & { manifest: Manifest }> {
+  ): Promise<BackupInfo & { manifest: Manifest; skipped: SkippedRecord[]; skippedCount: number }> {
     const started = Date.now();
     try {
       const result = await this.lock.hold('backup', () => this.writeBackup(progress));
@@ -245,7 +264,8 @@ export class BackupService {
         }
         await this.state.clear([LOCKS, LEXICAL_GENERATION]);
       }
-      const records = await this.restoreRecords(dir, manifest, progress);
+      const skipped: SkippedRecord[] = [];
+      const records = await this.restoreRecords(dir, manifest, skipped, progress);
       let entries = 0;
       for await (const entry of readNdjson<StateEntry>(join(dir, STATE_FILE))) {
         // Generations only ever move on; an archive's old counts would fake an index in step.
@@ -253,7 +273,18 @@ export class BackupService {
         await this.state.importEntry(entry);
         progress({ phase: 'state', done: ++entries, total: manifest.state.entries });
       }
-      return { records, entries, collections: manifest.collections.length };
+      if (skipped.length > 0) {
+        this.logger.error(
+          `Restore left out ${skipped.length} record(s) whose vectors cannot be stored (named above)`,
+        );
+      }
+      return {
+        records,
+        entries,
+        collections: manifest.collections.length,
+        skipped: skipped.slice(0, SKIPPED_NAMED),
+        skippedCount: skipped.length,
+      };
     } finally {
       // Chroma changed behind the keyword index (whole or in part): every replica rebuilds these
       // users' indexes; cached searches and embeddings may describe what was there before.
@@ -291,7 +322,9 @@ export class BackupService {
     );
   }
 
-  private async writeBackup(progress: Progress): Promise<BackupInfo & { manifest: Manifest }> {
+  private async writeBackup(
+    progress: Progress,
+  ): Promise<BackupInfo & { manifest: Manifest; skipped: SkippedRecord[]; skippedCount: number }> {
     const dir = this.config.backup.dir;
     await mkdir(dir, { recursive: true });
     await this.removeLeftovers();
@@ -302,9 +335,10 @@ export class BackupService {
       const collections = await this.vectors.listCollections();
       const total = collections.reduce((n, c) => n + c.count, 0);
       const counted = new Map<string, number>();
+      const skipped: SkippedRecord[] = [];
       await writeNdjson(
         join(work, CHROMA_FILE),
-        this.exportRecords(collections, total, counted, progress),
+        this.exportRecords(collections, total, counted, skipped, progress),
       );
       const entries = await writeNdjson(join(work, STATE_FILE), this.exportState(progress));
       const manifest: Manifest = {
@@ -333,7 +367,18 @@ export class BackupService {
       await chmod(partial, 0o600);
       // Only a whole archive ever carries the final name.
       await rename(partial, this.fileOf(name));
-      return { ...(await this.info(name)), manifest };
+      if (skipped.length > 0) {
+        this.logger.error(
+          `Backup ${name} left out ${skipped.length} record(s) whose vectors cannot be restored ` +
+            '(change the content of each to embed it again, or delete it)',
+        );
+      }
+      return {
+        ...(await this.info(name)),
+        manifest,
+        skipped: skipped.slice(0, SKIPPED_NAMED),
+        skippedCount: skipped.length,
+      };
     } finally {
       await removeQuietly(work);
     }
@@ -343,6 +388,7 @@ export class BackupService {
     collections: CollectionInfo[],
     total: number,
     counted: Map<string, number>,
+    skipped: SkippedRecord[],
     progress: Progress,
   ): AsyncIterable<ArchivedRecord & { collection: string }> {
     let done = 0;
@@ -360,8 +406,22 @@ export class BackupService {
           const page = await this.patiently(`reading ${collection.name}`, () =>
             this.vectors.readRecords(collection.name, block.slice(start, start + PAGE)),
           );
-          for (const record of page) yield { collection: collection.name, ...record };
-          counted.set(collection.name, (counted.get(collection.name) ?? 0) + page.length);
+          let kept = 0;
+          for (const record of page) {
+            // An archive holding a vector that cannot be stored again could never be restored:
+            // the record is left out and named instead (the rest of the archive stays good).
+            const unfit = unfitVector(record, collection.dimension);
+            if (unfit) {
+              skipped.push({ collection: collection.name, id: record.id, reason: unfit });
+              this.logger.warn(
+                `Backup: left out record ${record.id} of ${collection.name}: its vector ${unfit}`,
+              );
+              continue;
+            }
+            kept++;
+            yield { collection: collection.name, ...record };
+          }
+          counted.set(collection.name, (counted.get(collection.name) ?? 0) + kept);
           done += page.length;
           progress({ phase: 'chroma', done, total });
         }
@@ -382,6 +442,7 @@ export class BackupService {
   private async restoreRecords(
     dir: string,
     manifest: Manifest,
+    skipped: SkippedRecord[],
     progress: Progress,
   ): Promise<number> {
     const spaces = new Map(manifest.collections.map((c) => [c.name, c]));
@@ -405,6 +466,14 @@ export class BackupService {
     for await (const { collection, ...record } of readNdjson<
       ArchivedRecord & { collection: string }
     >(join(dir, CHROMA_FILE))) {
+      const unfit = vectorProblem(record.embedding);
+      if (unfit) {
+        skipped.push({ collection, id: record.id, reason: unfit });
+        this.logger.warn(
+          `Restore: left out record ${record.id} of ${collection}: its vector ${unfit}`,
+        );
+        continue;
+      }
       if (collection !== current || batch.size >= PAGE) {
         await flush();
         current = collection;

@@ -54,3 +54,4 @@ export {
 export { MAX_JSON_DEPTH, nestsDeeperThan } from './http/json-depth.js';
 export { makeRoom } from './make-room.js';
 export { requestIdFor } from './http/request-id.js';
+export { VECTOR_LIMITS, vectorProblem } from './vectors/vector-check.js';

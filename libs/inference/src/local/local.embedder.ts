@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { stemmer } from 'stemmer';
-import { isStopWord, tokenize } from '@memory-system/core';
+import { isStopWord, tokenize, vectorProblem } from '@memory-system/core';
 import type { Embedder, EmbeddingSpace } from '../embedder.port.js';
 import { wordVectors } from './word-vectors.js';
 import { wordWeight } from './word-weights.js';
@@ -181,7 +181,16 @@ export class LocalEmbedder implements Embedder {
   }
 
   embed(texts: string[]): Promise<number[][]> {
-    return Promise.resolve(texts.map((text) => this.vectorFor(text)));
+    return Promise.resolve(
+      texts.map((text) => {
+        const vector = this.vectorFor(text);
+        // Unit length by construction; checked like any embedder's answer before it is stored.
+        const unfit = vectorProblem(vector);
+        if (unfit)
+          throw new Error(`${this.model} made a vector that cannot be stored: it ${unfit}`);
+        return vector;
+      }),
+    );
   }
 
   ping(): Promise<void> {

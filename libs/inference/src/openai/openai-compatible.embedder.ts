@@ -1,4 +1,4 @@
-import { BackendMisconfigured } from '@memory-system/core';
+import { BackendMisconfigured, vectorProblem } from '@memory-system/core';
 import type { Embedder, EmbeddingSpace } from '../embedder.port.js';
 import { onceUntilFailure } from '../once-until-failure.js';
 import type { OpenAiCompatibleClient } from './openai-compatible.client.js';
@@ -31,7 +31,8 @@ export class OpenAiCompatibleEmbedder implements Embedder {
 
   /**
    * Sends at most VLLM_MAX_BATCH inputs per request. Every vector must have the dimension of the
-   * space (the collection's): a model that changed size under the same name is refused, not stored.
+   * space (the collection's): a model that changed size under the same name is refused, not stored;
+   * so is a vector Chroma cannot keep (values past float32, a length that overflows or vanishes).
    */
   private async embedWith(model: string, texts: string[], dimension?: number): Promise<number[][]> {
     const vectors: number[][] = [];
@@ -48,6 +49,16 @@ export class OpenAiCompatibleEmbedder implements Embedder {
         `model ${model} returned a ${wrong.length}-dimensional vector where ${expected} were expected ` +
           '(the collection holds vectors of that size); check VLLM_EMBEDDING_MODEL',
       );
+    }
+    for (const vector of vectors) {
+      // Stored, such a vector would turn to NaN in Chroma and make every later backup unrestorable.
+      const unfit = vectorProblem(vector);
+      if (unfit) {
+        throw new BackendMisconfigured(
+          'vllm',
+          `model ${model} returned a vector that cannot be stored: it ${unfit}`,
+        );
+      }
     }
     return vectors;
   }

@@ -8,6 +8,7 @@ import {
   MAX_JSON_DEPTH,
   nestsDeeperThan,
   validateAs,
+  vectorProblem,
 } from '@memory-system/core';
 import { sameSpace } from '@memory-system/inference';
 import { collectionNameForHash, scanIds, userHashOf, VectorStore } from '@memory-system/vector';
@@ -213,6 +214,9 @@ export class MemoryTransferService {
             `embedding has ${line.embedding.length} numbers; the header says ${space.dimension}`,
           );
         }
+        // A vector Chroma cannot keep (it would store NaN) would make every later backup unrestorable.
+        const unfit = keepVectors && line.embedding ? vectorProblem(line.embedding) : undefined;
+        if (unfit) throw new InvalidRequest(`embedding ${unfit}`);
         if (line.expiresAt && Date.parse(line.expiresAt) <= Date.now() && !line.pinned) {
           expired++; // it would never be returned: nothing to store
           continue;
