@@ -1,4 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { create as createTar, extract as extractTar } from 'tar';
 import { ChromaClient } from 'chromadb';
 import type { Response } from 'supertest';
 import { FakeVllmServer } from './support/fake-vllm.server.js';
@@ -16,7 +21,7 @@ const lines = (text: string) =>
   text
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+    .map((l) => JSON.parse(l) as Record<string, unknown> & { id: string });
 
 /**
  * A vector with huge values (3e38 is finite even as float32, but its length overflows) is kept
@@ -25,8 +30,9 @@ const lines = (text: string) =>
  */
 describe('vectors that cannot be stored', () => {
   let t: TestApp;
+  const backupDir = mkdtempSync(join(tmpdir(), 'ms-vector-backups-'));
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ BACKUP_DIR: backupDir });
     await t.api
       .post('/api/v1/memories')
       .send({ content: 'Alice waters the plants on Sundays', type: 'habit' })
@@ -94,6 +100,45 @@ describe('vectors that cannot be stored', () => {
     expect(page.body.items.map((m: { content: string }) => m.content)).toEqual([
       'Alice waters the plants on Sundays',
     ]);
+  });
+
+  it('restores an older archive holding such a record (a NaN written as null), leaving it out by name', async () => {
+    const backup = (await t.admin.post('/api/v1/admin/backups').expect(201)).body;
+    const dir = mkdtempSync(join(tmpdir(), 'ms-null-vector-'));
+    extractTar({ file: join(backupDir, `${backup.name}.tar`), cwd: dir, sync: true });
+    const records = lines(gunzipSync(readFileSync(join(dir, 'chroma.ndjson.gz'))).toString());
+    const nulled = {
+      ...records[0]!,
+      embedding: (records[0]!.embedding as number[]).map(() => null),
+    };
+    const chroma = gzipSync(
+      [nulled, ...records.slice(1)].map((r) => JSON.stringify(r) + '\n').join(''),
+    );
+    writeFileSync(join(dir, 'chroma.ndjson.gz'), chroma);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    manifest.files['chroma.ndjson.gz'] = {
+      sha256: createHash('sha256').update(chroma).digest('hex'),
+      bytes: chroma.length,
+    };
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const name = 'memory-system-20200101T000000000Z';
+    await createTar({ file: join(backupDir, `${name}.tar`), cwd: dir, portable: true }, [
+      'manifest.json',
+      'chroma.ndjson.gz',
+      'state.ndjson.gz',
+    ]);
+
+    const restored = await t.admin
+      .post(`/api/v1/admin/backups/${name}/restore`)
+      .send({ mode: 'replace', trustUnsigned: true })
+      .expect(200);
+    expect(restored.body.skipped).toEqual([
+      expect.objectContaining({
+        id: nulled.id,
+        reason: expect.stringMatching(/not a finite number/),
+      }),
+    ]);
+    expect(restored.body.records).toBe(records.length - 1);
   });
 });
 
