@@ -84,6 +84,78 @@ describe('scoped API keys', () => {
     expectMissingScope(await key.get('/api/v1/memories'), 'memories:read');
   });
 
+  it("shows a sessions-only key a session but not its memories' text", async () => {
+    const session = (await t.api.post('/api/v1/sessions').send({ title: 'diary' }).expect(201))
+      .body as { id: string };
+    await t.api
+      .post(`/api/v1/sessions/${session.id}/context`)
+      .send({ items: [{ role: 'user', content: 'my own words' }] })
+      .expect(200);
+    const memory = (
+      await t.api
+        .post('/api/v1/memories')
+        .send({ content: 'the safe combination is 1234', type: 'fact', sessionId: session.id })
+        .expect(201)
+    ).body as { id: string };
+    type Item = { role: string; content: string; memoryId?: string };
+    const contextAs = async (scopes: string[]) => {
+      const key = as((await createKey(t.api, { name: `viewer-${scopes.length}`, scopes })).key);
+      const read = (await key.get(`/api/v1/sessions/${session.id}`).expect(200)).body.context;
+      const appended = (
+        await key
+          .post(`/api/v1/sessions/${session.id}/context`, {
+            items: [{ role: 'user', content: 'hi' }],
+          })
+          .expect(200)
+      ).body.context;
+      return [read as Item[], appended as Item[]];
+    };
+    for (const context of await contextAs(['sessions'])) {
+      expect(context.find((i) => i.role === 'user')?.content).toBe('my own words');
+      const item = context.find((i) => i.role === 'memory');
+      expect(item).toMatchObject({ memoryId: memory.id, content: '' });
+      expect(JSON.stringify(context)).not.toContain('1234');
+    }
+    for (const context of await contextAs(['sessions', 'memories:read'])) {
+      expect(context.find((i) => i.role === 'memory')?.content).toBe(
+        'the safe combination is 1234',
+      );
+    }
+  });
+
+  it('never lets an API key create accounts or set passwords, even an admin key', async () => {
+    const made = await createKey(t.admin, { name: 'ops-users', scopes: ['admin'] });
+    const key = as(made.key);
+    const created = await key.post('/api/v1/admin/users', {
+      username: 'minted-by-key',
+      password: 'minted-password-123',
+      role: 'admin',
+    });
+    expect(created.status).toBe(403);
+    expect(created.body.detail).toMatch(/password login/);
+    const set = await key.patch(`/api/v1/admin/users/${t.aliceId}`, {
+      password: 'taken-over-123456',
+    });
+    expect(set.status).toBe(403);
+    expect(set.body.detail).toMatch(/Setting a password needs a password login/);
+    await t.http
+      .post('/api/v1/auth/login')
+      .send({ username: 'alice', password: 'taken-over-123456' })
+      .expect(401);
+    await t.http
+      .post('/api/v1/auth/login')
+      .send({ username: 'minted-by-key', password: 'minted-password-123' })
+      .expect(401);
+    // What mints nothing still works with the key.
+    await key.patch(`/api/v1/admin/users/${t.aliceId}`, { disabled: false }).expect(200);
+    // A password login may do both.
+    await t.admin
+      .post('/api/v1/admin/users')
+      .send({ username: 'made-by-login', password: 'made-password-123', role: 'user' })
+      .expect(201);
+    await t.admin.delete(`/api/v1/auth/api-keys/${made.id}`).expect(204);
+  });
+
   it('never lets an API key create, list or revoke keys, even one with every scope', async () => {
     const all = await createKey(t.admin, {
       name: 'everything',

@@ -4,14 +4,17 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import {
+  assertPasswordLogin,
   type Caller,
   Conflict,
   CurrentCaller,
   decodeCursor,
   encodeCursor,
+  PasswordLoginOnly,
   RequireScopes,
   Roles,
 } from '@memory-system/core';
@@ -42,6 +45,8 @@ export class AdminUsersController {
   ) {}
 
   @Post()
+  @PasswordLoginOnly()
+  @ApiOperation({ summary: 'Create a user; needs a password login (403 with an API key)' })
   @ApiCreatedResponse({ type: UserView })
   async create(@Body() body: CreateUserDto): Promise<UserView> {
     return this.administration.create(body.username, body.password, body.role);
@@ -68,12 +73,16 @@ export class AdminUsersController {
   }
 
   @Patch(':id')
+  @ApiOperation({
+    summary: 'Disable, enable, change the role or set the password (that needs a password login)',
+  })
   @ApiOkResponse({ type: UserView })
   async update(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
     @Body() body: UpdateUserDto,
   ): Promise<UserView> {
+    if (body.password !== undefined) assertPasswordLogin(caller, 'Setting a password');
     return this.administration.update(id, body, caller);
   }
 

@@ -10,7 +10,13 @@ export {
 } from './errors/problem-details.filter.js';
 export { type ErrorSummary, ErrorDialects, type ErrorWriter } from './errors/error-dialects.js';
 export { createValidationPipe, validateAs } from './http/validation.js';
-export { assertScope, type Caller, CurrentCaller, type Role } from './http/caller.js';
+export {
+  assertPasswordLogin,
+  assertScope,
+  type Caller,
+  CurrentCaller,
+  type Role,
+} from './http/caller.js';
 export {
   DEFAULT_KEY_SCOPES,
   isScope,

@@ -32,3 +32,18 @@ export interface SessionPage {
   items: SessionSummary[];
   nextCursor: string | null;
 }
+
+/**
+ * The session as a caller may see it: items that carry a memory's text (role `memory`) keep
+ * their memoryId but not their content unless the caller may read memories (`memories:read`),
+ * so a `sessions`-only key cannot read memory text through a session.
+ */
+export function sessionFor(caller: { scopes: readonly string[] }, session: Session): Session {
+  if (caller.scopes.includes('memories:read')) return session;
+  return {
+    ...session,
+    context: session.context.map((item) =>
+      item.role === 'memory' ? { ...item, content: '' } : item,
+    ),
+  };
+}

@@ -24,7 +24,7 @@ import {
   SessionListView,
   SessionView,
 } from './dto/session.dto.js';
-import type { Session, SessionPage } from './session.js';
+import { type Session, sessionFor, type SessionPage } from './session.js';
 import { SessionContextService } from './session-context.service.js';
 import { sessionNotFound, SessionsService } from './sessions.service.js';
 
@@ -68,8 +68,12 @@ export class SessionsController {
 
   @Get(':id')
   @ApiOkResponse({ type: SessionView })
-  get(@CurrentCaller() caller: Caller, @SessionId() id: string): Promise<Session> {
-    return this.sessions.get(caller, id);
+  @ApiOperation({
+    summary:
+      'The session and its context; memory items show their text only to callers with memories:read',
+  })
+  async get(@CurrentCaller() caller: Caller, @SessionId() id: string): Promise<Session> {
+    return sessionFor(caller, await this.sessions.get(caller, id));
   }
 
   @Delete(':id')
@@ -99,7 +103,7 @@ export class SessionsController {
     if (session.extract && messages.length) {
       this.extraction.extractLater(caller, { messages, sessionId: id });
     }
-    return updated;
+    return sessionFor(caller, updated);
   }
 
   // It answers memories too: a key needs to read them as well.

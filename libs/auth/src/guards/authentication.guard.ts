@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import {
+  assertPasswordLogin,
   assertScope,
   type Caller,
   Forbidden,
@@ -48,13 +49,8 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) implement
     }
     const scopes = this.reflector.getAllAndOverride<Scope[] | undefined>(REQUIRED_SCOPES, targets);
     for (const scope of scopes ?? []) assertScope(caller, scope);
-    if (
-      caller.via !== 'jwt' &&
-      this.reflector.getAllAndOverride<boolean>(PASSWORD_LOGIN_ONLY, targets)
-    ) {
-      throw new Forbidden(
-        'API keys are managed with a password login (its bearer access token), never with an API key.',
-      );
+    if (this.reflector.getAllAndOverride<boolean>(PASSWORD_LOGIN_ONLY, targets)) {
+      assertPasswordLogin(caller, 'Managing API keys and creating accounts');
     }
     return true;
   }

@@ -35,3 +35,14 @@ export const CurrentCaller = createParamDecorator((_: unknown, context: Executio
   if (!caller) throw new Error('No caller on the request: is the route marked @Public()?');
   return caller;
 });
+
+/**
+ * For what mints credentials (keys, accounts, passwords): a password login's access token only,
+ * so that a leaked API key, whatever its scopes, cannot make itself new ways in.
+ */
+export function assertPasswordLogin(caller: Caller, what: string): void {
+  if (caller.via === 'jwt') return;
+  throw new Forbidden(
+    `${what} needs a password login (its bearer access token), never an API key.`,
+  );
+}
