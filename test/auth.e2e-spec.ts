@@ -441,6 +441,19 @@ describe('guessing resistance and ending sessions', () => {
     expect(audit.join('\n')).not.toContain('wrong-guess');
   });
 
+  it('checks at most LOGIN_ACCOUNT_LIMIT guesses even when 40 arrive at once', async () => {
+    await t.signUp('grace');
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => login('grace', `parallel-guess-${i}`)),
+    );
+    const statuses = answers.map((res) => res.status);
+    // 401: a guess whose password was checked; 429: refused before any hashing.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(37);
+    // Locked now, even for the right password.
+    expect((await login('grace', USER_PASSWORD)).status).toBe(429);
+  });
+
   it('throttles an address that keeps sending bad credentials', async () => {
     const statuses = [];
     for (let i = 0; i < 7; i++) {

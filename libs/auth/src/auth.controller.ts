@@ -51,12 +51,13 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange a username and password for an access and a refresh token' })
   @ApiOkResponse({ type: TokenPairView })
   async login(@Body() body: LoginDto, @Req() req: FastifyRequest): Promise<TokenPairView> {
-    // Refused before the password is even hashed: a locked name costs the guesser, not the CPU.
-    await this.lockout.assertOpen(body.username);
+    // Counted, and refused when over the limit, before the password is even hashed: a locked
+    // name costs the guesser, not the CPU, and parallel guesses cannot slip past the count.
+    const admission = await this.lockout.admit(body.username);
     const user = await this.users.findByUsername(body.username);
     const valid = await this.users.verifyPassword(user, body.password);
     if (!valid || !user) {
-      const lockedMs = await this.lockout.recordFailure(body.username);
+      const lockedMs = await this.lockout.recordFailure(body.username, admission);
       this.audit.record('login.failed', {
         username: body.username,
         address: req.ip,
@@ -68,7 +69,7 @@ export class AuthController {
       this.audit.record('login.refused-disabled', { user: user.id, address: req.ip });
       throw new Unauthenticated('The account is disabled.');
     }
-    await this.lockout.reset(body.username);
+    await this.lockout.reset(body.username, admission);
     return this.tokens.issue(user);
   }
 
