@@ -116,6 +116,21 @@ describe('the service process (npm start)', () => {
     expect(output).toMatch(/METRICS_TOKEN: required in production.*METRICS_PUBLIC=true/);
   });
 
+  it('refuses to start in production with a weak metrics token or backup signing key', async () => {
+    const server = await ServerProcess.start({
+      DATA_DIR: dataDir(),
+      NODE_ENV: 'production',
+      JWT_SECRET: 'k3Jq9vX2mPz8Lw4Rt6Yb1Nc5Hd7Gf0Sa',
+      ADMIN_PASSWORD: 'Vt8#qL2m!xR9zP4k',
+      METRICS_TOKEN: 'changeme',
+      BACKUP_SIGNING_KEY: 'change-me-change-me-change-me-change-me',
+    });
+    expect(await server.exited).toBe(1);
+    const output = server.output.join('');
+    expect(output).toMatch(/METRICS_TOKEN: must be at least 16 bytes/);
+    expect(output).toMatch(/BACKUP_SIGNING_KEY: is a default or guessable value/);
+  });
+
   it("runs a seed deployment's settings against its servers, and reports a misspelt one", async () => {
     const { hostname, port } = new URL(sharedChromaUrl());
     const database = await createChromaDatabase(sharedChromaUrl());

@@ -219,6 +219,26 @@ describe('loadConfig', () => {
         { ADMIN_PASSWORD: 'admin-admin-admin' },
         /^ADMIN_PASSWORD: is a default/,
       ],
+      [
+        'a short METRICS_TOKEN',
+        { METRICS_TOKEN: 'm7Hq2Lx9' },
+        /^METRICS_TOKEN: must be at least 16 bytes/,
+      ],
+      [
+        'a default METRICS_TOKEN',
+        { METRICS_TOKEN: 'change-me-metrics-token' },
+        /^METRICS_TOKEN: is a default/,
+      ],
+      [
+        'a default BACKUP_SIGNING_KEY',
+        { BACKUP_SIGNING_KEY: 'secret-secret-secret-secret-secret' },
+        /^BACKUP_SIGNING_KEY: is a default/,
+      ],
+      [
+        'a repeated-character BACKUP_SIGNING_KEY',
+        { BACKUP_SIGNING_KEY: 'x'.repeat(40) },
+        /^BACKUP_SIGNING_KEY: is a default/,
+      ],
     ])('refuses to start with %s', (_name, change, message) => {
       const problems = problemsOf({ ...strong, ...change });
       expect(problems).toHaveLength(1);

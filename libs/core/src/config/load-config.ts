@@ -85,6 +85,8 @@ const WEAK_SECRETS = [
 ];
 const MIN_SECRET_BYTES = 32;
 const MIN_ADMIN_PASSWORD = 12;
+/** A bearer token a scraper sends: shorter than a signing key, still not guessable. */
+const MIN_METRICS_TOKEN_BYTES = 16;
 
 function isWeak(value: string): boolean {
   const lower = value.toLowerCase();
@@ -106,11 +108,20 @@ function productionProblems(schema: EnvironmentSchema): string[] {
       `ADMIN_PASSWORD: must be at least ${MIN_ADMIN_PASSWORD} characters in production`,
     );
   else if (isWeak(password)) problems.push('ADMIN_PASSWORD: is a default or guessable value');
-  if (!schema.METRICS_TOKEN && !schema.METRICS_PUBLIC) {
+  const metricsToken = schema.METRICS_TOKEN;
+  if (!metricsToken && !schema.METRICS_PUBLIC) {
     problems.push(
       'METRICS_TOKEN: required in production (or METRICS_TOKEN_FILE), or set METRICS_PUBLIC=true ' +
         'to serve /metrics to anyone who can reach the service',
     );
+  } else if (metricsToken && Buffer.byteLength(metricsToken) < MIN_METRICS_TOKEN_BYTES) {
+    problems.push(`METRICS_TOKEN: must be at least ${MIN_METRICS_TOKEN_BYTES} bytes in production`);
+  } else if (metricsToken && isWeak(metricsToken)) {
+    problems.push('METRICS_TOKEN: is a default or guessable value');
+  }
+  // Its length is checked everywhere (the schema); whoever knows it can sign an archive to restore.
+  if (schema.BACKUP_SIGNING_KEY && isWeak(schema.BACKUP_SIGNING_KEY)) {
+    problems.push('BACKUP_SIGNING_KEY: is a default or guessable value');
   }
   return problems;
 }
