@@ -156,6 +156,37 @@ describe('scoped API keys', () => {
     await t.admin.delete(`/api/v1/auth/api-keys/${made.id}`).expect(204);
   });
 
+  it('says keys outlive a new password, and revokes them in the same call when asked', async () => {
+    const { id: bobId, agent: bob } = await t.signUp('bob-keys');
+    const key = async () =>
+      (
+        await bob
+          .post('/api/v1/auth/api-keys')
+          .send({ name: `k${Date.now()}` })
+          .expect(201)
+      ).body.key as string;
+    const kept = await key();
+    const changed = await t.admin
+      .patch(`/api/v1/admin/users/${bobId}`)
+      .send({ password: 'bob-second-password-1' })
+      .expect(200);
+    expect(changed.body.apiKeysStillWorking).toBe(1);
+    await as(kept).get('/api/v1/memories').expect(200);
+
+    const again = t.agentFor((await t.login('bob-keys', 'bob-second-password-1')).accessToken);
+    const second = (await again.post('/api/v1/auth/api-keys').send({ name: 'two' }).expect(201))
+      .body.key as string;
+    const revoked = await t.admin
+      .patch(`/api/v1/admin/users/${bobId}`)
+      .send({ password: 'bob-third-password-12', revokeApiKeys: true })
+      .expect(200);
+    expect(revoked.body.apiKeysStillWorking).toBe(0);
+    await as(kept).get('/api/v1/memories').expect(401);
+    await as(second).get('/api/v1/memories').expect(401);
+    // Revoking keys goes with a new password only.
+    await t.admin.patch(`/api/v1/admin/users/${bobId}`).send({ revokeApiKeys: true }).expect(400);
+  });
+
   it('never lets an API key create, list or revoke keys, even one with every scope', async () => {
     const all = await createKey(t.admin, {
       name: 'everything',

@@ -21,6 +21,7 @@ import {
 import {
   CreateUserDto,
   ListUsersQuery,
+  UpdatedUserView,
   UpdateUserDto,
   UserPageView,
   UserView,
@@ -76,12 +77,12 @@ export class AdminUsersController {
   @ApiOperation({
     summary: 'Disable, enable, change the role or set the password (that needs a password login)',
   })
-  @ApiOkResponse({ type: UserView })
+  @ApiOkResponse({ type: UpdatedUserView })
   async update(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
     @Body() body: UpdateUserDto,
-  ): Promise<UserView> {
+  ): Promise<UpdatedUserView> {
     if (body.password !== undefined) assertPasswordLogin(caller, 'Setting a password');
     return this.administration.update(id, body, caller);
   }

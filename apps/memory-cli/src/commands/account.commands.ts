@@ -16,7 +16,10 @@ export const accountCommands: Record<string, CliCommand> = {
         'create a user; prints a generated password once',
       ],
       ['users disable|enable <name>', "stop or restore a user (a disabled one's logins end)"],
-      ['users reset-password <name>', 'set a generated password (printed once), end logins'],
+      [
+        'users reset-password <name> [--revoke-keys]',
+        'set a generated password (printed once), end logins; keys keep working unless revoked',
+      ],
     ],
     check: ({ words }) => {
       const [action, name] = words;
@@ -56,8 +59,13 @@ export const accountCommands: Record<string, CliCommand> = {
         }
         case 'reset-password': {
           const user = await admin.find(name);
-          const password = await admin.resetPassword(user.id);
-          console.log(`New password for ${user.username}: ${password} (every login session ended)`);
+          const { password, apiKeysStillWorking } = await admin.resetPassword(user.id, {
+            revokeApiKeys: line.options.has('revoke-keys'),
+          });
+          console.log(
+            `New password for ${user.username}: ${password} (every login session ended; ` +
+              `${apiKeysStillWorking} API key(s) still work${apiKeysStillWorking ? ': add --revoke-keys to end them' : ''})`,
+          );
           return;
         }
       }

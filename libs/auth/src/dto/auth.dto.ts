@@ -123,12 +123,25 @@ export class UpdateUserDto {
   @IsIn(['admin', 'user'])
   role?: Role;
 
-  @ApiPropertyOptional({ minLength: PASSWORD_MIN })
+  @ApiPropertyOptional({
+    minLength: PASSWORD_MIN,
+    description:
+      "A new password ends the user's login sessions; their API keys keep working unless " +
+      'revokeApiKeys is true. Needs a password login.',
+  })
   @IsOptional()
   @IsString()
   @MinLength(PASSWORD_MIN)
   @MaxLength(1024)
   password?: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'With a new password: revoke every API key of the user in the same call.',
+  })
+  @IsOptional()
+  @IsIn([true, false], { message: 'revokeApiKeys must be true or false' })
+  revokeApiKeys?: boolean;
 }
 
 export class UserView {
@@ -138,6 +151,15 @@ export class UserView {
   @ApiProperty() disabled!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+/** A changed account; after a new password, how many of its API keys still work. */
+export class UpdatedUserView extends UserView {
+  @ApiPropertyOptional({
+    description:
+      'Set when the password changed: API keys of the user that still work (0 after revokeApiKeys)',
+  })
+  apiKeysStillWorking?: number;
 }
 
 export class UserPageView {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Conflict, NotFound, type Role } from '@memory-system/core';
+import { AuditLog, Conflict, InvalidRequest, NotFound, type Role } from '@memory-system/core';
 import { ApiKeysService, type ApiKeyView } from '../api-keys/api-keys.service.js';
 import { TokenService } from '../tokens/token.service.js';
 import { type PublicUser, toPublicUser } from './user.js';
@@ -49,32 +49,44 @@ export class UserAdministration {
     return user;
   }
 
-  /** Changes an account; disabling it or setting a new password ends every login session. */
+  /**
+   * Changes an account; disabling it or setting a new password ends every login session. API keys
+   * outlive a new password unless `revokeApiKeys` says otherwise (the answer counts those left).
+   */
   async update(
     id: string,
-    changes: { disabled?: boolean; role?: Role; password?: string },
+    changes: { disabled?: boolean; role?: Role; password?: string; revokeApiKeys?: boolean },
     by?: { userId: string },
-  ): Promise<PublicUser> {
+  ): Promise<PublicUser & { apiKeysStillWorking?: number }> {
+    if (changes.revokeApiKeys && !changes.password) {
+      throw new InvalidRequest('revokeApiKeys goes with a new password.');
+    }
     if (by && id === by.userId && (changes.disabled || changes.role === 'user')) {
       throw new Conflict('An admin cannot disable or demote their own account.');
     }
     const user = await this.users.update(id, changes);
     if (changes.disabled || changes.password) await this.tokens.revokeAllFor(id);
+    if (changes.revokeApiKeys) await this.apiKeys.eraseUserData(id);
     this.audit.record('admin.user-changed', {
       user: id,
       by: by?.userId,
       disabled: changes.disabled,
       role: changes.role,
       password: changes.password ? 'changed' : undefined,
+      apiKeys: changes.revokeApiKeys ? 'revoked' : undefined,
     });
-    return toPublicUser(user);
+    if (!changes.password) return toPublicUser(user);
+    return { ...toPublicUser(user), apiKeysStillWorking: (await this.apiKeys.listAll(id)).length };
   }
 
   /** Sets a new random password (shown to the operator once) and ends the user's sessions. */
-  async resetPassword(id: string): Promise<string> {
+  async resetPassword(
+    id: string,
+    options: { revokeApiKeys?: boolean } = {},
+  ): Promise<{ password: string; apiKeysStillWorking: number }> {
     const password = randomBytes(18).toString('base64url');
-    await this.update(id, { password });
-    return password;
+    const user = await this.update(id, { password, revokeApiKeys: options.revokeApiKeys });
+    return { password, apiKeysStillWorking: user.apiKeysStillWorking ?? 0 };
   }
 
   /** Every API key, or one user's, with its owner. */
