@@ -130,6 +130,24 @@ describe('per-user export and import', () => {
     const versions = (await frank.get(`/api/v1/memories/${memory.id}/history`).expect(200)).body
       .items;
     expect(versions.map((v: { content: string }) => v.content)).toEqual(['Erin drives a red car']);
+    // Its author is what the file claims: the version says it was imported, when and how.
+    expect(versions[0].imported).toEqual({ at: expect.any(String), via: 'jwt' });
+    expect(Date.now() - Date.parse(versions[0].imported.at)).toBeLessThan(60_000);
+    const erinsOwn = (await erin.get(`/api/v1/memories/${memory.id}/history`).expect(200)).body;
+    expect(erinsOwn.items[0].imported).toBeUndefined();
+    // Exported again and imported, a version says so afresh (a file cannot pre-set the mark).
+    const forged = lines(await exportOf(frank)).map((l, i) =>
+      i === 0
+        ? l
+        : {
+            ...l,
+            history: (l.history as object[]).map((v) => ({ ...v, imported: { at: 'never' } })),
+          },
+    );
+    const grace = (await t.signUp('grace-import')).agent;
+    await importInto(grace, forged.map((l) => JSON.stringify(l)).join('\n') + '\n').expect(200);
+    const graces = (await grace.get(`/api/v1/memories/${memory.id}/history`).expect(200)).body;
+    expect(graces.items[0].imported.at).not.toBe('never');
     const restored = (
       await frank.post(`/api/v1/memories/${memory.id}/history/1/restore`).expect(200)
     ).body;

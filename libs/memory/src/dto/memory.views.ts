@@ -132,6 +132,12 @@ export class MemoryVersionView {
       '"extraction" | "expiry" }',
   })
   by!: { via: string; cause: string };
+  @ApiPropertyOptional({
+    description:
+      'Set when the version came from an import: its "by" is what the file claimed. ' +
+      "{ at: when it was imported, via: the importer's credential }",
+  })
+  imported?: { at: string; via: string };
 }
 
 export class MemoryHistoryView {

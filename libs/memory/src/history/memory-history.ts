@@ -33,6 +33,11 @@ export interface MemoryVersion {
   event: VersionEvent;
   /** Who made the change (a password login, an API key, the service itself) and through what. */
   by: { via: Caller['via']; cause: ChangeCause };
+  /**
+   * Set on versions that came from an import file: their `by` (and times) are what the file
+   * claims, which nothing here can check. When, and through what, the importer brought them in.
+   */
+  imported?: { at: string; via: Caller['via'] };
 }
 
 const VERSIONS = 'memory-history';
@@ -93,11 +98,20 @@ export class MemoryHistory implements UserDataEraser {
   async import(
     caller: Caller,
     memoryId: string,
-    versions: Array<Omit<MemoryVersion, 'memoryId' | 'userId'>>,
+    versions: Array<
+      Omit<MemoryVersion, 'memoryId' | 'userId' | 'imported'> & { imported?: unknown }
+    >,
   ): Promise<void> {
-    for (const earlier of versions) {
+    const imported = { at: new Date().toISOString(), via: caller.via };
+    for (const { imported: _claimed, ...earlier } of versions) {
       const version = await this.state.increment(COUNTERS, keyOf(caller, memoryId));
-      const entry: MemoryVersion = { ...earlier, memoryId, userId: caller.userId, version };
+      const entry: MemoryVersion = {
+        ...earlier,
+        memoryId,
+        userId: caller.userId,
+        version,
+        imported,
+      };
       await this.state.put(VERSIONS, `${keyOf(caller, memoryId)}:${pad(version)}`, entry, {
         owner: caller.userId,
       });

@@ -67,6 +67,10 @@ export class ExportedVersion {
   @ValidateNested()
   @Type(() => ExportedChangeBy)
   by!: ExportedChangeBy;
+  /** A version imported before: taken, but replaced by this import's own mark. */
+  @IsOptional()
+  @IsObject()
+  imported?: object;
 }
 
 /** Every further line: one memory, in the fields an import takes back. */
