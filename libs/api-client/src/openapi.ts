@@ -114,6 +114,7 @@ export interface paths {
     };
     get: operations['AdminUsersController_list_v1'];
     put?: never;
+    /** Create a user; needs a password login (403 with an API key) */
     post: operations['AdminUsersController_create_v1'];
     delete?: never;
     options?: never;
@@ -134,6 +135,7 @@ export interface paths {
     delete: operations['AdminUsersController_remove_v1'];
     options?: never;
     head?: never;
+    /** Disable, enable, change the role or set the password (that needs a password login) */
     patch: operations['AdminUsersController_update_v1'];
     trace?: never;
   };
@@ -449,6 +451,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /** The session and its context; memory items show their text only to callers with memories:read */
     get: operations['SessionsController_get_v1'];
     put?: never;
     post?: never;
@@ -609,7 +612,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Readiness: what every request needs (ChromaDB, the state store); vLLM is not part of it */
+    /** Readiness: what every request needs (ChromaDB, the state store) and start-up work done (waiting for a late backend); vLLM is not part of it */
     get: operations['HealthController_ready'];
     put?: never;
     post?: never;
@@ -734,7 +737,27 @@ export interface components {
       disabled?: boolean;
       /** @enum {string} */
       role?: 'admin' | 'user';
+      /** @description A new password ends the user's login sessions; their API keys keep working unless revokeApiKeys is true. Needs a password login. */
       password?: string;
+      /**
+       * @description With a new password: revoke every API key of the user in the same call.
+       * @default false
+       */
+      revokeApiKeys?: boolean;
+    };
+    UpdatedUserView: {
+      /** Format: uuid */
+      id: string;
+      username: string;
+      /** @enum {string} */
+      role: 'admin' | 'user';
+      disabled: boolean;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description Set when the password changed: API keys of the user that still work (0 after revokeApiKeys) */
+      apiKeysStillWorking?: number;
     };
     ImportReportView: {
       memories?: number;
@@ -1242,6 +1265,8 @@ export interface components {
       event: 'updated' | 'deleted' | 'restored' | 'superseded' | 'retracted' | 'expired';
       /** @description Who made the change: { via: "jwt" | "api-key" | "system", cause: "request" | "extraction" | "expiry" } */
       by: Record<string, never>;
+      /** @description Set when the version came from an import: its "by" is what the file claimed. { at: when it was imported, via: the importer's credential } */
+      imported?: Record<string, never>;
     };
     MemoryHistoryView: {
       /** @description Oldest first */
@@ -1426,6 +1451,11 @@ export interface components {
        * @default false
        */
       trustUnsigned?: boolean;
+      /**
+       * @description Accounts that exist now keep their current passwords, disabled flags and API keys (keys revoked since the archive stay revoked, keys made since keep working) and the login sessions the archive brings back end. Without it, accounts come back as the archive has them.
+       * @default false
+       */
+      keepCredentials?: boolean;
     };
   };
   responses: never;
@@ -1689,7 +1719,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['UserView'];
+          'application/json': components['schemas']['UpdatedUserView'];
         };
       };
     };
