@@ -71,6 +71,12 @@ const includeSuperseded = z
   .optional()
   .describe('Also superseded and retracted memories (marked by their status).');
 const id = z.string().describe('The memory id (a UUID) from remember, recall or list.');
+const conversationId = z
+  .string()
+  .describe('The conversation (thread) it was said in, at most 128 characters.');
+const occurredAt = z
+  .string()
+  .describe('ISO 8601 date-time it was said or happened (default: now).');
 
 /** The tools an agent gets, on the same services (and so the same rules) as the REST API. */
 export function memoryTools(
@@ -96,6 +102,8 @@ export function memoryTools(
         tags: tags.optional(),
         metadata: metadata.optional(),
         sessionId: z.string().optional().describe('The session (UUID) this memory belongs to.'),
+        conversationId: conversationId.optional(),
+        occurredAt: occurredAt.optional(),
         ...lifecycle,
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
@@ -131,6 +139,10 @@ export function memoryTools(
           .number()
           .optional()
           .describe('Favour recent memories: scores halve every this many days (0: off).'),
+        referenceDate: z
+          .string()
+          .optional()
+          .describe('ISO 8601 "now" for the question: "last month" is read against it.'),
         filter: z
           .object({
             type: type.optional(),
@@ -139,6 +151,7 @@ export function memoryTools(
               .optional()
               .describe('Only memories whose metadata has these values.'),
             sessionId: z.string().optional(),
+            conversationId: conversationId.optional(),
             createdAfter: z.string().optional().describe('ISO 8601 date-time.'),
             createdBefore: z.string().optional().describe('ISO 8601 date-time.'),
           })
@@ -169,6 +182,9 @@ export function memoryTools(
         type: type.optional(),
         tag: z.string().optional().describe('Only memories with this tag.'),
         sessionId: z.string().optional().describe('Only memories of this session.'),
+        conversationId: conversationId
+          .optional()
+          .describe('Only this conversation, in the order its memories occurred.'),
         includeSuperseded,
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
@@ -200,6 +216,8 @@ export function memoryTools(
         type: type.optional(),
         tags: tags.optional(),
         metadata: metadata.optional(),
+        conversationId: conversationId.nullable().optional(),
+        occurredAt: occurredAt.optional(),
         ...lifecycle,
         expiresAt: lifecycle.expiresAt.nullable().describe('null: never expires.'),
       },
@@ -302,6 +320,9 @@ export function extractionTool(extraction: ExtractionService): MemoryTool {
         )
         .describe('The conversation, oldest first.'),
       sessionId: z.string().optional().describe('The session (UUID) new memories belong to.'),
+      conversationId: conversationId
+        .optional()
+        .describe('The conversation new memories belong to (they occur at the last message).'),
       dryRun: z.boolean().optional().describe('Return the plan and store nothing.'),
     },
     annotations: { readOnlyHint: false, destructiveHint: true, openWorldHint: false },

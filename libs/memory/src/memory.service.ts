@@ -59,13 +59,17 @@ export interface CreateOutcome {
 /** The per-user write counter every replica bumps (see exclusiveWrite). */
 const WRITE_VERSIONS = 'memory-write-versions';
 
+/** A page cursor inside one conversation: the last memory's id and when it occurred. */
+const isConversationCursor = (value: unknown): value is { k: string; t: number } =>
+  isKeyCursor(value) && Number.isSafeInteger((value as { t?: unknown }).t);
+
 /** What a change is recorded as in the memory's history. */
 export interface Change {
   event: VersionEvent;
   cause: ChangeCause;
 }
 
-interface ListQuery extends Pick<MemoryFilter, 'type' | 'sessionId'> {
+interface ListQuery extends Pick<MemoryFilter, 'type' | 'sessionId' | 'conversationId'> {
   tag?: string;
   limit: number;
   cursor?: string;
@@ -299,6 +303,9 @@ export class MemoryService implements UserDataEraser {
       tags: earlier.tags,
       metadata: earlier.metadata,
       status: 'current' as const,
+      // Back in its place in the conversation (versions kept before these existed lack them).
+      ...(earlier.occurredAt ? { occurredAt: earlier.occurredAt } : {}),
+      ...(earlier.conversationId === undefined ? {} : { conversationId: earlier.conversationId }),
     };
     try {
       return await this.applyPatch(caller, id, fields, { event: 'restored', cause: 'request' });
@@ -307,7 +314,13 @@ export class MemoryService implements UserDataEraser {
     }
     const now = new Date().toISOString();
     const [outcome] = await this.storeMany(caller, [
-      { id, ...fields, createdAt: earlier.createdAt, updatedAt: now },
+      {
+        id,
+        ...fields,
+        conversationId: fields.conversationId ?? undefined,
+        createdAt: earlier.createdAt,
+        updatedAt: now,
+      },
     ]);
     return outcome!.memory;
   }
@@ -339,6 +352,11 @@ export class MemoryService implements UserDataEraser {
         type,
         metadata: patch.metadata ?? current.metadata,
         tags: patch.tags ? [...new Set(patch.tags)].sort() : current.tags,
+        conversationId:
+          patch.conversationId === undefined ? current.conversationId : patch.conversationId,
+        occurredAt: patch.occurredAt
+          ? new Date(patch.occurredAt).toISOString()
+          : current.occurredAt,
         contentHash: hash,
         updatedAt: new Date().toISOString(),
         expiresAt: expiry === undefined ? current.expiresAt : expiry,
@@ -433,6 +451,7 @@ export class MemoryService implements UserDataEraser {
    */
   private async page(caller: Caller, query: ListQuery): Promise<MemoryPage> {
     const scope = await this.servingScope(caller);
+    if (query.conversationId) return this.conversationPage(scope, query, query.conversationId);
     const after = query.cursor ? decodeCursor(query.cursor, isKeyCursor).k : undefined;
     const filter = toVectorFilter(
       { type: query.type, sessionId: query.sessionId, tags: query.tag ? [query.tag] : undefined },
@@ -448,6 +467,43 @@ export class MemoryService implements UserDataEraser {
     const items = records.map((record) => toMemory(record, scope.model));
     const last = items[items.length - 1];
     return { items, nextCursor: more && last ? encodeCursor({ k: last.id }) : null };
+  }
+
+  /**
+   * A page of one conversation in the order its memories occurred (occurredAt, then id); the
+   * cursor is the last one's place, so adds and deletes between pages neither skip nor repeat.
+   */
+  private async conversationPage(
+    scope: VectorScope,
+    query: ListQuery,
+    conversationId: string,
+  ): Promise<MemoryPage> {
+    const cursor = query.cursor ? decodeCursor(query.cursor, isConversationCursor) : undefined;
+    const filter = toVectorFilter(
+      { type: query.type, sessionId: query.sessionId, tags: query.tag ? [query.tag] : undefined },
+      query,
+    );
+    const now = Date.now();
+    const items: Memory[] = [];
+    const chunk = Math.max(100, query.limit * 2);
+    let after = cursor ? { at: cursor.t, id: cursor.k } : undefined;
+    for (;;) {
+      const rows = await this.lexical.conversation(scope, conversationId, after, chunk);
+      for (const row of rows) {
+        if (!matchesFilter(row.metadata, filter) || isRecordExpired(row.metadata, now)) continue;
+        if (items.length === query.limit) {
+          const last = items[items.length - 1]!;
+          return {
+            items,
+            nextCursor: encodeCursor({ k: last.id, t: Date.parse(last.occurredAt) }),
+          };
+        }
+        items.push(toMemory(row, scope.model));
+      }
+      if (rows.length < chunk) return { items, nextCursor: null };
+      const last = rows[rows.length - 1]!;
+      after = { at: last.at, id: last.id };
+    }
   }
 
   async search(caller: Caller, search: MemorySearch): Promise<ScoredMemory[]> {
@@ -551,6 +607,10 @@ export class MemoryService implements UserDataEraser {
       metadata: input.metadata ?? {},
       tags: [...new Set(input.tags ?? [])].sort(),
       sessionId: input.sessionId ?? null,
+      conversationId: input.conversationId ?? null,
+      occurredAt: input.occurredAt
+        ? new Date(input.occurredAt).toISOString()
+        : (imported?.createdAt ?? now),
       contentHash: hash,
       createdAt: imported?.createdAt ?? now,
       updatedAt: imported?.updatedAt ?? now,

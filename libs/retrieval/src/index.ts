@@ -20,3 +20,14 @@ export {
   type Fused,
   rankByKeyword,
 } from './ranking/fusion.js';
+export {
+  type QuerySignals,
+  signalBoost,
+  type SignalParts,
+  signalParts,
+  type SignalWeights,
+} from './ranking/signals.js';
+export { NEIGHBOUR_WINDOW, type ThreadPosition } from './signals/conversation-thread.js';
+export { diversify } from './signals/diversity.js';
+export { peopleNamedIn } from './signals/people.js';
+export { timeWindowsOf, type TimeWindow } from './signals/time-window.js';

@@ -1,3 +1,5 @@
+import type { ThreadPosition } from './signals/conversation-thread.js';
+
 /** A memory as the lexical index holds it: its analysed words, and a copy of the record. */
 export interface LexicalDocument {
   id: string;
@@ -5,6 +7,8 @@ export interface LexicalDocument {
   text: string;
   /** The record as Chroma has it, so a keyword hit needs no round trip to Chroma. */
   record: IndexedRecord;
+  /** Its place in a conversation, whose neighbouring messages lend it their words. */
+  thread?: ThreadPosition;
 }
 
 export interface IndexedRecord {
@@ -93,6 +97,25 @@ export abstract class LexicalIndex {
     after: string | undefined,
     limit: number,
   ): Promise<Array<{ id: string } & Omit<IndexedRecord, 'embedding'>>>;
+  /**
+   * Up to `limit` records of one conversation in the order said (occurredAt, then id), after
+   * the position `after` when given (without their vectors).
+   */
+  abstract conversation(
+    owner: string,
+    thread: string,
+    after: { at: number; id: string } | undefined,
+    limit: number,
+  ): Promise<Array<{ id: string; at: number } & Omit<IndexedRecord, 'embedding'>>>;
+  /**
+   * Up to `limit` ids of documents said (occurredAt, else createdAt) within any of the windows
+   * [from, to), the latest first: the date lane of a query that names a time.
+   */
+  abstract saidWithin(
+    owner: string,
+    windows: Array<{ from: number; to: number }>,
+    limit: number,
+  ): Promise<string[]>;
   /**
    * The shared generation the owner's index was last in step with, and the vector space its
    * copies are in; undefined if never built, DISTRUSTED if built before the machine restarted.

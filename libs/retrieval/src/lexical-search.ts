@@ -18,6 +18,7 @@ import {
   type PendingWrites,
   type SyncPoint,
 } from './lexical-index.port.js';
+import { threadPositionOf } from './signals/conversation-thread.js';
 import { analyze, queryTerms } from './text/analyzer.js';
 
 /**
@@ -79,6 +80,7 @@ function toDocument(memory: IndexedMemory): LexicalDocument {
     id: memory.id,
     text: analyze(memory.content).join(' '),
     record: { document: memory.content, metadata: memory.metadata, embedding: memory.embedding },
+    thread: threadPositionOf(memory.metadata),
   };
 }
 
@@ -269,6 +271,31 @@ export class LexicalSearch implements BeforeApplicationShutdown {
       if (rows.length < chunk) return { records, more: false };
       after = rows[rows.length - 1]!.id;
     }
+  }
+
+  /** Memories said within the windows, latest first; call after `search`, which caught up. */
+  saidWithin(
+    scope: VectorScope,
+    windows: Array<{ from: number; to: number }>,
+    limit: number,
+  ): Promise<string[]> {
+    return this.index.saidWithin(lexicalOwner(scope.userId), windows, limit);
+  }
+
+  /**
+   * One conversation's memories in the order said, after a position (the index's copies,
+   * after catching up).
+   */
+  async conversation(
+    scope: VectorScope,
+    thread: string,
+    after: { at: number; id: string } | undefined,
+    limit: number,
+  ): Promise<Array<StoredRecord & { at: number }>> {
+    const owner = lexicalOwner(scope.userId);
+    await this.settled(owner);
+    await this.catchUp(owner, scope);
+    return this.index.conversation(owner, thread, after, limit);
   }
 
   /** What a memory that holds every query term once would score (see LexicalIndex). */

@@ -27,7 +27,10 @@ class LexicalIndexLifecycle implements OnApplicationShutdown {
     {
       provide: LexicalIndex,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => new SqliteLexicalIndex(lexicalIndexFile(config.dataDir)),
+      useFactory: (config: AppConfig) =>
+        new SqliteLexicalIndex(lexicalIndexFile(config.dataDir), undefined, {
+          neighbourWeight: config.search.signals.neighbourWeight,
+        }),
     },
     LexicalIndexLifecycle,
     LexicalSearch,

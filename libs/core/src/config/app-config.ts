@@ -95,6 +95,19 @@ export abstract class AppConfig {
     candidates: number;
     /** Recency weight's half-life in days; 0: off. */
     halfLifeDays: number;
+    /** Ranking signals beside BM25 and similarity, each 0 when off (see README, How search ranks). */
+    signals: {
+      /** BM25 weight of a message's conversation neighbours. */
+      neighbourWeight: number;
+      /** Added for a memory said within the dates the query names. */
+      timeWeight: number;
+      /** Most a memory said just before the reference date gains. */
+      recencyWeight: number;
+      /** Added for a memory naming, or said by, a person the query names. */
+      peopleWeight: number;
+      /** Share of the ranking given to not repeating a result above (MMR). */
+      diversity: number;
+    };
   };
   /** Expiry of memories (expiresAt, ttl). */
   abstract readonly expiry: { sweepIntervalMs: number };

@@ -18,6 +18,12 @@ const toInt = () =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value,
   );
+const toNumber = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
+      ? Number(value)
+      : value,
+  );
 const toBool = () =>
   Transform(({ value }: { value: unknown }) => {
     if (typeof value !== 'string') return value;
@@ -238,6 +244,41 @@ export class EnvironmentSchema {
   @Min(10)
   @Max(1000)
   SEARCH_CANDIDATES = 50;
+
+  /** BM25 weight of a message's conversation neighbours beside its own words (1); 0: off. */
+  @toNumber()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(10)
+  SEARCH_NEIGHBOUR_WEIGHT = 0.3;
+
+  /** Added to the score of a memory said within the dates a query names; 0: off. */
+  @toNumber()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  SEARCH_TIME_WEIGHT = 0.15;
+
+  /** Most a memory said just before the search's reference date gains (a weak prior); 0: off. */
+  @toNumber()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  SEARCH_RECENCY_WEIGHT = 0.02;
+
+  /** Added to the score of a memory that names, or was said by, a person the query names; 0: off. */
+  @toNumber()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  SEARCH_PEOPLE_WEIGHT = 0.05;
+
+  /** Share of the ranking given to not repeating a result already above (MMR); 0: off. */
+  @toNumber()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  SEARCH_DIVERSITY = 0.1;
 
   /** Recency weight: scores halve every this many days since a memory changed; 0 is off. */
   @toInt()

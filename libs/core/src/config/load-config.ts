@@ -273,6 +273,13 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       vectorWeight: schema.SEARCH_VECTOR_WEIGHT,
       candidates: schema.SEARCH_CANDIDATES,
       halfLifeDays: schema.SEARCH_HALF_LIFE_DAYS,
+      signals: {
+        neighbourWeight: schema.SEARCH_NEIGHBOUR_WEIGHT,
+        timeWeight: schema.SEARCH_TIME_WEIGHT,
+        recencyWeight: schema.SEARCH_RECENCY_WEIGHT,
+        peopleWeight: schema.SEARCH_PEOPLE_WEIGHT,
+        diversity: schema.SEARCH_DIVERSITY,
+      },
     },
     expiry: { sweepIntervalMs: durationMs(schema.MEMORY_EXPIRY_SWEEP_INTERVAL) },
     extraction: {

@@ -14,6 +14,9 @@ export function toVectorFilter(
   if (!options.includeSuperseded) conditions.push({ status: { $nin: NOT_CURRENT } });
   if (filter.type) conditions.push({ type: { $eq: filter.type } });
   if (filter.sessionId) conditions.push({ sessionId: { $eq: filter.sessionId } });
+  if (filter.conversationId) {
+    conditions.push({ conversationId: { $eq: filter.conversationId } });
+  }
   for (const tag of filter.tags ?? []) conditions.push({ [recordKeys.tag(tag)]: { $eq: true } });
   for (const [key, value] of Object.entries(filter.metadata ?? {})) {
     conditions.push({ [recordKeys.meta(key)]: { $eq: value } });

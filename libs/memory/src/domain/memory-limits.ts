@@ -7,6 +7,7 @@ export const MemoryLimits = {
   metadataKeyPattern: /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/,
   metadataStringMaxChars: 2_048,
   tagsMax: 32,
+  conversationIdMaxChars: 128,
   tagPattern: /^[\p{L}\p{N}_.:-][\p{L}\p{N}_.: -]{0,62}[\p{L}\p{N}_.:-]$|^[\p{L}\p{N}_.:-]$/u,
   batchMax: 500,
   searchLimitMax: 100,

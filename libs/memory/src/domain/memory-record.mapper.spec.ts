@@ -95,4 +95,27 @@ describe('memory record mapping', () => {
       updatedAt: Date.parse(memory.updatedAt),
     });
   });
+
+  it('writes conversation fields only when set, and clearing them reads back as none', () => {
+    const plain = toRecordMetadata(memory);
+    expect(plain).not.toHaveProperty('conversationId');
+    expect(plain).not.toHaveProperty('occurredAt');
+    const said: Memory = {
+      ...memory,
+      conversationId: 'chat-7',
+      occurredAt: '2023-05-08T13:56:00.000Z',
+    };
+    const before = toRecordMetadata(said);
+    expect(before).toMatchObject({
+      conversationId: 'chat-7',
+      occurredAt: Date.parse('2023-05-08T13:56:00.000Z'),
+    });
+    expect(
+      toMemory({ id: memory.id, document: memory.content, metadata: before }, 'local'),
+    ).toEqual(said);
+    const merged = { ...before, ...toRecordMetadata(memory, before) };
+    expect(
+      toMemory({ id: memory.id, document: memory.content, metadata: merged }, 'local'),
+    ).toEqual(memory);
+  });
 });

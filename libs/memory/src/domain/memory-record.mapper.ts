@@ -48,6 +48,13 @@ export function toRecordMetadata(memory: Memory, previous: Metadata = {}): Metad
     if (value !== LIFECYCLE_DEFAULTS[key] || key in previous) metadata[key] = value;
   }
   if (memory.sessionId) metadata.sessionId = memory.sessionId;
+  // Conversation fields cost a key only when set (or to overwrite an earlier value): a memory
+  // said when it was stored needs no occurredAt, one outside any conversation no conversationId.
+  if (memory.conversationId || 'conversationId' in previous) {
+    metadata.conversationId = memory.conversationId ?? '';
+  }
+  const occurredAt = Date.parse(memory.occurredAt);
+  if (occurredAt !== createdAt || 'occurredAt' in previous) metadata.occurredAt = occurredAt;
   for (const tag of memory.tags) metadata[TAG + tag] = true;
   for (const [key, value] of Object.entries(memory.metadata)) metadata[META + key] = value;
   return metadata;
@@ -78,6 +85,9 @@ export function toMemory(record: StoredRecord, model: string): Memory {
     metadata,
     tags: tags.sort(),
     sessionId: typeof m.sessionId === 'string' ? m.sessionId : null,
+    conversationId:
+      typeof m.conversationId === 'string' && m.conversationId ? m.conversationId : null,
+    occurredAt: new Date(Number(m.occurredAt ?? m.createdAt)).toISOString(),
     contentHash: String(m.contentHash),
     createdAt: new Date(Number(m.createdAt)).toISOString(),
     updatedAt: new Date(Number(m.updatedAt ?? m.createdAt)).toISOString(),

@@ -8,6 +8,8 @@ export const sampleMemory: Memory = {
   metadata: { source: 'chat', confidence: 0.9, pinned: true },
   tags: ['drinks', 'morning'],
   sessionId: null,
+  conversationId: null,
+  occurredAt: '2026-01-02T03:04:05.006Z',
   contentHash: 'abc',
   createdAt: '2026-01-02T03:04:05.006Z',
   updatedAt: '2026-01-02T03:04:05.006Z',

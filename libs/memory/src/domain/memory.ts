@@ -16,6 +16,10 @@ export interface Memory {
   metadata: MemoryMetadata;
   tags: string[];
   sessionId: string | null;
+  /** The conversation (thread) the memory was said in; its memories are ordered by occurredAt. */
+  conversationId: string | null;
+  /** When it was said or happened (ISO 8601); createdAt unless given. */
+  occurredAt: string;
   /** sha256 of type and content: the same memory stored twice is recognised by it. */
   contentHash: string;
   createdAt: string;
@@ -36,6 +40,9 @@ export interface NewMemory {
   metadata?: MemoryMetadata;
   tags?: string[];
   sessionId?: string;
+  conversationId?: string;
+  /** ISO 8601; default: the moment it is stored. */
+  occurredAt?: string;
   expiresAt?: string;
   /** Seconds from now until it expires (instead of expiresAt). */
   ttl?: number;
@@ -54,7 +61,9 @@ export interface ImportedMemory extends NewMemory {
 }
 
 export type MemoryPatch = Partial<
-  Pick<NewMemory, 'content' | 'type' | 'metadata' | 'tags' | 'pinned'> & {
+  Pick<NewMemory, 'content' | 'type' | 'metadata' | 'tags' | 'pinned' | 'occurredAt'> & {
+    /** null: no longer part of a conversation. */
+    conversationId: string | null;
     /** null: never expires. */
     expiresAt: string | null;
     ttl: number;
@@ -76,6 +85,14 @@ export interface Scoring {
   rerank?: number;
   /** The recency factor the score was multiplied by, when a half-life was in force. */
   recency?: number;
+  /** Added because it was said within a date the query names ("in May", "last week"). */
+  time?: number;
+  /** Added as the weak prior for memories said shortly before the reference date. */
+  recencyPrior?: number;
+  /** Added because it names, or was said by, a person the query names. */
+  people?: number;
+  /** Word overlap (0-1) with a result ranked above it, which diversity (MMR) held against it. */
+  overlap?: number;
 }
 
 /** Whether a reranker reordered the results: off (none configured or not asked), applied, failed. */
@@ -117,6 +134,11 @@ export interface MemorySearch {
    * (pinned ones excepted). Undefined: the deployment's SEARCH_HALF_LIFE_DAYS; 0: off.
    */
   halfLifeDays?: number;
+  /**
+   * "Now" for the question (ISO 8601): relative dates in the query ("last month") are read
+   * against it, and the recency prior counts back from it. Default: the current time.
+   */
+  referenceDate?: string;
 }
 
 export interface MemoryFilter {
@@ -124,6 +146,7 @@ export interface MemoryFilter {
   tags?: string[];
   metadata?: MemoryMetadata;
   sessionId?: string;
+  conversationId?: string;
   createdAfter?: Date;
   createdBefore?: Date;
 }

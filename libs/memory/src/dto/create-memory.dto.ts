@@ -7,6 +7,8 @@ export class CreateMemoryDto {
   @MemoryFields.metadata() metadata?: MemoryMetadata;
   @MemoryFields.tags() tags?: string[];
   @MemoryFields.sessionId() sessionId?: string;
+  @MemoryFields.conversationId() conversationId?: string;
+  @MemoryFields.occurredAt() occurredAt?: string;
   @MemoryFields.expiresAt() expiresAt?: string;
   @MemoryFields.ttl() ttl?: number;
   @MemoryFields.pinned() pinned?: boolean;

@@ -27,6 +27,9 @@ export class ListMemoriesQuery {
 
   @MemoryFields.sessionId() sessionId?: string;
 
+  /** Given: that conversation's memories, in the order they occurred (occurredAt, then id). */
+  @MemoryFields.conversationId() conversationId?: string;
+
   /** A query string: only the words true and false. */
   @Transform(({ value }: { value: unknown }) =>
     value === 'true' ? true : value === 'false' ? false : value,

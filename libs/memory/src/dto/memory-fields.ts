@@ -127,4 +127,41 @@ export const MemoryFields = {
       IsOptional(),
       IsUUID('all', { message: 'sessionId must be a UUID' }),
     ),
+  /** `nullable`: an update may take a memory out of its conversation with null. */
+  conversationId: (nullable = false) =>
+    applyDecorators(
+      ApiPropertyOptional({
+        maxLength: MemoryLimits.conversationIdMaxChars,
+        nullable,
+        type: String,
+        description:
+          'The conversation (thread) this memory was said in, e.g. a chat id; its memories are ' +
+          'ordered by occurredAt, and a message is found through its neighbours in it' +
+          (nullable ? '; null: in no conversation' : ''),
+        example: 'chat-2023-05-08',
+      }),
+      nullable ? ValidateIf((_, value) => value !== null) : IsOptional(),
+      IsOptional(),
+      IsString({ message: 'conversationId must be a string' }),
+      IsNotEmpty({ message: 'conversationId must not be empty' }),
+      MaxLength(MemoryLimits.conversationIdMaxChars, {
+        message: `conversationId must be at most ${MemoryLimits.conversationIdMaxChars} characters`,
+      }),
+      Matches(/^\P{Cc}+$/u, {
+        message: 'conversationId must not contain control characters',
+      }),
+    ),
+  occurredAt: () =>
+    applyDecorators(
+      ApiPropertyOptional({
+        format: 'date-time',
+        type: String,
+        description:
+          'When it was said or happened (ISO 8601); default: when it is stored. Dates in a ' +
+          'query ("in May", "last week") favour memories that occurred then.',
+        example: '2023-05-08T13:56:00Z',
+      }),
+      IsOptional(),
+      IsISO8601({ strict: true }, { message: 'occurredAt must be an ISO 8601 date-time' }),
+    ),
 };

@@ -8,6 +8,17 @@ export class MemoryView {
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
   @ApiProperty({ type: [String] }) tags!: string[];
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) sessionId!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'the conversation (thread) it was said in',
+  })
+  conversationId!: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'when it was said or happened (createdAt unless given)',
+  })
+  occurredAt!: string;
   @ApiProperty({ description: 'sha256 of type and content' }) contentHash!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
@@ -41,7 +52,11 @@ export class ScoringView {
   @ApiProperty({ enum: ['hybrid', 'vector', 'keyword'] }) mode!: string;
   @ApiPropertyOptional({ description: 'cosine similarity to the query (1 − distance)' })
   vector?: number;
-  @ApiPropertyOptional({ description: 'BM25 of the query terms in this memory; 0: none occurs' })
+  @ApiPropertyOptional({
+    description:
+      'BM25 of the query terms in this memory, and (weighted lower) in the messages around it in ' +
+      'its conversation; 0: none occurs',
+  })
   keyword?: number;
   @ApiPropertyOptional({ description: "the reranker's relevance score, when it reordered results" })
   rerank?: number;
@@ -49,6 +64,22 @@ export class ScoringView {
     description: 'the recency factor (0.5^(age/half-life)) the score was multiplied by',
   })
   recency?: number;
+  @ApiPropertyOptional({
+    description: 'added: it occurred within a date the query names ("in May", "last week")',
+  })
+  time?: number;
+  @ApiPropertyOptional({
+    description: 'added: the weak prior for memories that occurred shortly before referenceDate',
+  })
+  recencyPrior?: number;
+  @ApiPropertyOptional({
+    description: 'added: it names, or its metadata speaker is, a person the query names',
+  })
+  people?: number;
+  @ApiPropertyOptional({
+    description: 'word overlap (0-1) with a result above it, held against it by diversity (MMR)',
+  })
+  overlap?: number;
 }
 
 export class RerankReportView {
@@ -66,7 +97,8 @@ export class ScoredMemoryView extends MemoryView {
   @ApiProperty({
     description:
       'ranking score, higher is better: vector mode 1 − cosine distance; keyword mode BM25 relative ' +
-      'to the best match; hybrid mode the weighted sum of both, in [0, 1]',
+      'to the best match; hybrid mode the weighted sum of both, in [0, 1]; in keyword and hybrid ' +
+      'modes plus what the signals added (scoring.time, recencyPrior, people)',
   })
   score!: number;
   @ApiProperty({
@@ -121,6 +153,8 @@ export class MemoryVersionView {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) supersededBy!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) expiresAt!: string | null;
   @ApiProperty() pinned!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String }) conversationId?: string | null;
+  @ApiPropertyOptional({ format: 'date-time' }) occurredAt?: string;
   @ApiProperty({
     enum: ['updated', 'deleted', 'restored', 'superseded', 'retracted', 'expired'],
     description: 'What replaced it',

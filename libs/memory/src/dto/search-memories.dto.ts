@@ -5,6 +5,7 @@ import {
   IsDate,
   IsIn,
   IsInt,
+  IsISO8601,
   IsNotEmpty,
   IsNumber,
   IsOptional,
@@ -26,6 +27,7 @@ export class MemoryFilterDto {
   @MemoryFields.tags() tags?: string[];
   @MemoryFields.metadata() metadata?: MemoryMetadata;
   @MemoryFields.sessionId() sessionId?: string;
+  @MemoryFields.conversationId() conversationId?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Only memories created after this.' })
   @IsOptional()
@@ -103,4 +105,17 @@ export class SearchMemoriesDto {
   @Min(0)
   @Max(36_500)
   halfLifeDays?: number;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    type: String,
+    description:
+      '"Now" for the question: dates in the query ("in May", "last month", "two weeks ago") ' +
+      'are read against it and favour memories that occurred then (occurredAt), and a weak ' +
+      'recency prior counts back from it. Default: the current time.',
+    example: '2023-09-20T18:00:00Z',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'referenceDate must be an ISO 8601 date-time' })
+  referenceDate?: string;
 }

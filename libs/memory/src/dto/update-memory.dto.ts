@@ -7,6 +7,8 @@ export class UpdateMemoryDto {
   @MemoryFields.type(false) type?: string;
   @MemoryFields.metadata() metadata?: MemoryMetadata;
   @MemoryFields.tags() tags?: string[];
+  @MemoryFields.conversationId(true) conversationId?: string | null;
+  @MemoryFields.occurredAt() occurredAt?: string;
   @MemoryFields.expiresAt(true) expiresAt?: string | null;
   @MemoryFields.ttl() ttl?: number;
   @MemoryFields.pinned() pinned?: boolean;

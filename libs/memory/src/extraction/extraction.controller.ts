@@ -61,6 +61,9 @@ export class ExtractMemoriesDto {
 
   @MemoryFields.sessionId() sessionId?: string;
 
+  /** Learned memories are stored in this conversation, occurring at the last message's `at`. */
+  @MemoryFields.conversationId() conversationId?: string;
+
   @ApiPropertyOptional({ default: false, description: 'Return the plan and write nothing.' })
   @IsOptional()
   @IsBoolean({ message: 'dryRun must be true or false' })

@@ -34,9 +34,18 @@ import {
 export interface ExtractionRequest {
   messages: PromptMessage[];
   sessionId?: string;
+  /** The conversation the messages belong to: learned memories are stored in it. */
+  conversationId?: string;
   dryRun?: boolean;
   /** Aborted when the client goes away: the extraction stops at its next step. */
   signal?: AbortSignal;
+}
+
+/** Where a learned memory sits: its conversation, and when its messages were said (the last `at`). */
+interface LearnedFrom {
+  sessionId?: string;
+  conversationId?: string;
+  occurredAt?: string;
 }
 
 export interface TokenUsage {
@@ -210,7 +219,12 @@ export class ExtractionService {
     if (request.dryRun) return receipt(decided, plan);
     if (signal?.aborted)
       throw new ClientGone('The extraction stopped before storing: the client left.');
-    const applied = await this.apply(caller, plan, request.sessionId);
+    const said = request.messages.flatMap((message) => (message.at ? [message.at] : []));
+    const applied = await this.apply(caller, plan, {
+      sessionId: request.sessionId,
+      conversationId: request.conversationId,
+      occurredAt: said.sort((a, b) => Date.parse(a) - Date.parse(b)).at(-1),
+    });
     for (const decision of applied)
       this.metrics.extractionDecisions.inc({ decision: decision.action });
     return receipt(decided, applied);
@@ -272,7 +286,7 @@ export class ExtractionService {
   }
 
   /** Applies the plan in order; if any step fails, the steps before it are undone and it throws. */
-  private async apply(caller: Caller, plan: Decision[], sessionId?: string): Promise<Decision[]> {
+  private async apply(caller: Caller, plan: Decision[], from: LearnedFrom): Promise<Decision[]> {
     const undo: Array<() => Promise<unknown>> = [];
     const byExtraction = (event: Change['event']): Change => ({ event, cause: 'extraction' });
     const store = async (fact: Decision['fact']): Promise<Memory> => {
@@ -280,7 +294,7 @@ export class ExtractionService {
         content: fact.content,
         type: fact.type,
         metadata: SOURCE,
-        sessionId,
+        ...from,
       });
       if (created) {
         undo.push(() => this.memories.removeMany(caller, [memory.id]));

@@ -24,6 +24,9 @@ export interface MemoryVersion {
   supersededBy: string | null;
   expiresAt: string | null;
   pinned: boolean;
+  /** Its conversation and when it was said (versions kept before these existed lack them). */
+  conversationId?: string | null;
+  occurredAt?: string;
   /** When the memory was first stored. */
   createdAt: string;
   /** When this version came to be (the memory's updatedAt then). */
@@ -80,6 +83,8 @@ export class MemoryHistory implements UserDataEraser {
       supersededBy: replaced.supersededBy,
       expiresAt: replaced.expiresAt,
       pinned: replaced.pinned,
+      conversationId: replaced.conversationId,
+      occurredAt: replaced.occurredAt,
       createdAt: replaced.createdAt,
       validFrom: replaced.updatedAt,
       replacedAt: new Date().toISOString(),

@@ -10,12 +10,18 @@ import {
 } from '@memory-system/inference';
 import {
   cosineSimilarity,
+  diversify,
   type Evidence,
   type Fused,
   fuse,
   type LexicalHit,
   LexicalSearch,
+  peopleNamedIn,
+  type QuerySignals,
   rankByKeyword,
+  signalBoost,
+  signalParts,
+  timeWindowsOf,
 } from '@memory-system/retrieval';
 import {
   matchesFilter,
@@ -53,6 +59,10 @@ const HIDDEN_SLACK = 10;
 const MAX_HIDING_USERS = 10_000;
 /** BM25 is read for this many best matches at once, which usually covers every vector candidate. */
 const SCORED_HITS = 200;
+/** Memories said within the dates a query names that join the candidates (the latest first). */
+const WINDOW_CANDIDATES = 100;
+/** Diversity compares the best this many times the limit (the rest cannot reach the answer). */
+const DIVERSITY_WINDOW = 3;
 
 interface Filters {
   /** The caller's filter and the status condition: what the search may show. */
@@ -95,21 +105,92 @@ export class MemoryRetriever {
       // Chroma is asked without the status condition (see vectorMatches).
       chroma: toVectorFilter(search.filter, { includeSuperseded: true }),
     };
+    // Vector mode is similarity alone and keyword mode BM25 alone; hybrid hears what the query
+    // says beyond its words too.
+    const signals = mode === 'hybrid' ? this.querySignals(search) : undefined;
     const ranked =
       mode === 'keyword'
         ? await this.byKeyword(scope, search, filters)
         : mode === 'vector'
           ? await this.byVector(scope, search, filters, UserSpaces.embedderOf(serving))
-          : await this.hybrid(scope, search, filters, UserSpaces.embedderOf(serving));
+          : await this.hybrid(scope, search, filters, UserSpaces.embedderOf(serving), signals!);
     const halfLifeDays = search.halfLifeDays ?? this.config.search.halfLifeDays;
-    const kept = weighByRecency(
-      ranked.filter((result) => isShown(result, search)),
+    const weighed = weighByRecency(
+      this.withSignals(
+        ranked.filter((result) => isShown(result, search)),
+        signals,
+      ),
       halfLifeDays,
     ).filter((result) => search.minScore === undefined || result.score >= search.minScore);
+    const kept = signals ? this.diversified(weighed, search.limit) : weighed;
     if (!this.reranker.available || search.rerank === false) {
       return { results: kept.slice(0, search.limit), rerank: { status: 'off' } };
     }
     return this.rerank(search, kept);
+  }
+
+  /**
+   * What the query says beyond its words: the dates it names (read against its reference date)
+   * and the people it names. Only what a weight in force will use is worked out.
+   */
+  private querySignals(search: MemorySearch): QuerySignals {
+    const { timeWeight, peopleWeight } = this.config.search.signals;
+    const reference = search.referenceDate ? new Date(search.referenceDate) : new Date();
+    return {
+      windows: timeWeight > 0 ? timeWindowsOf(search.query, reference) : [],
+      reference: reference.getTime(),
+      people: peopleWeight > 0 ? peopleNamedIn(search.query) : [],
+    };
+  }
+
+  /**
+   * Gives each signal the query calls on its share of the score (its weight; the fused score
+   * keeps the rest, so scores stay in [0, 1]), says what each added in the scoring, and ranks
+   * again.
+   */
+  private withSignals(ranked: ScoredMemory[], signals?: QuerySignals): ScoredMemory[] {
+    if (!signals) return ranked;
+    const { timeWeight, recencyWeight: recency, peopleWeight } = this.config.search.signals;
+    const time = signals.windows.length > 0 ? timeWeight : 0;
+    const people = signals.people.length > 0 ? peopleWeight : 0;
+    const share = Math.max(0, 1 - time - recency - people);
+    return ranked
+      .map((result) => {
+        const speaker = result.metadata.speaker;
+        const parts = signalParts(
+          {
+            at: Date.parse(result.occurredAt),
+            text: result.content,
+            speaker: typeof speaker === 'string' ? speaker : undefined,
+          },
+          signals,
+          { time, recency, people },
+        );
+        const score = share * result.score + signalBoost(parts);
+        const { recency: recencyPrior, ...rest } = parts;
+        const explained = { ...rest, ...(recencyPrior ? { recencyPrior } : {}) };
+        return { ...result, score, scoring: { ...result.scoring, ...explained } };
+      })
+      .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+  }
+
+  /** Near-copies of a better result make room for other answers (MMR; see diversify). */
+  private diversified(ranked: ScoredMemory[], limit: number): ScoredMemory[] {
+    const lambda = this.config.search.signals.diversity;
+    return diversify(
+      ranked.map((memory) => ({
+        id: memory.id,
+        score: memory.score,
+        text: memory.content,
+        memory,
+      })),
+      lambda,
+      limit * DIVERSITY_WINDOW,
+    ).map(({ candidate, score, overlap }) =>
+      overlap > 0
+        ? { ...candidate.memory, score, scoring: { ...candidate.memory.scoring, overlap } }
+        : candidate.memory,
+    );
   }
 
   /**
@@ -250,6 +331,7 @@ export class MemoryRetriever {
     search: MemorySearch,
     filters: Filters,
     embedder: Embedder,
+    signals: QuerySignals,
   ): Promise<ScoredMemory[]> {
     const [embedding] = await embedder.embed([search.query]);
     // A memory outside the vector side's top `limit` reaches the answer only with a strong BM25,
@@ -266,6 +348,21 @@ export class MemoryRetriever {
     for (const [id, record] of await this.keywordRecords(
       scope,
       scored.slice(0, pool),
+      filters.shown,
+    )) {
+      records.set(id, record);
+      evidence.set(id, { id, similarity: cosineSimilarity(embedding!, record.embedding ?? []) });
+    }
+    // The date lane: memories said within the dates the query names are candidates too, with
+    // their similarity from their stored vectors (their BM25 is read below with the others').
+    const dated = signals.windows.length
+      ? (await this.lexical.saidWithin(scope, signals.windows, WINDOW_CANDIDATES)).filter(
+          (id) => !evidence.has(id),
+        )
+      : [];
+    for (const [id, record] of await this.keywordRecords(
+      scope,
+      dated.map((id) => ({ id, score: 0 })),
       filters.shown,
     )) {
       records.set(id, record);

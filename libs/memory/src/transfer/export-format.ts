@@ -59,6 +59,8 @@ export class ExportedVersion {
   @IsISO8601({ strict: true })
   expiresAt!: string | null;
   @IsBoolean() pinned!: boolean;
+  @MemoryFields.conversationId(true) conversationId?: string | null;
+  @MemoryFields.occurredAt() occurredAt?: string;
   @IsISO8601({ strict: true }) createdAt!: string;
   @IsISO8601({ strict: true }) validFrom!: string;
   @IsISO8601({ strict: true }) replacedAt!: string;

@@ -14,11 +14,28 @@ import {
   type PendingWrites,
   type SyncPoint,
 } from '../lexical-index.port.js';
+import {
+  NEIGHBOUR_WINDOW,
+  type NeighbourWindow,
+  saidAtOf,
+} from '../signals/conversation-thread.js';
+import { type ChangedSlot, SqliteNeighbourFields } from './sqlite-neighbour-fields.js';
 
 /** Owners are hex hashes; anything else never reaches SQL as a table name. */
 const OWNER = /^[0-9a-f]{8,64}$/;
 /** FTS5's Porter stemmer over its Unicode tokenizer, accents folded. */
 const TOKENIZER = `porter unicode61 remove_diacritics 2`;
+/** The table layout this code writes; an index file of another is dropped and rebuilt. */
+const LAYOUT = '3-neighbours-said';
+
+export interface LexicalIndexOptions {
+  /**
+   * BM25 weight of a message's neighbour field (the words of the turns around it in its
+   * conversation) beside its own words (1); 0 leaves neighbours out of the ranking.
+   */
+  neighbourWeight?: number;
+  neighbourWindow?: NeighbourWindow;
+}
 
 /**
  * The lexical index in SQLite FTS5, one file beside the state store. Each owner has a pair of
@@ -50,6 +67,11 @@ export class SqliteLexicalIndex extends LexicalIndex {
    */
   private readonly statements = new Map<string, Database.Statement>();
 
+  private readonly neighbours: SqliteNeighbourFields;
+  /** FTS5's rank function: BM25 over the message's words and, lower weighted, its neighbours'. */
+  private readonly rankFunction: string;
+  private readonly neighbourWeight: number;
+
   /**
    * `boot` names this boot of the machine (tests choose one). The index distrusts every owner
    * after a reboot: writes since the last fsync, its own and the state store's relaxed
@@ -58,8 +80,18 @@ export class SqliteLexicalIndex extends LexicalIndex {
   constructor(
     readonly file: string,
     boot: BootIdentity = currentBoot(),
+    options: LexicalIndexOptions = {},
   ) {
     super();
+    this.neighbourWeight = options.neighbourWeight ?? DEFAULT_NEIGHBOUR_WEIGHT;
+    if (!(this.neighbourWeight >= 0 && this.neighbourWeight <= 10)) {
+      throw new Error(`neighbour weight out of range: ${this.neighbourWeight}`);
+    }
+    this.rankFunction = `bm25(1.0, ${this.neighbourWeight.toFixed(4)})`;
+    this.neighbours = new SqliteNeighbourFields(
+      (sql) => this.prepared(sql),
+      options.neighbourWindow ?? NEIGHBOUR_WINDOW,
+    );
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     this.db = new Database(file);
     if (file !== ':memory:') chmodSync(file, 0o600);
@@ -78,7 +110,29 @@ export class SqliteLexicalIndex extends LexicalIndex {
          tables TEXT NOT NULL, pending TEXT NOT NULL DEFAULT '{}') WITHOUT ROWID;
        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
     );
+    this.dropOtherLayouts();
     this.distrustAfterReboot(boot);
+  }
+
+  /** Derived data: owners indexed in another table layout are dropped, then rebuilt when used. */
+  private dropOtherLayouts(): void {
+    const layout = this.db.prepare<[], { value: string }>(
+      `SELECT value FROM meta WHERE key = 'layout'`,
+    );
+    this.db.transaction(() => {
+      if (layout.get()?.value === LAYOUT) return;
+      const owners = this.db.prepare<[], { owner: string }>(`SELECT owner FROM owners`).all();
+      for (const { owner } of owners) {
+        const old = this.live(owner);
+        if (old) this.dropTables(old);
+      }
+      this.db.exec(`DELETE FROM owners`);
+      this.db
+        .prepare(
+          `INSERT INTO meta (key, value) VALUES ('layout', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        )
+        .run(LAYOUT);
+    })();
   }
 
   /**
@@ -114,10 +168,13 @@ export class SqliteLexicalIndex extends LexicalIndex {
       const tables = this.live(owner);
       if (!tables) return;
       this.counts.delete(tables.ids);
+      const slots: ChangedSlot[] = [];
       for (const id of [...(change.delete ?? []), ...(change.upsert ?? []).map((d) => d.id)]) {
-        this.remove(tables, id);
+        const left = this.remove(tables, id);
+        if (left) slots.push(left);
       }
-      this.insert(tables, change.upsert ?? []);
+      slots.push(...this.insert(tables, change.upsert ?? []));
+      this.neighbours.refreshAround(tables, slots);
       if (synced) this.mark(owner, synced, tables);
     })();
   }
@@ -129,9 +186,15 @@ export class SqliteLexicalIndex extends LexicalIndex {
     return this.prepared<[string, number], LexicalHit>(
       `SELECT i.id AS id, r.score AS score FROM
            (SELECT rowid, -rank AS score FROM ${tables.fts} WHERE ${tables.fts} MATCH ?
-            ORDER BY rank LIMIT ?) r
+              AND rank MATCH '${this.rankFunction}' ORDER BY rank LIMIT ?) r
          JOIN ${tables.ids} i ON i.rid = r.rowid ORDER BY r.score DESC, i.id`,
-    ).all(matchExpression(terms), limit);
+    ).all(this.matching(terms), limit);
+  }
+
+  /** Without neighbour weight, a message matches by its own words only. */
+  private matching(terms: string[]): string {
+    const any = matchExpression(terms);
+    return this.neighbourWeight > 0 ? any : `body : (${any})`;
   }
 
   async fullMatchScore(owner: string, terms: string[]): Promise<number> {
@@ -183,11 +246,12 @@ export class SqliteLexicalIndex extends LexicalIndex {
     const tables = this.live(owner);
     if (terms.length === 0 || ids.length === 0 || !tables) return new Map();
     const rows = this.prepared<[string, string], LexicalHit>(
-      `SELECT i.id AS id, -bm25(${tables.fts}) AS score FROM ${tables.fts} f
+      `SELECT i.id AS id, -bm25(${tables.fts}, 1.0, ${this.neighbourWeight.toFixed(4)}) AS score
+         FROM ${tables.fts} f
          JOIN ${tables.ids} i ON i.rid = f.rowid
          WHERE ${tables.fts} MATCH ? AND f.rowid IN
            (SELECT rid FROM ${tables.ids} WHERE id IN (SELECT value FROM json_each(?)))`,
-    ).all(matchExpression(terms), JSON.stringify(ids));
+    ).all(this.matching(terms), JSON.stringify(ids));
     return new Map(rows.map((row) => [row.id, row.score]));
   }
 
@@ -272,6 +336,49 @@ export class SqliteLexicalIndex extends LexicalIndex {
       }));
   }
 
+  async conversation(
+    owner: string,
+    thread: string,
+    after: { at: number; id: string } | undefined,
+    limit: number,
+  ): Promise<Array<{ id: string; at: number } & Omit<IndexedRecord, 'embedding'>>> {
+    const tables = this.live(owner);
+    if (!tables) return [];
+    const from = after ?? { at: Number.MIN_SAFE_INTEGER, id: '' };
+    return this.prepared<
+      [string, number, number, string, number],
+      { id: string; at: number; document: string; metadata: string }
+    >(
+      `SELECT id, said AS at, document, metadata FROM ${tables.ids} WHERE thread = ?
+         AND (said > ? OR (said = ? AND id > ?)) ORDER BY said, id LIMIT ?`,
+    )
+      .all(thread, from.at, from.at, from.id, limit)
+      .map((row) => ({
+        id: row.id,
+        at: row.at,
+        document: row.document,
+        metadata: JSON.parse(row.metadata) as IndexedRecord['metadata'],
+      }));
+  }
+
+  async saidWithin(
+    owner: string,
+    windows: Array<{ from: number; to: number }>,
+    limit: number,
+  ): Promise<string[]> {
+    const tables = this.live(owner);
+    if (!tables) return [];
+    const ids: string[] = [];
+    for (const { from, to } of windows) {
+      const rows = this.prepared<[number, number, number], { id: string }>(
+        `SELECT id FROM ${tables.ids} WHERE said >= ? AND said < ? ORDER BY said DESC LIMIT ?`,
+      ).all(from, to, limit - ids.length);
+      ids.push(...rows.map((row) => row.id));
+      if (ids.length >= limit) break;
+    }
+    return [...new Set(ids)];
+  }
+
   async syncedGeneration(owner: string): Promise<SyncPoint | undefined> {
     const row = this.row(owner);
     if (!row) return undefined;
@@ -292,6 +399,7 @@ export class SqliteLexicalIndex extends LexicalIndex {
         this.db.transaction(() => this.insert(next, page))();
         count += page.length;
       }
+      this.db.transaction(() => this.neighbours.refreshAll(next))();
     } catch (error) {
       this.dropTables(next);
       throw error;
@@ -317,39 +425,56 @@ export class SqliteLexicalIndex extends LexicalIndex {
     this.db.close();
   }
 
-  private insert(tables: Tables, documents: LexicalDocument[]): void {
-    if (documents.length === 0) return;
-    const addRow = this.prepared<[string, string, string, string, Buffer], { rid: number }>(
-      `INSERT INTO ${tables.ids} (id, body, document, metadata, embedding)
-       VALUES (?, ?, ?, ?, ?) RETURNING rid`,
+  /** Adds the documents; answers the conversation slots they took (their neighbours change). */
+  private insert(tables: Tables, documents: LexicalDocument[]): ChangedSlot[] {
+    if (documents.length === 0) return [];
+    const addRow = this.prepared<
+      [string, string, string, string, Buffer, string | null, number | null],
+      { rid: number }
+    >(
+      `INSERT INTO ${tables.ids} (id, body, document, metadata, embedding, thread, said)
+       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING rid`,
     );
     const index = this.prepared(`INSERT INTO ${tables.fts} (rowid, body) VALUES (?, ?)`);
-    for (const { id, text, record } of documents) {
+    const slots: ChangedSlot[] = [];
+    for (const { id, text, record, thread } of documents) {
       const vector = Buffer.from(new Float32Array(record.embedding).buffer);
       const metadata = JSON.stringify(record.metadata);
-      const { rid } = addRow.get(id, text, record.document, metadata, vector)!;
+      const where = [thread?.thread ?? null, saidAtOf(record.metadata)] as const;
+      const { rid } = addRow.get(id, text, record.document, metadata, vector, ...where)!;
       index.run(rid, text);
+      if (thread) slots.push({ ...thread, id });
     }
+    return slots;
   }
 
-  /** FTS5 is given the old words, so its statistics forget them too. */
-  private remove(tables: Tables, id: string): void {
-    const row = this.prepared<[string], { rid: number; body: string }>(
-      `DELETE FROM ${tables.ids} WHERE id = ? RETURNING rid, body`,
-    ).get(id);
-    if (!row) return;
+  /**
+   * FTS5 is given the old words, so its statistics forget them too; answers the conversation
+   * slot the document leaves.
+   */
+  private remove(tables: Tables, id: string): ChangedSlot | undefined {
+    const row = this.prepared<
+      [string],
+      { rid: number; body: string; context: string; thread: string | null; said: number | null }
+    >(`DELETE FROM ${tables.ids} WHERE id = ? RETURNING rid, body, context, thread, said`).get(id);
+    if (!row) return undefined;
     this.prepared(
-      `INSERT INTO ${tables.fts} (${tables.fts}, rowid, body) VALUES ('delete', ?, ?)`,
-    ).run(row.rid, row.body);
+      `INSERT INTO ${tables.fts} (${tables.fts}, rowid, body, context) VALUES ('delete', ?, ?, ?)`,
+    ).run(row.rid, row.body, row.context);
+    return row.thread === null ? undefined : { thread: row.thread, at: row.said ?? 0, id };
   }
 
   private create(tables: Tables): void {
     this.db.exec(
       `CREATE TABLE ${tables.ids} (
          rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
-         document TEXT NOT NULL, metadata TEXT NOT NULL, embedding BLOB NOT NULL);
+         document TEXT NOT NULL, metadata TEXT NOT NULL, embedding BLOB NOT NULL,
+         thread TEXT, said INTEGER, context TEXT NOT NULL DEFAULT '');
+       CREATE INDEX thread_${tables.ids} ON ${tables.ids} (thread, said, id)
+         WHERE thread IS NOT NULL;
+       CREATE INDEX said_${tables.ids} ON ${tables.ids} (said);
        CREATE VIRTUAL TABLE ${tables.fts} USING fts5(
-         body, content='${tables.ids}', content_rowid='rid', tokenize='${TOKENIZER}');`,
+         body, context, content='${tables.ids}', content_rowid='rid', tokenize='${TOKENIZER}');`,
     );
   }
 
@@ -444,6 +569,12 @@ function sameBoot(stored: string, boot: BootIdentity): boolean {
 }
 
 const SUFFIX = /^[0-9a-z]{1,40}$/;
+/**
+ * The neighbour field's BM25 weight, measured on the conversational recall set (see README,
+ * "How search ranks"): a question that matches the talk around a message lifts it without
+ * drowning the messages that match it themselves.
+ */
+const DEFAULT_NEIGHBOUR_WEIGHT = 0.3;
 /** Term counts kept per table before they are all forgotten (memory stays bounded). */
 const MAX_COUNTED_TERMS = 10_000;
 /** Tables whose counts are kept at once. */

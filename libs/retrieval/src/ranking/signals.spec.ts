@@ -1,0 +1,39 @@
+import { timeWindowsOf } from '../signals/time-window.js';
+import { signalBoost, signalParts } from './signals.js';
+
+const REFERENCE = Date.parse('2023-09-20T18:00:00Z');
+const WEIGHTS = { time: 0.15, recency: 0.02, people: 0.05 };
+
+describe('ranking signals', () => {
+  const query = {
+    windows: timeWindowsOf('What did Priya share in May 2023?', new Date(REFERENCE)),
+    reference: REFERENCE,
+    people: ['priya'],
+  };
+
+  it('a date window lifts the memory said in the month the query names', () => {
+    const may = signalParts({ at: Date.parse('2023-05-14T17:00:00Z'), text: 'x' }, query, WEIGHTS);
+    const june = signalParts({ at: Date.parse('2023-06-02T17:00:00Z'), text: 'x' }, query, WEIGHTS);
+    expect(may.time).toBe(0.15);
+    expect(june.time).toBeUndefined();
+    expect(signalBoost(may)).toBeGreaterThan(signalBoost(june));
+  });
+
+  it('recency is a weak prior: at most its weight, halving every 90 days back', () => {
+    const now = signalParts({ at: REFERENCE, text: 'x' }, query, WEIGHTS);
+    const older = signalParts({ at: REFERENCE - 90 * 86_400_000, text: 'x' }, query, WEIGHTS);
+    expect(now.recency).toBeCloseTo(0.02);
+    expect(older.recency).toBeCloseTo(0.01);
+    // After the reference date: no prior.
+    expect(signalParts({ at: REFERENCE + 1, text: 'x' }, query, WEIGHTS).recency).toBeUndefined();
+  });
+
+  it('people boost what a named person said or is named in, and nothing is left out', () => {
+    const hers = signalParts({ at: 0, text: 'got the keys', speaker: 'Priya' }, query, WEIGHTS);
+    const his = signalParts({ at: 0, text: 'Tomas: bought a house' }, query, WEIGHTS);
+    expect(hers.people).toBe(0.05);
+    expect(his.people).toBeUndefined();
+    const off = signalParts({ at: 0, text: 'Priya' }, query, { time: 0, recency: 0, people: 0 });
+    expect(off).toEqual({});
+  });
+});

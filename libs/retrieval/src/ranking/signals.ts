@@ -1,0 +1,61 @@
+import { concernsPeople } from '../signals/people.js';
+import { inWindow, type TimeWindow } from '../signals/time-window.js';
+
+const DAY = 86_400_000;
+/** The recency prior halves every this many days before the reference date. */
+const RECENCY_HALF_LIFE_DAYS = 90;
+
+/** How much each signal may add to a fused score in [0, 1] (0: off). */
+export interface SignalWeights {
+  time: number;
+  recency: number;
+  people: number;
+}
+
+/** What a query says beyond its words: the dates it names, its "now", the people it names. */
+export interface QuerySignals {
+  windows: TimeWindow[];
+  reference: number;
+  people: string[];
+}
+
+/** A candidate as the signals see it: when it was said, its text, who said it. */
+export interface SignalSubject {
+  at: number;
+  text: string;
+  speaker?: string;
+}
+
+/** The part each signal added to a score, for the score explanation (absent: added nothing). */
+export interface SignalParts {
+  /** Said within a date the query names. */
+  time?: number;
+  /** The weak prior for memories said shortly before the reference date. */
+  recency?: number;
+  /** Names, or was said by, a person the query names. */
+  people?: number;
+}
+
+/**
+ * The boosts a candidate earns beside its BM25 and similarity: added to the fused score, never
+ * a filter, so a memory outside the window or about someone else still ranks by what it says.
+ */
+export function signalParts(
+  subject: SignalSubject,
+  query: QuerySignals,
+  weights: SignalWeights,
+): SignalParts {
+  const parts: SignalParts = {};
+  if (weights.time > 0 && inWindow(subject.at, query.windows)) parts.time = weights.time;
+  if (weights.recency > 0 && subject.at <= query.reference) {
+    const ageDays = (query.reference - subject.at) / DAY;
+    parts.recency = weights.recency * 0.5 ** (ageDays / RECENCY_HALF_LIFE_DAYS);
+  }
+  if (weights.people > 0 && concernsPeople(subject, query.people)) parts.people = weights.people;
+  return parts;
+}
+
+/** The sum of the parts. */
+export function signalBoost(parts: SignalParts): number {
+  return (parts.time ?? 0) + (parts.recency ?? 0) + (parts.people ?? 0);
+}

@@ -1,0 +1,52 @@
+/**
+ * Conversation neighbours: a message is found through the turns around it. "Yes! I started last
+ * week" answers nothing alone; beside "Did you ever sign up for pottery?" it answers a question
+ * about pottery. Each memory in a conversation carries the words of its neighbours (by the time
+ * they were said) as a second, lower-weighted keyword field, kept at write time by the index.
+ */
+
+/** Where a memory sits in its conversation: which one, and when it was said (ms). */
+export interface ThreadPosition {
+  thread: string;
+  at: number;
+}
+
+/** How many turns before and after a message lend it their words. */
+export interface NeighbourWindow {
+  before: number;
+  after: number;
+}
+
+/**
+ * Measured on the conversational recall set (`npm run bench:recall`): the turn before carries
+ * the question a reply answers, and the one after, the reply to a question; more dilutes.
+ */
+export const NEIGHBOUR_WINDOW: NeighbourWindow = { before: 1, after: 1 };
+
+/**
+ * The memory's place in a conversation, from its record's metadata: `conversationId`, and
+ * `occurredAt` (or `createdAt` when it was said when stored). None outside a conversation.
+ */
+export function threadPositionOf(
+  metadata: Record<string, string | number | boolean>,
+): ThreadPosition | undefined {
+  const thread = metadata.conversationId;
+  if (typeof thread !== 'string' || thread === '') return undefined;
+  return { thread, at: saidAtOf(metadata) };
+}
+
+/** When a memory was said (ms): its record's `occurredAt`, else `createdAt`. */
+export function saidAtOf(metadata: Record<string, string | number | boolean>): number {
+  const at = Number(metadata.occurredAt ?? metadata.createdAt);
+  return Number.isFinite(at) ? at : 0;
+}
+
+/**
+ * The neighbour field of the message at `index` in a conversation's analysed bodies (in the
+ * order said): the words of the turns in the window around it, never its own.
+ */
+export function neighbourField(bodies: string[], index: number, window: NeighbourWindow): string {
+  const before = bodies.slice(Math.max(0, index - window.before), index);
+  const after = bodies.slice(index + 1, index + 1 + window.after);
+  return [...before, ...after].filter((body) => body !== '').join(' ');
+}

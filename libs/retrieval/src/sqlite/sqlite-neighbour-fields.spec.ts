@@ -1,0 +1,108 @@
+import type { LexicalDocument } from '../lexical-index.port.js';
+import { SqliteLexicalIndex } from './sqlite-lexical.index.js';
+
+const ALICE = 'a'.repeat(20);
+const at = (generation: number) => ({ generation, space: 'model/2' });
+
+/** A message of conversation `thread`, said at minute `minute`. */
+function said(id: string, text: string, thread?: string, minute = 0): LexicalDocument {
+  const metadata: Record<string, string | number> = thread
+    ? { conversationId: thread, occurredAt: minute * 60_000 }
+    : {};
+  return {
+    id,
+    text,
+    record: { document: text, metadata, embedding: [1, 0] },
+    thread: thread ? { thread, at: minute * 60_000 } : undefined,
+  };
+}
+
+/** Unrelated talk, so that IDFs are those of a real index. */
+const filler = Array.from({ length: 12 }, (_, i) =>
+  said(`f${i}`, `weather talk number ${i} today`, 'other', i),
+);
+
+async function* pagesOf(documents: LexicalDocument[]) {
+  yield documents;
+}
+
+describe('SqliteLexicalIndex conversation neighbours', () => {
+  let sut: SqliteLexicalIndex;
+  beforeEach(async () => {
+    sut = new SqliteLexicalIndex(':memory:');
+    await sut.rebuild(ALICE, pagesOf(filler), at(0));
+  });
+  afterEach(() => sut.close());
+
+  const ids = async (terms: string[]) => (await sut.search(ALICE, terms, 5)).map((h) => h.id);
+
+  it('a neighbour lifts the turn that answers: the reply after the question matches it', async () => {
+    await sut.apply(ALICE, {
+      upsert: [
+        said('q', 'did you ever sign up for pottery classes', 'c1', 1),
+        said('a', 'yes started last week first bowl disaster', 'c1', 2),
+        said('x', 'yes started running again', 'c2', 1),
+      ],
+    });
+    // "pottery" is said only in the question; the reply after it is found through it.
+    expect(await ids(['pottery'])).toEqual(['q', 'a']);
+    // Its own words still count most: a turn holding the term beats one beside it.
+    const [own, beside] = await sut.search(ALICE, ['pottery'], 2);
+    expect(own!.score).toBeGreaterThan(beside!.score);
+    // Off (weight 0), a message matches by its own words only.
+    const plain = new SqliteLexicalIndex(':memory:', undefined, { neighbourWeight: 0 });
+    await plain.rebuild(
+      ALICE,
+      pagesOf([...filler, said('q', 'pottery classes', 'c1', 1), said('a', 'yes', 'c1', 2)]),
+      at(0),
+    );
+    expect((await plain.search(ALICE, ['pottery'], 5)).map((h) => h.id)).toEqual(['q']);
+    plain.close();
+  });
+
+  it('keeps neighbours right whatever the order messages arrive, move or go (same as a rebuild)', async () => {
+    // Said in order q (1), a (2), b (3); arriving b, q, a.
+    await sut.apply(ALICE, { upsert: [said('b', 'kiln fired glaze', 'c1', 3)] });
+    await sut.apply(ALICE, { upsert: [said('q', 'pottery question', 'c1', 1)] });
+    expect(await ids(['pottery'])).toEqual(['q', 'b']); // b is q's neighbour until a comes
+    await sut.apply(ALICE, { upsert: [said('a', 'yes indeed', 'c1', 2)] });
+    expect(await ids(['pottery'])).toEqual(['q', 'a']);
+    expect(await ids(['kiln'])).toEqual(['b', 'a']);
+    // a moves after b (its occurredAt changed): now b follows q.
+    await sut.apply(ALICE, { upsert: [said('a', 'yes indeed', 'c1', 4)] });
+    expect((await ids(['pottery'])).sort()).toEqual(['b', 'q']);
+    // b leaves the conversation: q and a are neighbours again.
+    await sut.apply(ALICE, { upsert: [said('b', 'kiln fired glaze')] });
+    expect(await ids(['pottery'])).toEqual(['q', 'a']);
+    expect(await ids(['kiln'])).toEqual(['b']);
+    // a is deleted: q has no neighbour left.
+    await sut.apply(ALICE, { delete: ['a'] });
+    expect(await ids(['pottery'])).toEqual(['q']);
+
+    const fresh = new SqliteLexicalIndex(':memory:');
+    await fresh.rebuild(
+      ALICE,
+      pagesOf([...filler, said('q', 'pottery question', 'c1', 1), said('b', 'kiln fired glaze')]),
+      at(0),
+    );
+    for (const terms of [['pottery'], ['kiln'], ['weather', 'question']]) {
+      expect(await sut.search(ALICE, terms, 5)).toEqual(await fresh.search(ALICE, terms, 5));
+    }
+    fresh.close();
+  });
+
+  it('lists a conversation in the order it was said, from a position', async () => {
+    await sut.apply(ALICE, {
+      upsert: [
+        said('m3', 'third', 'c1', 3),
+        said('m1', 'first', 'c1', 1),
+        said('m2', 'b', 'c1', 2),
+      ],
+    });
+    const page = await sut.conversation(ALICE, 'c1', undefined, 2);
+    expect(page.map((r) => r.id)).toEqual(['m1', 'm2']);
+    const next = await sut.conversation(ALICE, 'c1', { at: page[1]!.at, id: 'm2' }, 2);
+    expect(next.map((r) => r.id)).toEqual(['m3']);
+    expect(await sut.conversation(ALICE, 'nope', undefined, 2)).toEqual([]);
+  });
+});
