@@ -1,18 +1,47 @@
-// npm run bench:recall: how often the answering memory is found, per search mode, against
-// textbook BM25 on the same data, in one run (fresh Chroma, the built API, embedded defaults).
+// npm run bench:recall: how often the answering memories are found, per search mode, against
+// textbook BM25 on the same data, in one run (fresh Chroma, the built API, embedded defaults), on
+// two evaluation sets: `conversations` (multi-session chats, every message a memory with its
+// conversation, date and speaker; bench/recall/conversations) and `everyday` (the first set:
+// short everyday paraphrases, turns and facts; bench/recall/dataset.mjs).
 // Writes bench/results/recall-<time>.json and recall-latest.json. It measures; it asserts nothing.
-//   BENCH_RECALL_WEIGHTS=0,0.2,0.3,0.5  also runs hybrid at each vector weight (app restarted)
-//   BENCH_RECALL_LATENCY=10000          also times each mode on one user with that many memories
-//   BENCH_RECALL_ENV='{"VLLM_URL":…}'   runs the app with other settings (a real embedder)
+//   BENCH_RECALL_SETS=conversations      only these sets (default: conversations,everyday)
+//   BENCH_RECALL_ABLATE=1                also runs hybrid on the conversations with each signal
+//                                        off in turn (app restarted), for the ablation table
+//   BENCH_RECALL_WEIGHTS=0,0.2,0.3,0.5   also runs hybrid at each vector weight (app restarted)
+//   BENCH_RECALL_LATENCY=10000           also times each mode on one user with that many memories
+//   BENCH_RECALL_LATENCY_TEXT=dense      ... of long dense text (default: chat lines)
+//   BENCH_RECALL_ENV='{"VLLM_URL":…}'    runs the app with other settings (a real embedder)
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bm25Index } from './recall/bm25.mjs';
+import { buildConversations } from './recall/conversations/build.mjs';
 import { buildDataset } from './recall/dataset.mjs';
-import { percentile, startApp, startFreshChroma, stopApp } from './support.mjs';
+import { percentile, startApp, startFreshChroma, stopApp, texts } from './support.mjs';
 
 const MODES = ['vector', 'keyword', 'hybrid'];
 const K = [1, 5, 10];
+const SETS = (process.env.BENCH_RECALL_SETS ?? 'conversations,everyday')
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean);
+/** Each ranking signal and the setting that turns it off, for the ablation runs. */
+const ABLATIONS = {
+  'without conversation neighbours': { SEARCH_NEIGHBOUR_WEIGHT: '0' },
+  'without the date window': { SEARCH_TIME_WEIGHT: '0' },
+  'without the recency prior': { SEARCH_RECENCY_WEIGHT: '0' },
+  'without people': { SEARCH_PEOPLE_WEIGHT: '0' },
+  'without diversity': { SEARCH_DIVERSITY: '0' },
+  'all signals off': {
+    SEARCH_NEIGHBOUR_WEIGHT: '0',
+    SEARCH_TIME_WEIGHT: '0',
+    SEARCH_RECENCY_WEIGHT: '0',
+    SEARCH_PEOPLE_WEIGHT: '0',
+    SEARCH_DIVERSITY: '0',
+  },
+};
+const ablate = process.env.BENCH_RECALL_ABLATE === '1';
+const latencyText = process.env.BENCH_RECALL_LATENCY_TEXT ?? 'chat';
 const PASSWORD = 'bench-user-password-123';
 const weights = (process.env.BENCH_RECALL_WEIGHTS ?? '')
   .split(',')
@@ -55,19 +84,30 @@ async function ingest(app, user) {
   for (let i = 0; i < user.memories.length; i += 100) {
     const chunk = user.memories.slice(i, i + 100);
     const { results } = await call(app, headers, 'POST', '/api/v1/memories/batch', {
-      items: chunk.map(({ content, type, metadata }) => ({ content, type, metadata })),
+      items: chunk.map(({ content, type, metadata, conversationId, occurredAt }) => ({
+        content,
+        type,
+        metadata,
+        ...(conversationId ? { conversationId, occurredAt } : {}),
+      })),
     });
     results.forEach((result, j) => idOf.set(chunk[j].key, result.memory.id));
   }
   return idOf;
 }
 
-/** Rank (1-based) of the first answering memory in `ids`, or undefined; and whether all are in. */
+/**
+ * Rank (1-based) of the first answering memory in `ids`, or undefined; the share of the answers
+ * found in the top k (recall@k: a question with two answering memories and one found scores
+ * 0.5), and whether all are in the top 10.
+ */
 function judge(ids, answers) {
   const index = ids.findIndex((id) => answers.includes(id));
+  const found = (k) => answers.filter((a) => ids.slice(0, k).includes(a)).length / answers.length;
   return {
     rank: index < 0 ? undefined : index + 1,
-    complete: answers.every((a) => ids.slice(0, 10).includes(a)),
+    recall: Object.fromEntries(K.map((k) => [k, found(k)])),
+    complete: found(10) === 1,
   };
 }
 
@@ -78,7 +118,10 @@ function summarise(judgements) {
     return {
       questions: chosen.length,
       ...Object.fromEntries(
-        K.map((k) => [`recall@${k}`, chosen.filter((j) => j.rank && j.rank <= k).length / n]),
+        K.map((k) => [`recall@${k}`, chosen.reduce((sum, j) => sum + j.recall[k], 0) / n]),
+      ),
+      ...Object.fromEntries(
+        K.map((k) => [`hits@${k}`, chosen.filter((j) => j.rank && j.rank <= k).length / n]),
       ),
       mrr: chosen.reduce((s, j) => s + (j.rank ? 1 / j.rank : 0), 0) / n,
       'complete@10': chosen.filter((j) => j.complete).length / n,
@@ -102,6 +145,8 @@ async function runMode(app, dataset, sessions, mode, progress) {
         query: q.question,
         limit: 10,
         mode,
+        // "Now" for the question: the conversation's last date (temporal questions say "last month").
+        ...(user.referenceDate ? { referenceDate: user.referenceDate } : {}),
       });
       latencies.push(performance.now() - started);
       const answers = q.answers.map((key) => idOf.get(key));
@@ -153,8 +198,16 @@ async function latency(app, dataset, count) {
     role: 'user',
   });
   const headers = await signIn(app, 'latency');
-  const pool = dataset.users.flatMap((u) => u.memories.map((m) => m.content));
-  const questions = dataset.users.flatMap((u) => u.questions.map((q) => q.question));
+  // Chat lines, or long dense text (60 words from a vocabulary of 60, as bench/run.mjs draws
+  // them: every query term is in most memories, BM25's worst case).
+  const pool =
+    latencyText === 'dense'
+      ? texts(2_000, 7, 60)
+      : dataset.users.flatMap((u) => u.memories.map((m) => m.content));
+  const questions =
+    latencyText === 'dense'
+      ? texts(300, 11, 6)
+      : dataset.users.flatMap((u) => u.questions.map((q) => q.question));
   const tick = progressBar('latency ingest', Math.ceil(count / 500));
   for (let i = 0; i < count; i += 500) {
     const items = Array.from({ length: Math.min(500, count - i) }, (_, j) => ({
@@ -179,84 +232,125 @@ async function latency(app, dataset, count) {
     times.sort((a, b) => a - b);
     result[mode] = { p50Ms: percentile(times, 50), p99Ms: percentile(times, 99) };
   }
-  return { memories: count, ...result };
+  return { memories: count, text: latencyText, ...result };
 }
 
 function pct(x) {
   return `${(100 * x).toFixed(1)}%`;
 }
 
-function printTable(results) {
+function printTable(title, results) {
   const rows = Object.entries(results);
-  console.log('\n| ranking | recall@1 | recall@5 | recall@10 | MRR | x BM25 (recall@10) |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
-  const base = results['bm25 (baseline)'].all['recall@10'];
+  const base = results['bm25 (baseline)'].all;
+  const vector = results.vector?.all;
+  console.log(`\n${title}`);
+  console.log(
+    '| ranking | R@5 | R@10 | hits@10 | MRR | R@10 / BM25 | hits@10 / BM25 | R@10 / vector |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [name, r] of rows) {
+    const a = r.all;
     console.log(
-      `| ${name} | ${pct(r.all['recall@1'])} | ${pct(r.all['recall@5'])} | ${pct(r.all['recall@10'])} | ${r.all.mrr.toFixed(3)} | ${(r.all['recall@10'] / base).toFixed(2)} |`,
+      `| ${name} | ${pct(a['recall@5'])} | ${pct(a['recall@10'])} | ${pct(a['hits@10'])} | ${a.mrr.toFixed(3)} | ${(a['recall@10'] / base['recall@10']).toFixed(2)} | ${(a['hits@10'] / base['hits@10']).toFixed(2)} | ${vector ? (a['recall@10'] / vector['recall@10']).toFixed(2) : '-'} |`,
     );
   }
   const categories = Object.keys(results['bm25 (baseline)'].byCategory);
-  console.log(`\nrecall@10 by question kind\n| ranking | ${categories.join(' | ')} |`);
-  console.log(`| --- | ${categories.map(() => '---').join(' | ')} |`);
-  for (const [name, r] of rows) {
-    console.log(
-      `| ${name} | ${categories.map((c) => pct(r.byCategory[c]['recall@10'])).join(' | ')} |`,
-    );
+  for (const metric of ['recall@5', 'recall@10', 'hits@10']) {
+    console.log(`\n${metric} by question kind (x BM25)\n| ranking | ${categories.join(' | ')} |`);
+    console.log(`| --- | ${categories.map(() => '---').join(' | ')} |`);
+    for (const [name, r] of rows) {
+      const cell = (c) => {
+        const value = r.byCategory[c][metric];
+        const baseline = results['bm25 (baseline)'].byCategory[c][metric];
+        return `${pct(value)} (${baseline ? (value / baseline).toFixed(2) : '-'})`;
+      };
+      console.log(`| ${name} | ${categories.map(cell).join(' | ')} |`);
+    }
+  }
+}
+
+const BUILDERS = { conversations: buildConversations, everyday: buildDataset };
+
+/** Restarts the app with other settings; every user signs in again. */
+async function restart(state, env) {
+  await stopApp(state.app);
+  state.app = await startApp(state.chromaUrl, { DATA_DIR: state.dataDir, ...env, ...extraEnv });
+  for (const { dataset, sessions } of Object.values(state.sets)) {
+    for (const user of dataset.users) {
+      sessions.get(user.name).headers = await signIn(state.app, user.name);
+    }
   }
 }
 
 async function main() {
-  const dataset = buildDataset();
-  const memories = dataset.users.reduce((n, u) => n + u.memories.length, 0);
-  const questionCount = dataset.users.reduce((n, u) => n + u.questions.length, 0);
-  console.log(
-    `Recall benchmark: ${dataset.users.length} users, ${memories} memories, ${questionCount} questions`,
-  );
   const chroma = await startFreshChroma();
   const dataDir = mkdtempSync(join(tmpdir(), 'ms-bench-recall-'));
-  let app = await startApp(chroma.url, { DATA_DIR: dataDir, ...extraEnv });
+  const state = {
+    chromaUrl: chroma.url,
+    dataDir,
+    app: await startApp(chroma.url, { DATA_DIR: dataDir, ...extraEnv }),
+    sets: {},
+  };
   const results = {};
+  const sizes = {};
   let latencyResult;
   try {
-    const sessions = new Map();
-    const tick = progressBar('ingest', dataset.users.length);
-    for (const user of dataset.users) {
-      const idOf = await ingest(app, user);
-      sessions.set(user.name, { idOf, headers: idOf.headers });
-      tick();
+    for (const name of SETS.filter((set) => set in BUILDERS)) {
+      const dataset = BUILDERS[name]();
+      const memories = dataset.users.reduce((n, u) => n + u.memories.length, 0);
+      const questions = dataset.users.reduce((n, u) => n + u.questions.length, 0);
+      sizes[name] = { users: dataset.users.length, memories, questions };
+      console.log(
+        `${name}: ${dataset.users.length} users, ${memories} memories, ${questions} questions`,
+      );
+      const sessions = new Map();
+      const tick = progressBar(`${name} ingest`, dataset.users.length);
+      for (const user of dataset.users) {
+        const idOf = await ingest(state.app, user);
+        sessions.set(user.name, { idOf, headers: idOf.headers });
+        tick();
+      }
+      state.sets[name] = { dataset, sessions, questions };
+      results[name] = { 'bm25 (baseline)': runBaseline(dataset, sessions) };
     }
-    results['bm25 (baseline)'] = runBaseline(dataset, sessions);
-    for (const mode of MODES) {
-      results[mode] = await runMode(app, dataset, sessions, mode, progressBar(mode, questionCount));
+    const runAll = async (label, modes, only) => {
+      for (const [name, { dataset, sessions, questions }] of Object.entries(state.sets)) {
+        if (only && name !== only) continue;
+        for (const mode of modes) {
+          const tick = progressBar(`${name} ${label ?? mode}`, questions);
+          results[name][label ?? mode] = await runMode(state.app, dataset, sessions, mode, tick);
+        }
+      }
+    };
+    await runAll(undefined, MODES);
+    if (ablate && state.sets.conversations) {
+      for (const [label, env] of Object.entries(ABLATIONS)) {
+        await restart(state, env);
+        await runAll(`hybrid ${label}`, ['hybrid'], 'conversations');
+      }
     }
     for (const weight of weights) {
-      await stopApp(app);
-      app = await startApp(chroma.url, {
-        DATA_DIR: dataDir,
-        SEARCH_VECTOR_WEIGHT: String(weight),
-        ...extraEnv,
-      });
-      for (const user of dataset.users) {
-        sessions.get(user.name).headers = await signIn(app, user.name);
-      }
-      results[`hybrid, vector weight ${weight}`] = await runMode(
-        app,
-        dataset,
-        sessions,
-        'hybrid',
-        progressBar(`hybrid w=${weight}`, questionCount),
-      );
+      await restart(state, { SEARCH_VECTOR_WEIGHT: String(weight) });
+      await runAll(`hybrid, vector weight ${weight}`, ['hybrid']);
     }
-    if (latencyRecords > 0) latencyResult = await latency(app, dataset, latencyRecords);
+    if (latencyRecords > 0) {
+      const any = Object.values(state.sets)[0]?.dataset ?? buildConversations();
+      latencyResult = await latency(state.app, any, latencyRecords);
+    }
   } finally {
-    await stopApp(app);
+    await stopApp(state.app);
     await chroma.stop();
   }
 
-  printTable(results);
+  for (const [name, table] of Object.entries(results)) {
+    if (Object.keys(table).length < 2) continue;
+    const size = sizes[name];
+    printTable(`${name} (${size.questions} questions, ${size.memories} memories)`, table);
+  }
   if (latencyResult) {
-    console.log(`\nSearch latency, one user with ${latencyResult.memories} memories (sequential):`);
+    console.log(
+      `\nSearch latency, one user with ${latencyResult.memories} memories of ${latencyResult.text} text (sequential):`,
+    );
     for (const mode of MODES) {
       const r = latencyResult[mode];
       console.log(`  ${mode}: p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms`);
@@ -265,7 +359,7 @@ async function main() {
   const report = {
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-    dataset: { users: dataset.users.length, memories, questions: questionCount },
+    datasets: sizes,
     settings: extraEnv,
     results,
     latency: latencyResult,
