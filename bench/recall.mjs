@@ -334,6 +334,8 @@ async function main() {
       await runAll(`hybrid, vector weight ${weight}`, ['hybrid']);
     }
     if (latencyRecords > 0) {
+      // Timed with the deployment's defaults, whatever the runs above changed.
+      if (ablate || weights.length) await restart(state, {});
       const any = Object.values(state.sets)[0]?.dataset ?? buildConversations();
       latencyResult = await latency(state.app, any, latencyRecords);
     }

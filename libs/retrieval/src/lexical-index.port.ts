@@ -69,6 +69,14 @@ export abstract class LexicalIndex {
    * the best match. 0 when there are no terms.
    */
   abstract fullMatchScore(owner: string, terms: string[]): Promise<number>;
+  /**
+   * How many documents the owner's index holds, and how many hold each of the analysed terms
+   * (as FTS5 matches them, stemmed).
+   */
+  abstract documentFrequencies(
+    owner: string,
+    terms: string[],
+  ): Promise<{ documents: number; frequencies: Map<string, number> }>;
   /** BM25 scores of the named documents (documents matching no term are left out). */
   abstract score(owner: string, terms: string[], ids: string[]): Promise<Map<string, number>>;
   /**

@@ -209,6 +209,16 @@ export class SqliteLexicalIndex extends LexicalIndex {
     return sum;
   }
 
+  async documentFrequencies(
+    owner: string,
+    terms: string[],
+  ): Promise<{ documents: number; frequencies: Map<string, number> }> {
+    const tables = this.live(owner);
+    if (!tables) return { documents: 0, frequencies: new Map() };
+    const frequencies = new Map(terms.map((term) => [term, this.documentFrequency(tables, term)]));
+    return { documents: this.size(tables), frequencies };
+  }
+
   /** Documents in the owner's index, counted once per table and write. */
   private size(tables: Tables): number {
     const counts = this.countsOf(tables);
