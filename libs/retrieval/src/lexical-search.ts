@@ -242,12 +242,12 @@ export class LexicalSearch implements BeforeApplicationShutdown {
 
   /**
    * The query's terms that are selective enough to rank by when another signal proposes
-   * candidates too (hybrid search): a term held by more than max(1,000, 5 %) of the user's
-   * memories is left out. Ranking by such a term means scoring most of the index (the cost of a
-   * keyword search grows with the documents its terms match: at 10,000 memories of dense text,
-   * 12 ms beside a 6 ms vector query, measured) for little: its IDF is a fraction of a rare
-   * term's, and FTS5 counts a term held by half the documents as nothing. Small indexes keep
-   * every term. Call after `search` or `isInStep`.
+   * candidates too (hybrid search): the rarest first, as long as the memories they match
+   * together stay within max(1,000, 5 %) of the user's memories. The cost of a keyword search
+   * grows with the memories its terms match (at 10,000 memories of dense text, 12 ms beside a
+   * 6 ms vector query, measured), and the terms left out are the commonest: their IDF is a
+   * fraction of a rare term's (FTS5 counts one held by half the memories as nothing). Small
+   * indexes keep every term. Call after `search` or `isInStep`.
    */
   async selectiveTerms(scope: VectorScope, query: string): Promise<string[]> {
     const terms = queryTerms(query);
@@ -256,8 +256,16 @@ export class LexicalSearch implements BeforeApplicationShutdown {
     await this.settled(owner);
     await this.catchUp(owner, scope);
     const { documents, frequencies } = await this.index.documentFrequencies(owner, terms);
-    const most = Math.max(COMMON_TERM_FLOOR, COMMON_TERM_SHARE * documents);
-    return terms.filter((term) => (frequencies.get(term) ?? 0) <= most);
+    // The rarest terms first, as long as the memories they match together stay in the budget.
+    const budget = Math.max(COMMON_TERM_FLOOR, COMMON_TERM_SHARE * documents);
+    const kept = new Set<string>();
+    let matched = 0;
+    for (const term of [...terms].sort((a, b) => frequencies.get(a)! - frequencies.get(b)!)) {
+      matched += frequencies.get(term) ?? 0;
+      if (matched > budget) break;
+      kept.add(term);
+    }
+    return terms.filter((term) => kept.has(term));
   }
 
   /**

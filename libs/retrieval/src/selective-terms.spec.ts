@@ -61,6 +61,16 @@ describe('LexicalSearch.selectiveTerms: the cost bound of hybrid search', () => 
     expect(await sut.selectiveTerms(scope, 'coffee notes')).toEqual([]);
   });
 
+  it('keeps the rarest terms while the memories they match together stay in the budget', async () => {
+    // lake in 400 memories, boat in 700: together over 1,000, so only lake is ranked by.
+    await build(
+      Array.from({ length: 1_500 }, (_, i) =>
+        doc(`m${i}`, `${i < 400 ? 'lake' : ''} ${i >= 800 ? 'boat' : ''} line ${i}`),
+      ),
+    );
+    expect(await sut.selectiveTerms(scope, 'boat on the lake')).toEqual(['lake']);
+  });
+
   it('keeps every term of a small index, however common', async () => {
     await build(Array.from({ length: 20 }, (_, i) => doc(`m${i}`, `coffee ${i}`)));
     expect(await sut.selectiveTerms(scope, 'coffee')).toEqual(['coffee']);
