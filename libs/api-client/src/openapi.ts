@@ -786,6 +786,11 @@ export interface components {
        */
       sessionId?: string;
       /**
+       * @description The conversation (thread) this memory was said in, e.g. a chat id; its memories are ordered by occurredAt, and a message is found through its neighbours in it
+       * @example chat-2023-05-08
+       */
+      conversationId?: string;
+      /**
        * @description Return the plan and write nothing.
        * @default false
        */
@@ -918,6 +923,17 @@ export interface components {
        */
       sessionId?: string;
       /**
+       * @description The conversation (thread) this memory was said in, e.g. a chat id; its memories are ordered by occurredAt, and a message is found through its neighbours in it
+       * @example chat-2023-05-08
+       */
+      conversationId?: string;
+      /**
+       * Format: date-time
+       * @description When it was said or happened (ISO 8601); default: when it is stored. Dates in a query ("in May", "last week") favour memories that occurred then.
+       * @example 2023-05-08T13:56:00Z
+       */
+      occurredAt?: string;
+      /**
        * Format: date-time
        * @description After this moment the memory is never returned, and the expiry sweep removes it (give this or ttl, not both)
        */
@@ -940,6 +956,13 @@ export interface components {
       tags: string[];
       /** Format: uuid */
       sessionId: string | null;
+      /** @description the conversation (thread) it was said in */
+      conversationId: string | null;
+      /**
+       * Format: date-time
+       * @description when it was said or happened (createdAt unless given)
+       */
+      occurredAt: string;
       /** @description sha256 of type and content */
       contentHash: string;
       /** Format: date-time */
@@ -984,6 +1007,13 @@ export interface components {
       tags: string[];
       /** Format: uuid */
       sessionId: string | null;
+      /** @description the conversation (thread) it was said in */
+      conversationId: string | null;
+      /**
+       * Format: date-time
+       * @description when it was said or happened (createdAt unless given)
+       */
+      occurredAt: string;
       /** @description sha256 of type and content */
       contentHash: string;
       /** Format: date-time */
@@ -1062,6 +1092,17 @@ export interface components {
        */
       sessionId?: string;
       /**
+       * @description The conversation (thread) this memory was said in, e.g. a chat id; its memories are ordered by occurredAt, and a message is found through its neighbours in it
+       * @example chat-2023-05-08
+       */
+      conversationId?: string;
+      /**
+       * Format: date-time
+       * @description When it was said or happened (ISO 8601); default: when it is stored. Dates in a query ("in May", "last week") favour memories that occurred then.
+       * @example 2023-05-08T13:56:00Z
+       */
+      occurredAt?: string;
+      /**
        * Format: date-time
        * @description After this moment the memory is never returned, and the expiry sweep removes it (give this or ttl, not both)
        */
@@ -1118,6 +1159,11 @@ export interface components {
        */
       sessionId?: string;
       /**
+       * @description The conversation (thread) this memory was said in, e.g. a chat id; its memories are ordered by occurredAt, and a message is found through its neighbours in it
+       * @example chat-2023-05-08
+       */
+      conversationId?: string;
+      /**
        * Format: date-time
        * @description Only memories created after this.
        */
@@ -1153,18 +1199,32 @@ export interface components {
       includeSuperseded?: boolean;
       /** @description Recency weight: scores halve every this many days since a memory last changed (pinned memories excepted); 0 turns it off. Default: SEARCH_HALF_LIFE_DAYS (0, off). */
       halfLifeDays?: number;
+      /**
+       * Format: date-time
+       * @description "Now" for the question: dates in the query ("in May", "last month", "two weeks ago") are read against it and favour memories that occurred then (occurredAt), and a weak recency prior counts back from it. Default: the current time.
+       * @example 2023-09-20T18:00:00Z
+       */
+      referenceDate?: string;
     };
     ScoringView: {
       /** @enum {string} */
       mode: 'hybrid' | 'vector' | 'keyword';
       /** @description cosine similarity to the query (1 − distance) */
       vector?: number;
-      /** @description BM25 of the query terms in this memory; 0: none occurs */
+      /** @description BM25 of the query terms in this memory, and (weighted lower) in the messages around it in its conversation; 0: none occurs */
       keyword?: number;
       /** @description the reranker's relevance score, when it reordered results */
       rerank?: number;
       /** @description the recency factor (0.5^(age/half-life)) the score was multiplied by */
       recency?: number;
+      /** @description added: it occurred within a date the query names ("in May", "last week") */
+      time?: number;
+      /** @description added: the weak prior for memories that occurred shortly before referenceDate */
+      recencyPrior?: number;
+      /** @description added: it names, or its metadata speaker is, a person the query names */
+      people?: number;
+      /** @description word overlap (0-1) with a result above it, held against it by diversity (MMR) */
+      overlap?: number;
     };
     ScoredMemoryView: {
       /** Format: uuid */
@@ -1177,6 +1237,13 @@ export interface components {
       tags: string[];
       /** Format: uuid */
       sessionId: string | null;
+      /** @description the conversation (thread) it was said in */
+      conversationId: string | null;
+      /**
+       * Format: date-time
+       * @description when it was said or happened (createdAt unless given)
+       */
+      occurredAt: string;
       /** @description sha256 of type and content */
       contentHash: string;
       /** Format: date-time */
@@ -1201,7 +1268,7 @@ export interface components {
       expiresAt: string | null;
       /** @description pinned memories never expire or decay in ranking */
       pinned: boolean;
-      /** @description ranking score, higher is better: vector mode 1 − cosine distance; keyword mode BM25 relative to the best match; hybrid mode the weighted sum of both, in [0, 1] */
+      /** @description ranking score, higher is better: vector mode 1 − cosine distance; keyword mode BM25 relative to the best match; hybrid mode the weighted sum of both, in [0, 1]; in keyword and hybrid modes plus what the signals added (scoring.time, recencyPrior, people) */
       score: number;
       /** @description cosine distance, lower is closer; null in keyword mode */
       distance: number | null;
@@ -1258,6 +1325,9 @@ export interface components {
       /** Format: date-time */
       expiresAt: string | null;
       pinned: boolean;
+      conversationId?: string | null;
+      /** Format: date-time */
+      occurredAt?: string;
       /**
        * @description What replaced it
        * @enum {string}
@@ -1302,6 +1372,17 @@ export interface components {
        */
       tags?: string[];
       /**
+       * @description The conversation (thread) this memory was said in, e.g. a chat id; its memories are ordered by occurredAt, and a message is found through its neighbours in it; null: in no conversation
+       * @example chat-2023-05-08
+       */
+      conversationId?: string | null;
+      /**
+       * Format: date-time
+       * @description When it was said or happened (ISO 8601); default: when it is stored. Dates in a query ("in May", "last week") favour memories that occurred then.
+       * @example 2023-05-08T13:56:00Z
+       */
+      occurredAt?: string;
+      /**
        * Format: date-time
        * @description After this moment the memory is never returned, and the expiry sweep removes it (give this or ttl, not both); null: never expires
        */
@@ -1345,6 +1426,17 @@ export interface components {
        * @description The session this memory belongs to.
        */
       sessionId?: string;
+      /**
+       * @description The conversation (thread) this memory was said in, e.g. a chat id; its memories are ordered by occurredAt, and a message is found through its neighbours in it
+       * @example chat-2023-05-08
+       */
+      conversationId?: string;
+      /**
+       * Format: date-time
+       * @description When it was said or happened (ISO 8601); default: when it is stored. Dates in a query ("in May", "last week") favour memories that occurred then.
+       * @example 2023-05-08T13:56:00Z
+       */
+      occurredAt?: string;
       /**
        * Format: date-time
        * @description After this moment the memory is never returned, and the expiry sweep removes it (give this or ttl, not both)
@@ -1825,6 +1917,8 @@ export interface operations {
         tag?: string;
         /** @description The session this memory belongs to. */
         sessionId?: string;
+        /** @description The conversation (thread) this memory was said in, e.g. a chat id; its memories are ordered by occurredAt, and a message is found through its neighbours in it */
+        conversationId?: string;
         /** @description Superseded and retracted memories too, marked by their status. */
         includeSuperseded?: boolean;
       };
