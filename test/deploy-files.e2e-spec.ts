@@ -126,7 +126,7 @@ describe('the production install', () => {
 describe('docker/Dockerfile', () => {
   it('is multi-stage, on a glibc new enough for Chroma, non-root, with a node healthcheck and a stop signal', () => {
     expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
-    expect(dockerfile).toMatch(/ARG NODE_IMAGE=node:\d+-trixie/); // Debian 13: glibc 2.41 ≥ 2.39
+    expect(dockerfile).toMatch(/ARG NODE_IMAGE=node:[\d.]+-trixie/); // Debian 13: glibc 2.41 ≥ 2.39
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^STOPSIGNAL SIGTERM$/m);
     expect(dockerfile).toMatch(/^VOLUME \["\/data", "\/backups"\]$/m);

@@ -36,7 +36,7 @@ export interface TestApp {
 /**
  * The built service in a process of its own, exactly as `npm start` runs it, with the given
  * environment. (In-process would be lighter, but NestJS 12's packages are ES modules that some
- * CommonJS libraries require(), which jest's module system cannot do on Node 20; node itself can.)
+ * CommonJS libraries require(), which jest's module system cannot do; node itself can.)
  * By default it uses the shared real Chroma server, in a fresh database of its own;
  * `CHROMA_URL: ''` makes it start its embedded Chroma. State lives in a fresh DATA_DIR and backups in a fresh
  * BACKUP_DIR unless given.
