@@ -186,7 +186,8 @@ describe('authentication', () => {
     ).body;
     expect(created.key).toMatch(/^msk_[0-9a-f]{32}_[\w-]{43}$/);
     const listed = (await t.api.get('/api/v1/auth/api-keys').expect(200)).body;
-    expect(listed).toEqual([
+    expect(listed.nextCursor).toBeNull();
+    expect(listed.items).toEqual([
       expect.objectContaining({ id: created.id, name: 'open-webui', prefix: created.prefix }),
     ]);
     // The secret is base64url and may itself contain '_': take everything after `msk_<id>_`.

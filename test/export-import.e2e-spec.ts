@@ -91,6 +91,7 @@ describe('per-user export and import', () => {
       existing: 0,
       expired: 0,
       reembedded: false,
+      vectorsFromFile: true,
     });
     const alice = await listAll(t.api);
     const copied = await listAll(bob);
@@ -180,7 +181,7 @@ describe('per-user export and import', () => {
     };
     const res = await importInto(carol, [header, memory].map((l) => JSON.stringify(l)).join('\n'));
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ created: 1, reembedded: true });
+    expect(res.body).toMatchObject({ created: 1, reembedded: true, vectorsFromFile: false });
     const [stored] = await listAll(carol);
     expect(stored).toMatchObject({
       id: memory.id,
@@ -273,6 +274,12 @@ describe('per-user export and import', () => {
       .send(await exportOf(t.api));
     expect(denied.status).toBe(403);
     expect(denied.body.detail).toMatch(/memories:write/);
+  });
+
+  it('says a file of the same model without vectors was embedded here, not re-embedded', async () => {
+    const dora = (await t.signUp('dora')).agent;
+    const res = await importInto(dora, await exportOf(t.api)).expect(200);
+    expect(res.body).toMatchObject({ reembedded: false, vectorsFromFile: false });
   });
 });
 

@@ -157,6 +157,9 @@ describe('MCP server at /mcp', () => {
       ['forget', { id: '00000000-0000-4000-8000-000000000000' }, /Memory not found/],
       ['remember', { content: 42 }, /content/],
       ['remember', {}, /content/],
+      // Unknown arguments are errors, as unknown fields of a REST body are.
+      ['remember', { content: 'ok', colour: 'blue' }, /colour/],
+      ['recall', { query: 'x', limitt: 3 }, /limitt/],
     ];
     for (const [tool, args, expected] of cases) {
       const result = await call(alice, tool, args);

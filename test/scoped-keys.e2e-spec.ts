@@ -36,7 +36,7 @@ describe('scoped API keys', () => {
   it('gives a new key read and write by default, and says so in the listing', async () => {
     const created = await createKey(t.api, { name: 'default' });
     expect(created.scopes).toEqual(['memories:read', 'memories:write']);
-    const listed = (await t.api.get('/api/v1/auth/api-keys').expect(200)).body as Array<{
+    const listed = (await t.api.get('/api/v1/auth/api-keys').expect(200)).body.items as Array<{
       id: string;
       scopes: string[];
     }>;
@@ -203,7 +203,7 @@ describe('scoped API keys', () => {
     }
     // Still there, still working: the revoke did not happen.
     await key.get('/api/v1/auth/me').expect(200);
-    const listed = (await t.admin.get('/api/v1/auth/api-keys').expect(200)).body as Array<{
+    const listed = (await t.admin.get('/api/v1/auth/api-keys').expect(200)).body.items as Array<{
       name: string;
     }>;
     expect(listed.map((k) => k.name)).toEqual(['everything']);
@@ -249,7 +249,7 @@ describe('scoped API keys', () => {
     await key.get('/api/v1/memories').expect(200);
     await key.post('/api/v1/sessions', { title: 'old' }).expect(201);
     expectMissingScope(await key.get('/api/v1/admin/users'), 'admin');
-    const listed = (await t.admin.get('/api/v1/auth/api-keys').expect(200)).body as Array<{
+    const listed = (await t.admin.get('/api/v1/auth/api-keys').expect(200)).body.items as Array<{
       id: string;
       scopes: string[];
     }>;

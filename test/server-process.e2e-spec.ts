@@ -76,6 +76,9 @@ describe('the service process (npm start)', () => {
       expect(await server.exited).toBe('SIGTERM');
       expect(await waitUntilGone(chromaPid!, 5000)).toBe(true);
       expect(server.output.join('')).toMatch(/Embedded Chroma ready/);
+      // The shutdown is said, with how long draining took.
+      expect(server.output.join('')).toMatch(/Stopping on SIGTERM/);
+      expect(server.output.join('')).toMatch(/Stopped after draining for \d+ ms/);
     } finally {
       server.child.kill('SIGKILL');
     }

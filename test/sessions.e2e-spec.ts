@@ -201,6 +201,9 @@ describe('sessions', () => {
         .expect(200)
     ).body;
     expect(withQuery.session.id).toBe(s.id);
+    // The context window is given once, beside the session, not inside it too.
+    expect(withQuery.session.context).toBeUndefined();
+    expect(withQuery.session.contextItems).toBe(2);
     expect(withQuery.context.map((c: ContextItem) => c.content)).toEqual([
       'what should I cook?',
       'The user is allergic to peanuts',

@@ -22,6 +22,7 @@ import { MemoryModule, MemoryUpkeepModule } from '@memory-system/memory';
 import { HealthModule, MetricsModule } from '@memory-system/observability';
 import { SessionModule } from '@memory-system/session';
 import { StateModule, StateStore } from '@memory-system/state';
+import { ShutdownLog } from './shutdown-log.js';
 
 /** Wiring only. `env` overrides the process environment (tests start differently configured apps). */
 @Module({})
@@ -54,6 +55,7 @@ export class AppModule {
         // Order matters: the caller is known before requests are counted against them.
         { provide: APP_GUARD, useExisting: AuthenticationGuard },
         { provide: APP_GUARD, useClass: CallerThrottlerGuard },
+        ShutdownLog,
       ],
     };
   }

@@ -1,14 +1,22 @@
 import type { Server } from 'node:http';
 import { RequestMethod, VersioningType } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AuthenticationGuard } from '@memory-system/auth';
-import { AppConfig, createValidationPipe, requestIdFor } from '@memory-system/core';
+import {
+  AppConfig,
+  createValidationPipe,
+  requestIdFor,
+  sendProblem,
+  UnreadableUrl,
+} from '@memory-system/core';
 import { HttpMetricsHook } from '@memory-system/observability';
 import { authenticateBeforeBody } from './http/authenticate-before-body.js';
 import { registerBodyParsers } from './http/body-parsers.js';
+import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 
 /** A JSON API needs no scripts or frames; the /docs UI needs its own scripts and styles. */
 const apiHeaders = helmet({
@@ -40,6 +48,23 @@ export function createHttpAdapter(): FastifyAdapter {
     http: { connectionsCheckingInterval: 1_000 },
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: requestIdFor,
+    // What the router refuses before any route runs is a problem document too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(
+        request,
+        reply,
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new UnreadableUrl(
+              414,
+              'A path segment is longer than any id this API takes (100 characters).',
+            )
+          : error.code === 'FST_ERR_BAD_URL'
+            ? new UnreadableUrl(
+                400,
+                'The URL is not valid: a percent-encoded part does not decode.',
+              )
+            : error,
+      ),
   });
 }
 
@@ -81,6 +106,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
       maxAge: 600,
     });
   }
+  registerMethodNotAllowed(fastify);
   registerBodyParsers(fastify, {
     standard: config.http.bodyLimitBytes,
     import: config.http.importBodyLimitBytes,

@@ -12,27 +12,22 @@ import {
   type Caller,
   Conflict,
   CurrentCaller,
-  decodeCursor,
-  encodeCursor,
   PasswordLoginOnly,
   RequireScopes,
   Roles,
 } from '@memory-system/core';
 import {
   CreateUserDto,
-  ListUsersQuery,
+  PageQuery,
   UpdatedUserView,
   UpdateUserDto,
   UserPageView,
   UserView,
 } from './dto/auth.dto.js';
+import { afterIdOf, idPage } from './dto/id-page.js';
 import { toPublicUser } from './users/user.js';
 import { UserAdministration } from './users/user-administration.js';
 import { UsersService } from './users/users.service.js';
-
-type AfterCursor = { a: string };
-const isAfterCursor = (v: unknown): v is AfterCursor =>
-  typeof v === 'object' && v !== null && typeof (v as AfterCursor).a === 'string';
 
 @ApiTags('admin: users')
 @ApiBearerAuth()
@@ -55,16 +50,10 @@ export class AdminUsersController {
 
   @Get()
   @ApiOkResponse({ type: UserPageView })
-  async list(@Query() query: ListUsersQuery): Promise<UserPageView> {
-    const limit = query.limit;
-    const after = query.cursor ? decodeCursor(query.cursor, isAfterCursor).a : undefined;
-    const users = await this.users.list({ limit: limit + 1, after });
-    const items = users.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items: items.map(toPublicUser),
-      nextCursor: users.length > limit && last ? encodeCursor({ a: last.id }) : null,
-    };
+  async list(@Query() query: PageQuery): Promise<UserPageView> {
+    const users = await this.users.list({ limit: query.limit + 1, after: afterIdOf(query.cursor) });
+    const page = idPage(users, query.limit);
+    return { items: page.items.map(toPublicUser), nextCursor: page.nextCursor };
   }
 
   @Get(':id')

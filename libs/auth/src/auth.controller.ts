@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import {
   ApiBearerAuth,
@@ -19,14 +19,16 @@ import {
 } from '@memory-system/core';
 import { ApiKeysService } from './api-keys/api-keys.service.js';
 import {
-  ApiKeyViewDto,
+  ApiKeyPageView,
   CreateApiKeyDto,
   CreatedApiKeyView,
   LoginDto,
+  PageQuery,
   RefreshDto,
   TokenPairView,
   UserView,
 } from './dto/auth.dto.js';
+import { afterIdOf, idPage } from './dto/id-page.js';
 import { LoginLockout } from './guards/login-lockout.js';
 import { LoginThrottle } from './throttling.js';
 import { TokenService } from './tokens/token.service.js';
@@ -118,9 +120,14 @@ export class AuthController {
   @Get('api-keys')
   @PasswordLoginOnly()
   @ApiBearerAuth()
-  @ApiOkResponse({ type: [ApiKeyViewDto] })
-  listApiKeys(@CurrentCaller() caller: Caller): Promise<ApiKeyViewDto[]> {
-    return this.apiKeys.list(caller);
+  @ApiOkResponse({ type: ApiKeyPageView })
+  async listApiKeys(
+    @CurrentCaller() caller: Caller,
+    @Query() query: PageQuery,
+  ): Promise<ApiKeyPageView> {
+    const after = afterIdOf(query.cursor);
+    const keys = await this.apiKeys.list(caller, { limit: query.limit + 1, after });
+    return idPage(keys, query.limit);
   }
 
   @Delete('api-keys/:id')

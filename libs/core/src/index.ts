@@ -7,6 +7,7 @@ export {
   PROBLEM_CONTENT_TYPE,
   ProblemDetailsFilter,
   type ProblemDocument,
+  sendProblem,
 } from './errors/problem-details.filter.js';
 export { type ErrorSummary, ErrorDialects, type ErrorWriter } from './errors/error-dialects.js';
 export { createValidationPipe, validateAs } from './http/validation.js';

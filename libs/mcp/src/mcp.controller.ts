@@ -10,6 +10,7 @@ import {
   VERSION_NEUTRAL,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
 import {
   APP_VERSION,
   AppConfig,
@@ -135,7 +136,8 @@ export class McpController {
         {
           title: tool.title,
           description: `${tool.description} Needs the scope${tool.scopes.length > 1 ? 's' : ''} ${tool.scopes.join(' and ')}.`,
-          inputSchema: tool.input,
+          // Strict, as REST bodies are: an unknown argument is an error, never silently dropped.
+          inputSchema: z.strictObject(tool.input),
           annotations: tool.annotations,
         },
         (args: Record<string, unknown>, extra: { signal: AbortSignal }) =>

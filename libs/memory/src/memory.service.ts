@@ -359,7 +359,7 @@ export class MemoryService implements UserDataEraser {
           : current.occurredAt,
         contentHash: hash,
         updatedAt: new Date().toISOString(),
-        expiresAt: expiry === undefined ? current.expiresAt : expiry,
+        expiresAt: expiry === undefined ? expiryAfterPinChange(current, patch) : expiry,
         pinned: patch.pinned ?? current.pinned,
         status: patch.status ?? current.status,
         supersededBy:
@@ -367,6 +367,8 @@ export class MemoryService implements UserDataEraser {
             ? (patch.supersededBy ?? current.supersededBy)
             : null,
       };
+      // Nothing would change: no new version, no write, updatedAt stays.
+      if (sameStoredFields(current, updated)) return current;
       const embedding =
         content === current.content
           ? record.embedding
@@ -621,4 +623,33 @@ export class MemoryService implements UserDataEraser {
       pinned: input.pinned ?? false,
     };
   }
+}
+
+/**
+ * A pinned memory's time never runs out; one unpinned after its expiry had passed was pinned when
+ * that moment came, so the elapsed expiry is dropped rather than making it vanish at once.
+ */
+function expiryAfterPinChange(current: Memory, patch: MemoryPatch): string | null {
+  const unpinned = current.pinned && patch.pinned === false;
+  const elapsed = current.expiresAt !== null && Date.parse(current.expiresAt) <= Date.now();
+  return unpinned && elapsed ? null : current.expiresAt;
+}
+
+/** Whether a patched memory holds exactly what the current one does (updatedAt aside). */
+function sameStoredFields(current: Memory, updated: Memory): boolean {
+  return (
+    current.content === updated.content &&
+    current.type === updated.type &&
+    current.expiresAt === updated.expiresAt &&
+    current.pinned === updated.pinned &&
+    current.status === updated.status &&
+    current.supersededBy === updated.supersededBy &&
+    JSON.stringify(current.tags) === JSON.stringify(updated.tags) &&
+    JSON.stringify(sortedEntries(current.metadata)) ===
+      JSON.stringify(sortedEntries(updated.metadata))
+  );
+}
+
+function sortedEntries(record: Record<string, unknown>): Array<[string, unknown]> {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

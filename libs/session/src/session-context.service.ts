@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller } from '@memory-system/core';
 import { type Memory, MemoryService, type ScoredMemory } from '@memory-system/memory';
-import type { ContextItem, Session } from './session.js';
+import type { ContextItem, SessionSummary } from './session.js';
 import { SessionsService } from './sessions.service.js';
 
 export interface SessionContext {
-  session: Session;
+  /** The session's fields; its context window is `context`, given once. */
+  session: SessionSummary;
   context: ContextItem[];
   /** With a query: the closest memories. Without: the memories stored in the session. */
   memories: Array<Memory | ScoredMemory>;
@@ -28,6 +29,7 @@ export class SessionContextService {
     const memories = options.query
       ? await this.memories.search(caller, { query: options.query, limit: options.limit })
       : (await this.memories.list(caller, { sessionId, limit: options.limit })).items;
-    return { session, context: session.context, memories };
+    const { context, ...fields } = session;
+    return { session: { ...fields, contextItems: context.length }, context, memories };
   }
 }

@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { InvalidRequest, MAX_JSON_DEPTH, nestsDeeperThan } from '@memory-system/core';
+import {
+  InvalidRequest,
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
+  UnsupportedMediaType,
+} from '@memory-system/core';
 
 /** The largest body each kind of route takes, in bytes. */
 export interface BodyLimits {
@@ -71,9 +76,17 @@ export function registerBodyParsers(fastify: FastifyInstance, limits: BodyLimits
       done(error as Error, undefined);
     }
   });
-  fastify.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (_request, text, done) =>
-    done(null, text),
-  );
+  // Text is an import file; anywhere else it is JSON sent with the wrong type, which would
+  // otherwise reach validation as a string and fail with a misleading message.
+  fastify.addContentTypeParser(TEXT_TYPES, { parseAs: 'string' }, (request, text, done) => {
+    if (IMPORT_ROUTES.has(request.routeOptions.url ?? '')) return done(null, text);
+    done(
+      new UnsupportedMediaType(
+        `This route reads JSON: send the body with Content-Type: application/json (not ${request.headers['content-type']}).`,
+      ),
+      undefined,
+    );
+  });
 }
 
 /**

@@ -98,9 +98,14 @@ export class ApiKeysService implements UserDataEraser {
     return { ...view(id, record), key: `msk_${id}_${secret}` };
   }
 
-  async list(caller: Caller): Promise<ApiKeyView[]> {
+  /** The caller's keys in id order, from after `after` (a user holds few: read whole, then cut). */
+  async list(caller: Caller, page: { limit: number; after?: string }): Promise<ApiKeyView[]> {
     const entries = await this.store.listByOwner<StoredApiKey>(API_KEYS, caller.userId);
-    return entries.map((entry) => view(entry.id, entry.value));
+    return entries
+      .map((entry) => view(entry.id, entry.value))
+      .filter((key) => page.after === undefined || key.id > page.after)
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, page.limit);
   }
 
   async revoke(caller: Caller, id: string): Promise<void> {

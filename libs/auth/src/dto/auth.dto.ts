@@ -88,6 +88,11 @@ export class ApiKeyViewDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt!: string | null;
 }
 
+export class ApiKeyPageView {
+  @ApiProperty({ type: [ApiKeyViewDto] }) items!: ApiKeyViewDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
 export class CreatedApiKeyView extends ApiKeyViewDto {
   @ApiProperty({ description: 'Shown this once: store it now.' }) key!: string;
 }
@@ -167,7 +172,8 @@ export class UserPageView {
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
-export class ListUsersQuery {
+/** `?limit=&cursor=` of the lists that page by id (users, API keys). */
+export class PageQuery {
   @QueryLimit(100, 50)
   limit: number = 50;
 

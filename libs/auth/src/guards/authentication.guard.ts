@@ -77,15 +77,38 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) implement
     req.caller = req.user;
   }
 
-  override handleRequest<T>(error: unknown, user: T | false): T {
+  override handleRequest<T>(error: unknown, user: T | false, info?: unknown): T {
     if (error instanceof Error && !(error instanceof Unauthenticated)) throw error;
     if (!user) {
       throw new Unauthenticated(
         error instanceof Unauthenticated
           ? error.message
-          : 'Send a bearer access token or an API key (Authorization: Bearer … or X-API-Key).',
+          : (bearerTokenProblem(info) ??
+              'Send a bearer access token or an API key (Authorization: Bearer … or X-API-Key).'),
       );
     }
     return user;
   }
+}
+
+/**
+ * What the JWT strategy found wrong with a bearer token that was sent, said so that a client knows
+ * whether to refresh or to log in again. Passport hands each strategy's reason over (an array when
+ * several were tried); jsonwebtoken names its errors.
+ */
+export function bearerTokenProblem(info: unknown): string | undefined {
+  for (const reason of Array.isArray(info) ? info : [info]) {
+    if (!(reason instanceof Error)) continue;
+    if (reason.name === 'TokenExpiredError') {
+      const expiredAt = (reason as Error & { expiredAt?: Date }).expiredAt;
+      return (
+        `The access token expired${expiredAt ? ` at ${expiredAt.toISOString()}` : ''}: ` +
+        'exchange the refresh token for a new one (POST /api/v1/auth/refresh) or log in again.'
+      );
+    }
+    if (reason.name === 'JsonWebTokenError' || reason.name === 'NotBeforeError') {
+      return `The access token is invalid (${reason.message}): log in again for a new one.`;
+    }
+  }
+  return undefined;
 }

@@ -167,3 +167,22 @@ export class ClientGone extends DomainError {
   readonly title = 'Client closed request';
   readonly code = 'client-closed-request';
 }
+
+/** The body is in a format the route does not read (JSON sent as text/plain, say). */
+export class UnsupportedMediaType extends DomainError {
+  readonly status = 415;
+  readonly title = 'Unsupported media type';
+  readonly code = 'unsupported-media-type';
+}
+
+/** A URL the router refuses before any route is looked at (too long a segment, bad encoding). */
+export class UnreadableUrl extends DomainError {
+  readonly title = 'Unreadable URL';
+  readonly code = 'unreadable-url';
+  constructor(
+    readonly status: 400 | 414,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}

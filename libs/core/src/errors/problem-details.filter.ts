@@ -67,6 +67,28 @@ function slug(title: string): string {
 }
 
 /**
+ * Answers a request with the problem document of an error: the way every error leaves, from
+ * Nest's filter or from Fastify's own framework errors (before any route is found).
+ */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown): void {
+  const mapped = map(error);
+  const title = mapped.title ?? STATUS_CODES[mapped.status] ?? 'Error';
+  const problem: ProblemDocument = {
+    type: PROBLEM_TYPE_BASE + (mapped.code ?? slug(title)),
+    title,
+    status: mapped.status,
+    detail: mapped.detail,
+    instance: request.originalUrl ?? request.url,
+    requestId: request.id,
+    ...mapped.extensions,
+  };
+  if (reply.sent || reply.raw.headersSent) return;
+  if (mapped.retryAfter !== undefined) reply.header('Retry-After', String(mapped.retryAfter));
+  if (mapped.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="memory-system"');
+  reply.status(mapped.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}
+
+/**
  * Every error, of any origin, leaves as an RFC 9457 problem document with the request id (or in
  * the shape a registered dialect writes for its paths).
  */
@@ -104,17 +126,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         reply,
       );
     }
-    const problem: ProblemDocument = {
-      type: PROBLEM_TYPE_BASE + (mapped.code ?? slug(title)),
-      title,
-      status: mapped.status,
-      detail: mapped.detail,
-      instance: request.originalUrl ?? request.url,
-      requestId: request.id,
-      ...mapped.extensions,
-    };
-    if (mapped.retryAfter !== undefined) reply.header('Retry-After', String(mapped.retryAfter));
-    if (mapped.status === 401) reply.header('WWW-Authenticate', 'Bearer realm="memory-system"');
-    reply.status(mapped.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+    sendProblem(request, reply, error);
   }
 }

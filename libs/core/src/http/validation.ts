@@ -6,10 +6,17 @@ interface FieldError {
   messages: string[];
 }
 
+/**
+ * One message per field, about its actual mistake: a missing field is "required" (not every rule
+ * a value would have to meet), and of a present value only the first rule it breaks is named
+ * (validation stops there), type rules first.
+ */
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
+    const messages =
+      error.value === undefined ? [`${field} is required`] : Object.values(error.constraints ?? {});
+    const own = error.constraints ? [{ field, messages }] : [];
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
@@ -94,7 +101,9 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     transform: true,
-    validationError: { target: false, value: false },
+    stopAtFirstError: true,
+    // The value is read by flatten() to tell a missing field; it never reaches an answer.
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => {
       const fields = flatten(errors);
       const summary = fields.map((f) => `${f.field}: ${f.messages.join(', ')}`).join('; ');

@@ -11,6 +11,8 @@ import { userHashOf, userHashOfCollection, VectorStore } from '@memory-system/ve
 
 /** Per user (by hash), when not simply the configured space: where they are served from. */
 export const SPACES = 'embedding-space';
+/** When any process last moved a user between spaces: what /health counted before is stale. */
+const MOVES = 'embedding-space-moves';
 
 export interface SpaceMarker {
   /** The space searches read and writes go to. */
@@ -50,7 +52,7 @@ export interface WaitingMemories {
 export class UserSpaces {
   private readonly logger = new Logger(UserSpaces.name);
   private readonly cache = new Map<string, { marker?: SpaceMarker; until: number }>();
-  private lastWaiting?: { value: WaitingMemories; until: number };
+  private lastWaiting?: { value: WaitingMemories; until: number; moved: number };
 
   constructor(
     private readonly state: StateStore,
@@ -96,7 +98,8 @@ export class UserSpaces {
     if (marker) await this.state.put(SPACES, userHash, marker);
     else await this.state.delete(SPACES, userHash);
     this.cache.delete(userHash);
-    this.lastWaiting = undefined; // a re-embedding moved someone: count again
+    // A re-embedding moved someone: every process (replicas, the CLI) counts again.
+    await this.state.put(MOVES, 'latest', { at: Date.now() });
   }
 
   /**
@@ -122,11 +125,16 @@ export class UserSpaces {
     return waiting;
   }
 
-  /** What waits for re-embedding now (for /health; read at most once a minute). */
+  /**
+   * What waits for re-embedding now (for /health): counted again once a minute, and at once after
+   * a re-embedding in any process moved a user (one state read tells).
+   */
   async waiting(): Promise<WaitingMemories> {
-    if (this.lastWaiting && this.lastWaiting.until > Date.now()) return this.lastWaiting.value;
+    const moved = (await this.state.get<{ at: number }>(MOVES, 'latest'))?.at ?? 0;
+    const last = this.lastWaiting;
+    if (last && last.moved === moved && last.until > Date.now()) return last.value;
     const { waiting } = await this.scan();
-    this.lastWaiting = { value: waiting, until: Date.now() + 60_000 };
+    this.lastWaiting = { value: waiting, until: Date.now() + 60_000, moved };
     return waiting;
   }
 

@@ -29,7 +29,14 @@ class ImportReportView implements ImportReport {
   @ApiPropertyOptional() existing!: number;
   @ApiPropertyOptional({ description: 'expired before the import, so not stored' })
   expired!: number;
-  @ApiPropertyOptional() reembedded!: boolean;
+  @ApiPropertyOptional({
+    description: "the file's embedding model or dimension is not this user's: embedded anew",
+  })
+  reembedded!: boolean;
+  @ApiPropertyOptional({
+    description: "the stored vectors are the file's (else each memory was embedded here)",
+  })
+  vectorsFromFile!: boolean;
 }
 
 /** Declared before MemoryController's routes, or GET /memories/:id would take /memories/export. */

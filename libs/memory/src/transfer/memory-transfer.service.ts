@@ -32,8 +32,10 @@ export interface ImportReport {
   existing: number;
   /** Expired before the import: not stored, since they would never be returned. */
   expired: number;
-  /** Whether the vectors were computed again (the file's model is not this user's). */
+  /** The file came from another embedding model or dimension than this user's: embedded anew. */
   reembedded: boolean;
+  /** Whether the stored vectors are the file's (an export with embeddings, of this model). */
+  vectorsFromFile: boolean;
 }
 
 /** Progress of a long export or import (the CLI prints it). */
@@ -158,9 +160,10 @@ export class MemoryTransferService {
       created: created.length,
       existing,
       expired,
-      reembedded:
-        !sameSpace({ model: header.embeddingModel, dimension: header.dimension }, space) ||
-        !header.embeddings,
+      reembedded: !sameSpace({ model: header.embeddingModel, dimension: header.dimension }, space),
+      vectorsFromFile:
+        header.embeddings &&
+        sameSpace({ model: header.embeddingModel, dimension: header.dimension }, space),
     };
   }
 

@@ -132,7 +132,11 @@ export class ListSessionsQuery {
 }
 
 export class SessionContextView {
-  @ApiProperty({ type: SessionView }) session!: SessionView;
+  @ApiProperty({
+    type: SessionSummaryView,
+    description: 'The session without its context window, which is `context` beside it.',
+  })
+  session!: SessionSummaryView;
   @ApiProperty({ type: [ContextItemView] }) context!: ContextItemView[];
   @ApiProperty({
     type: [ScoredMemoryView],
