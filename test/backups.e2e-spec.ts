@@ -326,10 +326,17 @@ describe('backups', () => {
     expect(name).toMatch(/^memory-system-/);
     expect(backup.stderr).toMatch(/chroma: \d+\/\d+ \(100%\)/);
     expect(cli('list').stdout).toContain(name);
-    expect(cli('verify', name).stdout).toMatch(/^OK: \d+ records/);
+    const verify = cli('verify', name);
+    expect(verify.stdout).toMatch(/^OK: \d+ records/);
+    expect(verify.stderr).not.toMatch(/^verify: 0$/m); // no step without a count
     const restore = cli('restore', join(backupDir, `${name}.tar`), '--mode', 'merge');
     expect(restore.status).toBe(0);
-    expect(restore.stdout).toMatch(/Restored .* \(merge\)/);
+    expect(restore.stdout).toMatch(
+      /Restored .* \(merge\): .*kept in the backup memory-system-\S+ \(restore it to undo\)/,
+    );
+    // Progress lines on a non-terminal: none repeats.
+    const progressLines = restore.stderr.split('\n').filter((line) => /: \d+/.test(line));
+    expect(new Set(progressLines).size).toBe(progressLines.length);
 
     const bad = join(mkdtempSync(join(tmpdir(), 'ms-bad-')), 'bad.tar');
     writeFileSync(bad, 'not a tar at all');

@@ -41,6 +41,12 @@ describe('README', () => {
       expect(readme).toContain(`](#${anchorOf(match[1]!)})`);
   });
 
+  it('generates every Docker secret it creates, so none fails the production checks', () => {
+    const creates = readme.split('\n').filter((line) => line.includes('docker secret create'));
+    expect(creates.length).toBeGreaterThan(3);
+    for (const line of creates) expect(line).toMatch(/openssl rand/);
+  });
+
   it('defines every shell variable its commands use', () => {
     const blocks = [...readme.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!).join('\n');
     const used = new Set([...blocks.matchAll(/\$\{?([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!));

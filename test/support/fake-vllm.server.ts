@@ -26,6 +26,12 @@ export interface FakeVllmOptions {
   apiKey?: string;
   /** The longest prompt it takes, in characters (default 20,000), as a model's context length. */
   maxInputChars?: number;
+  /**
+   * vLLM's --runner: a server registers only the routes its model serves, so a `generate` (chat)
+   * model's server answers /v1/embeddings with FastAPI's 404, and a `pooling` (embedding) one
+   * answers /v1/chat/completions so. Default: both, for tests that need one server.
+   */
+  runner?: 'generate' | 'pooling';
 }
 
 const ERROR_TYPES: Record<number, string> = {
@@ -173,6 +179,13 @@ export class FakeVllmServer {
     }
 
     if (req.method === 'GET' && path === '/v1/models') return this.models(res);
+    const runner = this.options.runner;
+    if (
+      (runner === 'generate' && path === '/v1/embeddings') ||
+      (runner === 'pooling' && path === '/v1/chat/completions')
+    ) {
+      return send(res, 404, { detail: 'Not Found' });
+    }
     if (req.method === 'POST' && path === '/v1/embeddings') {
       const dimension = fault?.kind === 'wrong-dimension' ? fault.dimension : this.dimension;
       const fill = fault?.kind === 'huge-values' ? fault.value : undefined;

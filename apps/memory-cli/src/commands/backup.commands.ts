@@ -61,7 +61,8 @@ export const backupCommands: Record<string, CliCommand> = {
       });
       progress.end();
       console.log(
-        `Restored ${result.name} (${result.mode}): ${result.records} records, ${result.entries} state entries`,
+        `Restored ${result.name} (${result.mode}): ${result.records} records, ${result.entries} state entries; ` +
+          `the store as it was before is kept in the backup ${result.preRestoreBackup} (restore it to undo)`,
       );
       for (const { userId, from, to } of result.accounts?.renamed ?? []) {
         console.log(`Account ${userId} came back as ${to}: the name ${from} is taken`);

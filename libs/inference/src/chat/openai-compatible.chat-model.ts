@@ -48,9 +48,32 @@ export class OpenAiCompatibleChatModel extends ChatModel {
     return this.client.listModels();
   }
 
-  ping(): Promise<void> {
-    return this.client.probe();
+  /**
+   * The server answers, and its model chats: an embedding model's vLLM lists its model too, but
+   * answers no chat. One token is asked for once; once it worked it is not asked again.
+   */
+  async ping(): Promise<void> {
+    await this.client.probe();
+    await this.chats();
   }
+
+  private readonly chats = onceUntilFailure(async () => {
+    const model = await this.resolveModel();
+    await this.client
+      .createChatCompletion(model, [{ role: 'user', content: 'ping' }], {
+        maxTokens: 1,
+        temperature: 0,
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof BackendMisconfigured) || !/HTTP 404/.test(error.message))
+          throw error;
+        throw new BackendMisconfigured(
+          'vllm',
+          `the chat server does not serve chat with ${model} (${error.message}): VLLM_CHAT_URL ` +
+            '(or VLLM_URL) must name the server of a chat model; a vLLM server serves one model',
+        );
+      });
+  });
 
   private resolveModel(): Promise<string> {
     return this.configuredModel ? Promise.resolve(this.configuredModel) : this.firstModel();

@@ -19,13 +19,21 @@ export class OpenAiCompatibleEmbedder implements Embedder {
     return this.embedWith(model, texts, dimension);
   }
 
-  ping(): Promise<void> {
-    return this.client.probe();
+  /**
+   * The server answers, and serves embeddings: a server that lists its models may still be a chat
+   * model's vLLM, which answers no embedding, so the space (one embedding, kept once it worked)
+   * is resolved too.
+   */
+  async ping(): Promise<void> {
+    await this.client.probe();
+    await this.space();
   }
 
   private async resolveSpace(): Promise<EmbeddingSpace> {
     const model = this.settings.model ?? (await firstModel(this.client));
-    const [probe] = await this.embedWith(model, ['dimension probe']);
+    const [probe] = await this.embedWith(model, ['dimension probe']).catch((error: unknown) => {
+      throw servesNoEmbeddings(error, model);
+    });
     return { model, dimension: probe!.length };
   }
 
@@ -79,4 +87,14 @@ function inOrder(data: Array<{ index: number; embedding: number[] }>, count: num
     );
   }
   return [...data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
+}
+
+/** A 404 for /v1/embeddings: the server runs no embedding model (vLLM serves one model a server). */
+function servesNoEmbeddings(error: unknown, model: string): unknown {
+  if (!(error instanceof BackendMisconfigured) || !/HTTP 404/.test(error.message)) return error;
+  return new BackendMisconfigured(
+    'vllm',
+    `the embedding server does not serve embeddings with ${model} (${error.message}): ` +
+      'VLLM_EMBEDDING_URL (or VLLM_URL) must name the server of an embedding model; a vLLM server serves one model',
+  );
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { StartupWork } from '@memory-system/core';
+import { BackendMisconfigured, StartupWork } from '@memory-system/core';
 import { ChatModel, Embedder, Reranker } from '@memory-system/inference';
 import { UserSpaces } from '@memory-system/memory';
 import { StateStore } from '@memory-system/state';
@@ -12,7 +12,7 @@ interface ProbeResult {
   ok: boolean;
   latencyMs: number;
   /** Why it is down, in words that hold no internal detail (the health routes are public). */
-  reason?: 'timeout' | 'error';
+  reason?: 'timeout' | 'error' | 'misconfigured';
   /** The error itself: logged, never answered. */
   error?: string;
 }
@@ -39,7 +39,10 @@ async function probe(check: () => Promise<void>): Promise<ProbeResult> {
     return {
       ok: false,
       latencyMs: elapsed(),
-      reason: timedOut ? 'timeout' : 'error',
+      // A server that answers but serves no model for its use (a chat model where embeddings
+      // are asked for) is a setting to fix, not an outage to wait out.
+      reason:
+        error instanceof BackendMisconfigured ? 'misconfigured' : timedOut ? 'timeout' : 'error',
       error: message,
     };
   } finally {
@@ -101,6 +104,30 @@ export class BackendHealthIndicators {
       this.lastErrors.set(key, error);
     }
     return { ok, details };
+  }
+
+  /**
+   * For readiness: every configured model serves what it is used for. A model server that is
+   * down is not a readiness failure (keyword search and reads still work, requests get 503 with
+   * Retry-After); one that serves the wrong kind of model fails every write, so it is.
+   */
+  async modelRoles(key = 'models') {
+    const indicator = this.indicators.check(key);
+    const checks = [
+      ...(this.embedderPort.kind === 'remote' ? [['embedder', this.embedderPort] as const] : []),
+      ...(this.chatModel.available ? [['chat', this.chatModel] as const] : []),
+    ];
+    const misconfigured: string[] = [];
+    for (const [role, model] of checks) {
+      const { details } = await this.checked(role, () => model.ping());
+      if (details.reason === 'misconfigured') misconfigured.push(role);
+    }
+    return misconfigured.length === 0
+      ? indicator.up()
+      : indicator.down({
+          misconfigured,
+          action: 'see the log: a model server serves another kind of model',
+        });
   }
 
   /** Only a configured reranker is probed; without one, searches are not reranked, not down. */

@@ -60,8 +60,9 @@ export class HealthController {
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({
     summary:
-      'Readiness: what every request needs (ChromaDB, the state store) and start-up work done ' +
-      '(waiting for a late backend); vLLM is not part of it',
+      'Readiness: what every request needs (ChromaDB, the state store), start-up work done ' +
+      '(waiting for a late backend), and each configured model server serving the kind of model ' +
+      'it is used for (one that is down does not count)',
   })
   @ApiOkResponse({ description: 'Ready to serve' })
   @ApiServiceUnavailableResponse({ description: 'ChromaDB or the state store does not answer' })
@@ -70,6 +71,7 @@ export class HealthController {
       () => this.backends.startup(),
       () => this.backends.chroma(),
       () => this.backends.stateStore(),
+      () => this.backends.modelRoles(),
     ]);
   }
 
