@@ -1,12 +1,12 @@
 // npm run bench:proxy: time to first byte of a streamed chat answer through the memory proxy
 // (/v1/chat/completions, memories added) against the same request straight to the same model, in
 // one run, beside one search of the same memories (the work the proxy adds). The model is the
-// stand-in (tools/stand-in-model.mjs) on loopback; memories on a fresh embedded Chroma with the
+// stand-in (apps/stand-in-model/stand-in-model.mjs) on loopback; memories on a fresh embedded Chroma with the
 // local embedder, as `npm run bench`. Prints a table and writes JSON to bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { createStandInServer, STAND_IN_MODEL } from '../tools/stand-in-model.mjs';
+import { createStandInServer, STAND_IN_MODEL } from '../apps/stand-in-model/stand-in-model.mjs';
 import { alternating, startApp, startFreshChroma, stopApp, texts } from './support.mjs';
 
 const MEMORIES = Number(process.env.BENCH_MEMORIES ?? 1_000);

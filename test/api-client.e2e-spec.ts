@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createMemoryClient } from '@memory-system/api-client';
-import { API_CLIENT_TYPES, apiClientTypes } from '../tools/api-client-types.mjs';
+import { API_CLIENT_TYPES, apiClientTypes } from '../libs/api-client/api-client-types.mjs';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 describe('the typed TypeScript client (libs/api-client)', () => {

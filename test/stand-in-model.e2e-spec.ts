@@ -15,7 +15,7 @@ describe('the stand-in model (npm run stand-in-model) drives insights, extractio
   let t: TestApp;
 
   beforeAll(async () => {
-    standIn = spawn(process.execPath, ['tools/stand-in-model.mjs'], {
+    standIn = spawn(process.execPath, ['apps/stand-in-model/stand-in-model.mjs'], {
       env: { ...process.env, STAND_IN_PORT: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
