@@ -252,7 +252,12 @@ describe('health while vLLM is down', () => {
     expect(full.body.error.embedder.status).toBe('down');
     expect(full.body.error.chat.status).toBe('down');
     const ready = await t.http.get('/health/ready').expect(200);
-    expect(Object.keys(ready.body.details).sort()).toEqual(['chroma', 'models', 'startup', 'state']);
+    expect(Object.keys(ready.body.details).sort()).toEqual([
+      'chroma',
+      'models',
+      'startup',
+      'state',
+    ]);
     // A model server that is down is an outage, not a misconfiguration: readiness stays up.
     expect(ready.body.details.models.status).toBe('up');
     await t.http.get('/health/live').expect(200);
