@@ -612,7 +612,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Readiness: what every request needs (ChromaDB, the state store) and start-up work done (waiting for a late backend); vLLM is not part of it */
+    /** Readiness: what every request needs (ChromaDB, the state store), start-up work done (waiting for a late backend), and each configured model server serving the kind of model it is used for (one that is down does not count) */
     get: operations['HealthController_ready'];
     put?: never;
     post?: never;
@@ -718,6 +718,10 @@ export interface components {
       /** Format: date-time */
       lastUsedAt: string | null;
     };
+    ApiKeyPageView: {
+      items: components['schemas']['ApiKeyViewDto'][];
+      nextCursor: string | null;
+    };
     CreateUserDto: {
       /** @example alice */
       username: string;
@@ -765,7 +769,10 @@ export interface components {
       existing?: number;
       /** @description expired before the import, so not stored */
       expired?: number;
+      /** @description the file's embedding model or dimension is not this user's: embedded anew */
       reembedded?: boolean;
+      /** @description the stored vectors are the file's (else each memory was embedded here) */
+      vectorsFromFile?: boolean;
     };
     ConversationMessageDto: {
       /** @enum {string} */
@@ -1527,7 +1534,8 @@ export interface components {
       items: components['schemas']['ContextItemDto'][];
     };
     SessionContextView: {
-      session: components['schemas']['SessionView'];
+      /** @description The session without its context window, which is `context` beside it. */
+      session: components['schemas']['SessionSummaryView'];
       context: components['schemas']['ContextItemView'][];
       /** @description With a query: the closest memories (with score). Without: the memories stored in this session. */
       memories: components['schemas']['ScoredMemoryView'][];
@@ -1646,7 +1654,10 @@ export interface operations {
   };
   AuthController_listApiKeys_v1: {
     parameters: {
-      query?: never;
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1658,7 +1669,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ApiKeyViewDto'][];
+          'application/json': components['schemas']['ApiKeyPageView'];
         };
       };
     };
