@@ -635,19 +635,14 @@ function expiryAfterPinChange(current: Memory, patch: MemoryPatch): string | nul
   return unpinned && elapsed ? null : current.expiresAt;
 }
 
-/** Whether a patched memory holds exactly what the current one does (updatedAt aside). */
+/**
+ * Whether a patched memory holds exactly what the current one does (updatedAt aside): every field
+ * is compared, so a field added later cannot be forgotten here; metadata in any key order.
+ */
 function sameStoredFields(current: Memory, updated: Memory): boolean {
-  return (
-    current.content === updated.content &&
-    current.type === updated.type &&
-    current.expiresAt === updated.expiresAt &&
-    current.pinned === updated.pinned &&
-    current.status === updated.status &&
-    current.supersededBy === updated.supersededBy &&
-    JSON.stringify(current.tags) === JSON.stringify(updated.tags) &&
-    JSON.stringify(sortedEntries(current.metadata)) ===
-      JSON.stringify(sortedEntries(updated.metadata))
-  );
+  const comparable = (memory: Memory) =>
+    JSON.stringify({ ...memory, updatedAt: undefined, metadata: sortedEntries(memory.metadata) });
+  return comparable(current) === comparable(updated);
 }
 
 function sortedEntries(record: Record<string, unknown>): Array<[string, unknown]> {
