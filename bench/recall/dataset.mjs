@@ -2,6 +2,7 @@
 // long conversation between two friends over dated sessions, the facts an extractor would keep,
 // and questions whose answering memories are known.
 import { CHATTER, EVENTS, NAMES } from './events.mjs';
+import { fill, random, shuffle } from './seeded.mjs';
 
 const GROUP_WORDS = {
   creative: 'creative hobbies',
@@ -18,25 +19,6 @@ const GROUP_WORDS = {
   food: 'food and cooking changes',
   sports: 'sports achievements',
 };
-
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-function shuffle(items, next) {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
-
-const fill = (template, a, b) => template.replaceAll('{A}', a).replaceAll('{B}', b);
 
 /**
  * @returns {{ users: Array<{ name: string, memories: Array<{ key: string, content: string,

@@ -3,6 +3,7 @@
 // ("Speaker: text", its conversation = its session, said a minute after the one before), and
 // questions of four kinds whose answering messages are known. See ./README.md.
 import { GROUP_TALK, LIFE_EVENTS, PAIRS, SMALL_TALK } from './life-events.mjs';
+import { fill, random, shuffle } from '../seeded.mjs';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -21,24 +22,6 @@ const MONTHS = [
   'December',
 ];
 
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-function shuffle(items, next) {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
-
-const fill = (template, a, b) => template.replaceAll('{A}', a).replaceAll('{B}', b);
 const speakerOf = (line) => line.slice(0, line.indexOf(':'));
 const monthKey = (ms) => new Date(ms).toISOString().slice(0, 7);
 const monthName = (ms) => `${MONTHS[new Date(ms).getUTCMonth()]} ${new Date(ms).getUTCFullYear()}`;
