@@ -9,28 +9,25 @@ import type {
 } from '../state-store.port.js';
 import { StateStore } from '../state-store.port.js';
 
-/** Reads the entry's JSON, adds one, writes it back without expiry and indexes the id: atomically. */
-const INCREMENT_SCRIPT = `
+/** Reads the entry's JSON, adds one, writes it back without expiry and indexes the id (as `n`). */
+const INCREMENT_STEPS = `
 local raw = redis.call('GET', KEYS[1])
 local n = 0
 if raw then n = tonumber(cjson.decode(raw).value) or 0 end
 n = n + 1
 redis.call('SET', KEYS[1], cjson.encode({ value = n }))
-redis.call('ZADD', KEYS[2], 0, ARGV[1])
+redis.call('ZADD', KEYS[2], 0, ARGV[1])`;
+
+/** INCREMENT_STEPS, atomically, answering the new count. */
+const INCREMENT_SCRIPT = `${INCREMENT_STEPS}
 return n`;
 
 /**
- * INCREMENT_SCRIPT, then the value goes into the counter's stream under the new count as its id
+ * INCREMENT_STEPS, then the value goes into the counter's stream under the new count as its id
  * (`<count>-0`), trimmed to about ARGV[2] entries. A stream whose last id is not below the count
  * (the counter was lost, the stream not) is started again: its readers see the count go back.
  */
-const RECORD_SCRIPT = `
-local raw = redis.call('GET', KEYS[1])
-local n = 0
-if raw then n = tonumber(cjson.decode(raw).value) or 0 end
-n = n + 1
-redis.call('SET', KEYS[1], cjson.encode({ value = n }))
-redis.call('ZADD', KEYS[2], 0, ARGV[1])
+const RECORD_SCRIPT = `${INCREMENT_STEPS}
 local id = string.format('%d-0', n)
 local added = redis.pcall('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], id, 'v', ARGV[3])
 if type(added) == 'table' and added.err then
