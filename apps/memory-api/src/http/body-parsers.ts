@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import {
   InvalidRequest,
@@ -48,7 +49,7 @@ export function registerBodyParsers(fastify: FastifyInstance, limits: BodyLimits
   // or an unknown route) waits until the rest has arrived, read off and thrown away unparsed, as
   // body-parser did: a client still sending would otherwise meet a closed connection and never
   // read the answer. At most the route's body limit is read off that way: past it the answer goes
-  // at once and the connection is closed. requestTimeout bounds the wait.
+  // at once and the connection is closed lingering. requestTimeout bounds the wait.
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const raw = request.raw;
     if (raw.complete || raw.destroyed) return done(null, payload);
@@ -62,8 +63,9 @@ export function registerBodyParsers(fastify: FastifyInstance, limits: BodyLimits
     const readOff = (chunk: Buffer) => {
       left -= chunk.length;
       if (left >= 0 || answered) return;
-      raw.off('data', readOff).pause();
+      raw.off('data', readOff);
       reply.header('connection', 'close');
+      closeLingering(raw.socket);
       answer();
     };
     raw.once('end', answer).once('close', answer).once('error', answer).on('data', readOff);
@@ -87,6 +89,26 @@ export function registerBodyParsers(fastify: FastifyInstance, limits: BodyLimits
       undefined,
     );
   });
+}
+
+/** How long a connection closed mid-body keeps reading off what the client still sends. */
+export const LINGER_MS = 5_000;
+
+/**
+ * nginx's lingering close for a connection answered while its client is still sending: Node
+ * would close the socket right after the answer, and closing a TCP socket with unread bytes sends
+ * a reset that makes the client's kernel drop the answer it had already received (the client sees
+ * EPIPE or ECONNRESET, never the 413). Instead the answer is followed by a half-close, the rest of
+ * the body is read and thrown away, and the socket closes when the client is done or after
+ * LINGER_MS, whichever comes first.
+ */
+function closeLingering(socket: Socket): void {
+  socket.destroySoon = () => {
+    if (socket.writable) socket.end();
+    const cutOff = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    socket.once('end', () => socket.destroy()).once('close', () => clearTimeout(cutOff));
+    socket.resume();
+  };
 }
 
 /**
