@@ -55,6 +55,7 @@ export { APP_VERSION } from './app-version.js';
 export {
   type AccountRestoreOptions,
   type AccountSettlement,
+  type AccountStanding,
   RestoredAccounts,
   UserDirectory,
 } from './user-directory.js';

@@ -7,7 +7,15 @@ import type { Role } from './http/caller.js';
 export abstract class UserDirectory {
   /** The user with this id, or undefined. */
   abstract account(userId: string): Promise<{ id: string; role: Role } | undefined>;
+
+  /**
+   * Whether the account may still have data written for it: 'active'; 'disabled' (nothing new is
+   * stored, though work of its own may still be taken back); 'gone' (deleted, or being deleted).
+   */
+  abstract standing(userId: string): Promise<AccountStanding>;
 }
+
+export type AccountStanding = 'active' | 'disabled' | 'gone';
 
 export interface AccountRestoreOptions {
   mode: 'replace' | 'merge';

@@ -69,9 +69,12 @@ export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly spaces: UserSpaces,
     private readonly history: MemoryHistory,
     private readonly expiries: ExpiryIndex,
+    private readonly extractions: ExtractionService,
   ) {}
 
   onModuleInit(): void {
+    // Extractions first: stopped before the memory writes they would make are waited for.
+    this.erasure.register(this.extractions);
     this.erasure.register(this.memories);
     this.erasure.register(this.history);
     this.erasure.register(this.expiries);

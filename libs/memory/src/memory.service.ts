@@ -7,10 +7,12 @@ import {
   decodeCursor,
   DuplicateMemory,
   encodeCursor,
+  Forbidden,
   isKeyCursor,
   KeyedMutex,
   MemoryNotFound,
   NotFound,
+  UserDirectory,
 } from '@memory-system/core';
 import { LexicalSearch } from '@memory-system/retrieval';
 import { StateStore, withSharedLock } from '@memory-system/state';
@@ -101,6 +103,7 @@ export class MemoryService implements UserDataEraser {
     private readonly expiries: ExpiryIndex,
     private readonly state: StateStore,
     private readonly quota: MemoryQuota,
+    private readonly directory: UserDirectory,
   ) {}
 
   /**
@@ -112,6 +115,37 @@ export class MemoryService implements UserDataEraser {
     return this.writes.run(userId, () =>
       withSharedLock(this.state, `memory-writes:${userId}`, work),
     );
+  }
+
+  /**
+   * As exclusiveWrite, for a user whose account may still take writes, checked under the lock at
+   * the moment of writing: an account disabled or deleted while the request ran (a slow
+   * extraction, a long import) gets nothing stored. Deletion marks the account and then waits for
+   * this lock (settleWrites), so whatever got in before the mark is there for the erasure.
+   */
+  private ownersWrite<T>(
+    userId: string,
+    work: () => Promise<T>,
+    kind: 'store' | 'remove' = 'store',
+  ): Promise<T> {
+    return this.exclusiveWrite(userId, async () => {
+      await this.assertMayWrite(userId, kind);
+      return work();
+    });
+  }
+
+  /** A disabled account keeps losing what expires; only a live one gains anything. */
+  private async assertMayWrite(userId: string, kind: 'store' | 'remove' = 'store'): Promise<void> {
+    const standing = await this.directory.standing(userId);
+    if (standing === 'active' || (kind === 'remove' && standing === 'disabled')) return;
+    throw new Forbidden(
+      `The account is ${standing === 'gone' ? 'deleted' : 'disabled'}: nothing more is stored for it.`,
+    );
+  }
+
+  /** Returns once the user's writes under way here or on another replica have ended. */
+  settleWrites(userId: string): Promise<void> {
+    return this.exclusiveWrite(userId, () => Promise.resolve());
   }
 
   private async writeVersion(userId: string): Promise<number> {
@@ -157,6 +191,7 @@ export class MemoryService implements UserDataEraser {
     inputs: Array<NewMemory | ImportedMemory>,
   ): Promise<CreateOutcome[]> {
     for (const input of inputs) expiryOf(input); // a bad expiry is refused before any work
+    await this.assertMayWrite(caller.userId); // and a closed account's before its collection is opened
     // Every named session must be the caller's before anything is stored.
     const sessionIds = inputs.flatMap((input) => (input.sessionId ? [input.sessionId] : []));
     if (sessionIds.length) await this.sessions.assertOwned(caller, sessionIds);
@@ -181,7 +216,7 @@ export class MemoryService implements UserDataEraser {
     const targetEmbeddings =
       fresh.length && space.target ? await UserSpaces.embedderOf(space.target).embed(contents) : [];
 
-    const createdByHash = await this.exclusiveWrite(caller.userId, async () => {
+    const createdByHash = await this.ownersWrite(caller.userId, async () => {
       // Someone (here or on another replica) may have stored the same content meanwhile.
       const raced =
         (await this.writeVersion(caller.userId)) === versionSeen
@@ -233,12 +268,14 @@ export class MemoryService implements UserDataEraser {
         this.quota.added(scope, toAdd.length);
       }
       for (const [hash, memory] of raced) existing.set(hash, memory);
-      return new Map(toAdd.map(({ memory }) => [memory.contentHash, memory]));
+      const created = toAdd.map(({ memory }) => memory);
+      // Under the lock too: an erasure waiting for it finds these as well.
+      await this.expiries.track(caller.userId, created);
+      await this.sessions.recordMemories(caller, created);
+      return new Map(created.map((memory) => [memory.contentHash, memory]));
     });
 
     if (createdByHash.size > 0) await this.searchCache.invalidate(caller.userId);
-    await this.expiries.track(caller.userId, [...createdByHash.values()]);
-    await this.sessions.recordMemories(caller, [...createdByHash.values()]);
     return hashes.map((hash, index) => {
       const created = createdByHash.get(hash);
       if (created && firstIndexOf.get(hash) === index) return { memory: created, created: true };
@@ -334,7 +371,7 @@ export class MemoryService implements UserDataEraser {
     const expiry = expiryOf(patch);
     const space = await this.spaces.of(caller.userId);
     const scope = this.scopeIn(caller, space.serving.space);
-    return this.exclusiveWrite(caller.userId, async () => {
+    return this.ownersWrite(caller.userId, async () => {
       const [record] = await this.store.get(scope, [id], { embeddings: true });
       if (!record?.embedding || isExpired(toMemory(record, scope.model)))
         throw new MemoryNotFound(id);
@@ -417,20 +454,34 @@ export class MemoryService implements UserDataEraser {
   ): Promise<boolean> {
     const space = await this.spaces.of(caller.userId);
     const scope = this.scopeIn(caller, space.serving.space);
-    const [record] = await this.store.get(scope, [id]);
-    if (!record) throw new MemoryNotFound(id);
-    const memory = toMemory(record, scope.model);
-    if (!applies(memory)) return false;
-    await this.history.record(caller, memory, change.event, change.cause);
-    await this.deleteIn(caller, space, [id]);
-    await this.sessions.forgetMemories(caller, [memory]);
-    return true;
+    // A delete writes history: it waits for the lock and a live account like any write.
+    return this.ownersWrite(
+      caller.userId,
+      async () => {
+        const [record] = await this.store.get(scope, [id]);
+        if (!record) throw new MemoryNotFound(id);
+        const memory = toMemory(record, scope.model);
+        if (!applies(memory)) return false;
+        await this.history.record(caller, memory, change.event, change.cause);
+        await this.deleteIn(caller, space, [id]);
+        await this.sessions.forgetMemories(caller, [memory]);
+        return true;
+      },
+      'remove',
+    );
   }
 
-  /** Takes back memories stored moments ago (an import that failed midway); unknown ids are no error. */
+  /**
+   * Takes back memories stored moments ago (an import or extraction that failed midway, even one
+   * refused because the account was disabled meanwhile); unknown ids are no error. For a deleted
+   * account there is nothing left to take back.
+   */
   async removeMany(caller: Caller, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.deleteIn(caller, await this.spaces.of(caller.userId), ids);
+    await this.exclusiveWrite(caller.userId, async () => {
+      if ((await this.directory.standing(caller.userId)) === 'gone') return;
+      await this.deleteIn(caller, await this.spaces.of(caller.userId), ids);
+    });
   }
 
   private async deleteIn(caller: Caller, space: UserSpace, ids: string[]): Promise<void> {

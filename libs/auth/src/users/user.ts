@@ -6,13 +6,15 @@ export interface User {
   passwordHash: string;
   role: Role;
   disabled: boolean;
+  /** Set (with disabled) when a deletion starts, so that no write lands while it erases. */
+  deletingSince?: string;
   createdAt: string;
   updatedAt: string;
 }
 
 /** What the API shows of a user: never the password hash. */
-export type PublicUser = Omit<User, 'passwordHash'>;
+export type PublicUser = Omit<User, 'passwordHash' | 'deletingSince'>;
 
-export function toPublicUser({ passwordHash: _, ...user }: User): PublicUser {
+export function toPublicUser({ passwordHash: _, deletingSince: __, ...user }: User): PublicUser {
   return user;
 }

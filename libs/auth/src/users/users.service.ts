@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Conflict, NotFound, type Role, UserDataErasure, UserDirectory } from '@memory-system/core';
+import {
+  type AccountStanding,
+  Conflict,
+  NotFound,
+  type Role,
+  UserDataErasure,
+  UserDirectory,
+} from '@memory-system/core';
 import { StateStore } from '@memory-system/state';
 import { PasswordHasher } from './password-hasher.js';
 import type { User } from './user.js';
@@ -42,6 +49,12 @@ export class UsersService implements UserDirectory {
   async account(userId: string): Promise<{ id: string; role: Role } | undefined> {
     const user = await this.findById(userId);
     return user && { id: user.id, role: user.role };
+  }
+
+  async standing(userId: string): Promise<AccountStanding> {
+    const user = await this.findById(userId);
+    if (!user || user.deletingSince) return 'gone';
+    return user.disabled ? 'disabled' : 'active';
   }
 
   async findById(id: string): Promise<User | undefined> {
@@ -119,6 +132,7 @@ export class UsersService implements UserDirectory {
     changes: { disabled?: boolean; role?: Role; password?: string },
   ): Promise<User> {
     const user = await this.get(id);
+    if (user.deletingSince) throw userNotFound(id); // being deleted: it cannot come back
     const updated: User = {
       ...user,
       disabled: changes.disabled ?? user.disabled,
@@ -130,9 +144,20 @@ export class UsersService implements UserDirectory {
     return updated;
   }
 
-  /** Deletes the user and, through every registered eraser, all their data. */
+  /**
+   * Deletes the user and, through every registered eraser, all their data. The account is marked
+   * first: from then on no write of theirs lands (the erasers wait for those already under way),
+   * and a deletion cut short leaves it disabled, to be deleted again.
+   */
   async delete(id: string): Promise<void> {
     const user = await this.get(id);
+    const now = new Date().toISOString();
+    await this.store.put(USERS, id, {
+      ...user,
+      disabled: true,
+      deletingSince: now,
+      updatedAt: now,
+    });
     await this.erasure.eraseAll(id);
     await this.store.delete(USERS, id);
     await this.store.delete(USERNAMES, user.username.toLowerCase());

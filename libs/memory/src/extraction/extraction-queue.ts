@@ -29,7 +29,9 @@ export class ExtractionQueue {
     try {
       return await this.turns.run(userId, async () => {
         if (signal?.aborted)
-          throw new ClientGone('The extraction was not started: the client left.');
+          throw new ClientGone(
+            'The extraction was not started: the client left (or the account is being deleted).',
+          );
         const started = performance.now();
         try {
           return await work();
@@ -42,5 +44,10 @@ export class ExtractionQueue {
       if (left > 0) this.held.set(userId, left);
       else this.held.delete(userId);
     }
+  }
+
+  /** Returns when the user's extractions queued so far have ended. */
+  idle(userId: string): Promise<void> {
+    return this.turns.run(userId, () => Promise.resolve());
   }
 }

@@ -7,6 +7,7 @@ import {
   ClientGone,
   Metrics,
   UnusableModelAnswer,
+  type UserDataEraser,
 } from '@memory-system/core';
 import { ChatModel, type ChatMessage, type Completion } from '@memory-system/inference';
 import type { z } from 'zod';
@@ -96,8 +97,11 @@ interface Step<T> {
  * them all if one fails.
  */
 @Injectable()
-export class ExtractionService {
+export class ExtractionService implements UserDataEraser {
+  readonly name = 'extractions';
   private readonly logger = new Logger(ExtractionService.name);
+  /** How to stop each user's extractions, running or queued (the user is being deleted). */
+  private readonly stops = new Map<string, Set<AbortController>>();
   /** One extraction per user at a time (the second decides on what the first stored), a few queued. */
   private readonly perUser: ExtractionQueue;
 
@@ -129,11 +133,13 @@ export class ExtractionService {
     }
     if (request.sessionId) await this.sessions.assertOwned(caller, [request.sessionId]);
     const end = this.metrics.extractionDuration.startTimer();
+    const stop = this.stopperFor(caller.userId);
+    const signal = request.signal ? AbortSignal.any([request.signal, stop.signal]) : stop.signal;
     try {
       const receipt = await this.perUser.run(
         caller.userId,
-        () => this.run(caller, request, conversation),
-        request.signal,
+        () => this.run(caller, { ...request, signal }, conversation),
+        signal,
       );
       const outcome = receipt.dryRun ? 'dry_run' : 'applied';
       end({ outcome });
@@ -143,7 +149,31 @@ export class ExtractionService {
       end({ outcome: 'error' });
       this.metrics.extractionRequests.inc({ outcome: 'error' });
       throw error;
+    } finally {
+      this.stops.get(caller.userId)?.delete(stop);
+      if (this.stops.get(caller.userId)?.size === 0) this.stops.delete(caller.userId);
     }
+  }
+
+  private stopperFor(userId: string): AbortController {
+    const stop = new AbortController();
+    const stops = this.stops.get(userId) ?? new Set();
+    this.stops.set(userId, stops.add(stop));
+    return stop;
+  }
+
+  /**
+   * The user is being deleted: their extractions here stop at their next step (a model call is
+   * cut off) and this returns once none runs, so nothing they learn lands after the erasure.
+   */
+  async settleWrites(userId: string): Promise<void> {
+    for (const stop of this.stops.get(userId) ?? []) stop.abort();
+    await this.perUser.idle(userId);
+  }
+
+  /** Extractions keep nothing of their own. */
+  eraseUserData(): Promise<void> {
+    return Promise.resolve();
   }
 
   /**
@@ -218,7 +248,9 @@ export class ExtractionService {
     const plan = this.plan(facts, existing, decided.value);
     if (request.dryRun) return receipt(decided, plan);
     if (signal?.aborted)
-      throw new ClientGone('The extraction stopped before storing: the client left.');
+      throw new ClientGone(
+        'The extraction stopped before storing: the client left (or the account is being deleted).',
+      );
     const said = request.messages.flatMap((message) => (message.at ? [message.at] : []));
     const applied = await this.apply(caller, plan, {
       sessionId: request.sessionId,
