@@ -139,8 +139,10 @@ describe('restoring accounts onto a new machine', () => {
 
 describe('a restore that keeps current credentials', () => {
   let t: TestApp;
+  const dataDir = mkdtempSync(join(tmpdir(), 'ms-keep-data-'));
+  const backupDir = mkdtempSync(join(tmpdir(), 'ms-keep-backups-'));
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ DATA_DIR: dataDir, BACKUP_DIR: backupDir });
   });
   afterAll(() => t.close());
 
@@ -177,5 +179,43 @@ describe('a restore that keeps current credentials', () => {
     await withKey(revoked.key).expect(200);
     await withKey(made.key).expect(401);
     await t.login('alice', USER_PASSWORD);
+  });
+
+  it('keeps them through the CLI too (restore --keep-credentials)', async () => {
+    const revoked = (
+      await t.api.post('/api/v1/auth/api-keys').send({ name: 'cli-old' }).expect(201)
+    ).body;
+    const backup = (await t.admin.post('/api/v1/admin/backups').expect(201)).body;
+    await t.api.delete(`/api/v1/auth/api-keys/${revoked.id}`).expect(204);
+    await t.admin
+      .patch(`/api/v1/admin/users/${t.aliceId}`)
+      .send({ password: 'alice-cli-password-789' })
+      .expect(200);
+
+    const run = spawnSync(
+      process.execPath,
+      [CLI, 'restore', backup.name, '--mode', 'replace', '--keep-credentials'],
+      {
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          DATA_DIR: dataDir,
+          BACKUP_DIR: backupDir,
+          CHROMA_URL: t.chroma!.url,
+          CHROMA_DATABASE: t.chroma!.database,
+        },
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/Restored .* \(replace\)/);
+    await withKey(revoked.key).expect(401);
+    await t.http
+      .post('/api/v1/auth/login')
+      .send({ username: 'alice', password: USER_PASSWORD })
+      .expect(401);
+    await t.login('alice', 'alice-cli-password-789');
   });
 });
