@@ -225,6 +225,44 @@ describe('one client cannot slow or cost everyone', () => {
       expect(next.body.decisions.map((d: { action: string }) => d.action)).toEqual(['add']);
     });
 
+    it('stops an MCP extract call whose client left: its chat call is cancelled and nothing is stored', async () => {
+      const { agent } = await t.signUp('leaving-agent');
+      const token = (await t.login('leaving-agent', 'alice-password-123')).accessToken;
+      chat.fail({ kind: 'slow', delayMs: 3000, times: 1 });
+      chat.scriptChat(facts('The agent left before the answer'), addAll(1));
+      const req = httpRequest(`${t.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+          Authorization: `Bearer ${token}`,
+        },
+      });
+      req.on('error', () => undefined);
+      const asked = chat.requests.length;
+      req.end(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: {
+            name: 'extract',
+            arguments: { messages: [{ role: 'user', content: 'I am leaving too' }] },
+          },
+        }),
+      );
+      // Gone once the model has the extract call (held back by the delay).
+      while (chat.requests.length === asked) await sleep(20);
+      req.destroy();
+      // Past the model's delay: had the call gone on, it would have taken both scripted answers.
+      await sleep(4000);
+      expect(chat.scriptedLeft).toBe(2);
+      expect((await agent.get('/api/v1/memories').expect(200)).body.items).toEqual([]);
+      // The answers are used by the next extraction.
+      const next = await extract(agent, 'I am back').expect(200);
+      expect(next.body.decisions.map((d: { action: string }) => d.action)).toEqual(['add']);
+    });
+
     it('measures the conversation as sent (JSON-escaped) against EXTRACTION_MAX_INPUT_CHARS', async () => {
       // 1,001 characters, 2,001 once its quotes are escaped
       const res = await extract(t.api, '"'.repeat(1000) + 'x').expect(400);
