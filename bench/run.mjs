@@ -10,8 +10,10 @@ import { LocalEmbedder } from '../dist/libs/inference/src/index.js';
 import { contentHash } from '../dist/libs/memory/src/domain/content-hash.js';
 import { toRecordMetadata } from '../dist/libs/memory/src/domain/memory-record.mapper.js';
 import {
+  addRawBatch,
   alternating,
   percentile,
+  postBatch,
   sequential,
   startApp,
   startFreshChroma,
@@ -203,28 +205,12 @@ async function main() {
       configuration: { hnsw: { space: 'cosine' } },
     });
     let started = performance.now();
-    for (let i = 0; i < RECORDS; i += BATCH) {
-      const chunk = documents.slice(i, i + BATCH);
-      await raw.add({
-        ids: chunk.map((_, j) => `raw-${i + j}`),
-        documents: chunk,
-        embeddings: await embedder.embed(chunk),
-        metadatas: chunk.map(() => ({ type: 'bench' })),
-      });
-    }
+    for (let i = 0; i < RECORDS; i += BATCH) await addRawBatch(raw, embedder, documents, i, BATCH);
     const rawIngest = RECORDS / ((performance.now() - started) / 1000);
 
     const app = await startApp(chroma.url, {});
     started = performance.now();
-    for (let i = 0; i < RECORDS; i += BATCH) {
-      const items = documents.slice(i, i + BATCH).map((content) => ({ content, type: 'bench' }));
-      const res = await fetch(`${app.url}/api/v1/memories/batch`, {
-        method: 'POST',
-        headers: app.headers,
-        body: JSON.stringify({ items }),
-      });
-      if (!res.ok) throw new Error(`batch failed: ${res.status} ${await res.text()}`);
-    }
+    for (let i = 0; i < RECORDS; i += BATCH) await postBatch(app, documents, i, BATCH);
     const apiIngest = RECORDS / ((performance.now() - started) / 1000);
     results.ingest = {
       rawPerSecond: rawIngest,

@@ -128,3 +128,25 @@ export async function stopApp(app) {
   app.child.kill('SIGTERM');
   await new Promise((resolve) => app.child.once('exit', resolve));
 }
+
+/** Adds documents[i, i + size) to a raw Chroma collection, embedded as the API would embed them. */
+export async function addRawBatch(collection, embedder, documents, i, size) {
+  const chunk = documents.slice(i, i + size);
+  await collection.add({
+    ids: chunk.map((_, j) => `raw-${i + j}`),
+    documents: chunk,
+    embeddings: await embedder.embed(chunk),
+    metadatas: chunk.map(() => ({ type: 'bench' })),
+  });
+}
+
+/** Stores documents[i, i + size) through POST /memories/batch. */
+export async function postBatch(app, documents, i, size) {
+  const items = documents.slice(i, i + size).map((content) => ({ content, type: 'bench' }));
+  const res = await fetch(`${app.url}/api/v1/memories/batch`, {
+    method: 'POST',
+    headers: app.headers,
+    body: JSON.stringify({ items }),
+  });
+  if (!res.ok) throw new Error(`batch failed: ${res.status} ${await res.text()}`);
+}

@@ -22,6 +22,7 @@ import {
 import { mapChromaError, withTimeout } from './chroma-errors.js';
 import { COLLECTION_PREFIX, collectionNameFor, collectionPrefixFor } from './collection-name.js';
 import { checkChromaApiVersion } from './chroma-version-check.js';
+import { HNSW_SETTINGS } from './hnsw-settings.js';
 
 function clientFor(endpoint: ChromaEndpoint, config: AppConfig): ChromaClient {
   const url = new URL(endpoint.url);
@@ -302,7 +303,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
     return this.client.getOrCreateCollection({
       name,
       embeddingFunction: null,
-      configuration: { hnsw: { space: 'cosine' } },
+      configuration: { hnsw: HNSW_SETTINGS },
       metadata: { model, dimension },
     });
   }
