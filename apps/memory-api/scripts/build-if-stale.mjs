@@ -17,7 +17,10 @@ const inputs = [
   'nest-cli.json',
 ];
 
-/** Every file under the inputs that exist, in a stable order. */
+/** Folders inside the inputs that hold what a build or an install made, not sources. */
+const generated = /(^|[/\\])(node_modules|dist)([/\\]|$)/;
+
+/** Every file under the inputs that exist (generated folders aside), in a stable order. */
 function inputFiles() {
   return inputs
     .map((input) => join(root, input))
@@ -27,6 +30,7 @@ function inputFiles() {
         ? readdirSync(path, { withFileTypes: true, recursive: true })
             .filter((entry) => entry.isFile())
             .map((entry) => join(entry.parentPath, entry.name))
+            .filter((file) => !generated.test(relative(root, file)))
         : [path],
     )
     .sort();

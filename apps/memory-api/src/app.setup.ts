@@ -15,6 +15,7 @@ import {
 } from '@memory-system/core';
 import { HttpMetricsHook } from '@memory-system/observability';
 import { authenticateBeforeBody } from './http/authenticate-before-body.js';
+import { CONSOLE_PATH, consoleHeaders, serveConsole } from './http/console-route.js';
 import { registerBodyParsers } from './http/body-parsers.js';
 import { registerMethodNotAllowed } from './http/method-not-allowed.js';
 
@@ -93,7 +94,11 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   fastify.addHook('onRequest', (request, reply, done) => {
     // On Node's response, so that an answer Fastify hands over (MCP) carries it too.
     reply.raw.setHeader('X-Request-Id', request.id);
-    const headers = request.url.startsWith('/docs') ? docsHeaders : apiHeaders;
+    const headers = request.url.startsWith('/docs')
+      ? docsHeaders
+      : request.url.startsWith(CONSOLE_PATH)
+        ? consoleHeaders
+        : apiHeaders;
     headers(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
   // No origin allowed (the default): browsers get no CORS headers at all, and no request pays
@@ -113,6 +118,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
     public: PUBLIC_BODY_LIMIT,
   });
   authenticateBeforeBody(fastify, app.get(AuthenticationGuard));
+  serveConsole(app);
   app.setGlobalPrefix('api', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

@@ -91,11 +91,10 @@ async function provisionGlibc(
   );
   const work = join(cacheDir, `.provision-${process.pid}-${Date.now()}`);
   try {
-    const root = await fetchDebianPackages(
-      work,
-      ['libc6'],
-      'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main',
-    );
+    const root = await fetchDebianPackages(work, ['libc6'], {
+      sourcesLine:
+        'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main',
+    });
     await rm(join(cacheDir, 'glibc'), { recursive: true, force: true });
     // The rename makes the runtime appear whole or not at all, even if two processes race.
     await rename(root, join(cacheDir, 'glibc')).catch((error: unknown) => {

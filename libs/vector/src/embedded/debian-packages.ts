@@ -5,15 +5,54 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** The packages dpkg has installed on this machine. */
+async function installedPackages(): Promise<Set<string>> {
+  const { stdout } = await run('dpkg-query', ['-W', '-f', '${Package}\\n'], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return new Set(stdout.split('\n').filter(Boolean));
+}
+
+/** `packages` and everything they depend on (recursively) that this machine lacks. */
+async function withMissingDependencies(apt: string[], packages: string[]): Promise<string[]> {
+  const { stdout } = await run(
+    'apt-cache',
+    [
+      ...apt,
+      'depends',
+      '--recurse',
+      '--no-recommends',
+      '--no-suggests',
+      '--no-conflicts',
+      '--no-breaks',
+      '--no-replaces',
+      '--no-enhances',
+      ...packages,
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  const installed = await installedPackages();
+  // Package names start a line; indented lines are their dependencies; <name> is virtual.
+  const names = stdout.split('\n').filter((line) => /^[a-z0-9]/.test(line));
+  return [...new Set(names)].filter((name) => !installed.has(name) || packages.includes(name));
+}
+
+export interface DebianFetchOptions {
+  /** Another release than the machine's own: a sources.list line. */
+  sourcesLine?: string;
+  /** Also fetch what the packages depend on and this machine has not installed. */
+  dependencies?: boolean;
+}
+
 /**
  * Downloads Debian packages with apt-get (no root, nothing installed: private package lists and
- * archives under `work`) and unpacks them into `work/root`. `sourcesLine` picks another release
- * than the machine's own. Throws with apt's own message when the mirror cannot be reached.
+ * archives under `work`) and unpacks them into `work/root`. Throws with apt's own message when the
+ * mirror cannot be reached.
  */
 export async function fetchDebianPackages(
   work: string,
   packages: string[],
-  sourcesLine?: string,
+  { sourcesLine, dependencies = false }: DebianFetchOptions = {},
 ): Promise<string> {
   await mkdir(join(work, 'lists', 'partial'), { recursive: true });
   await mkdir(join(work, 'archives', 'partial'), { recursive: true });
@@ -34,7 +73,8 @@ export async function fetchDebianPackages(
     apt.push('-o', `Dir::Etc::SourceList=${sources}`, '-o', 'Dir::Etc::SourceParts=/dev/null');
   }
   await run('apt-get', [...apt, '-qq', 'update'], { timeout: 300_000 });
-  await run('apt-get', [...apt, '-qq', 'download', ...packages], {
+  const wanted = dependencies ? await withMissingDependencies(apt, packages) : packages;
+  await run('apt-get', [...apt, '-qq', 'download', ...wanted], {
     cwd: join(work, 'debs'),
     timeout: 300_000,
   });

@@ -1,0 +1,3 @@
+export function ExtractView() {
+  return <p class="muted">Extraction dry runs are made here.</p>;
+}

@@ -1,0 +1,3 @@
+export function SessionsView() {
+  return <p class="muted">Sessions are listed here.</p>;
+}
