@@ -1,8 +1,10 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumRuntime } from './support/chromium-runtime.js';
+import { FakeVllmServer } from './support/fake-vllm.server.js';
 import { ADMIN, createTestApp, type TestApp, USER_PASSWORD } from './support/test-app.js';
 
 /** The flags Chromium runs with here (as root, no network but loopback). */
@@ -28,6 +30,7 @@ describe('web console in Chromium', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let chat: FakeVllmServer;
   const foreignRequests: string[] = [];
   const pageErrors: string[] = [];
 
@@ -50,7 +53,11 @@ describe('web console in Chromium', () => {
   };
 
   beforeAll(async () => {
-    const [started, runtime] = await Promise.all([createTestApp(), chromiumRuntime()]);
+    chat = await new FakeVllmServer({ model: 'Qwen/Qwen3-8B' }).start();
+    const [started, runtime] = await Promise.all([
+      createTestApp({ VLLM_CHAT_URL: chat.url, VLLM_CHAT_MODEL: chat.model, VLLM_RETRIES: '0' }),
+      chromiumRuntime(),
+    ]);
     app = started;
     browser = await chromium.launch({
       executablePath: runtime.executablePath,
@@ -88,6 +95,7 @@ describe('web console in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    await chat?.stop();
   });
 
   it('is served at /console with a strict Content-Security-Policy; the API keeps its own', async () => {
@@ -102,8 +110,18 @@ describe('web console in Chromium', () => {
     expect(res.headers['x-frame-options']).toBe('DENY');
     const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(res.text)?.[1];
     expect(script).toBeDefined();
-    const asset = await app.http.get(script!).expect(200);
+    const asset = await app.http
+      .get(script!)
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(asset.headers['cache-control']).toContain('immutable');
+    // The issue's budget: at most 150 KB of JavaScript, gzipped.
+    expect(gzipSync(asset.body as Buffer, { level: 9 }).length).toBeLessThan(150 * 1024);
     const api = await app.http.get('/health/live').expect(200);
     expect(api.headers['content-security-policy']).toContain("default-src 'none'");
   });
@@ -224,6 +242,45 @@ describe('web console in Chromium', () => {
     await page.getByRole('button', { name: 'Revoke console-test' }).click();
     await page.getByRole('button', { name: 'Revoke console-test' }).waitFor({ state: 'detached' });
     await app.http.get('/api/v1/memories').set('X-API-Key', key).expect(401);
+  });
+
+  it("shows a session's context window and memories", async () => {
+    const session = await app.api
+      .post('/api/v1/sessions')
+      .send({ title: 'Trip planning', extract: false })
+      .expect(201);
+    await app.api
+      .post(`/api/v1/sessions/${session.body.id}/context`)
+      .send({ items: [{ role: 'user', content: 'Book the train to Porto for Friday' }] })
+      .expect((res) => expect(res.status).toBeLessThan(300));
+    await page.getByRole('link', { name: 'Sessions' }).click();
+    await page.getByRole('button', { name: 'Trip planning' }).click();
+    const context = page.getByRole('region', { name: 'Session context' });
+    await context.getByText('Book the train to Porto for Friday').waitFor();
+  });
+
+  it('shows the decisions of an extraction dry run, which writes nothing, then applies them', async () => {
+    const facts = { facts: [{ content: 'Alice is learning Portuguese', type: 'fact' }] };
+    const add = { decisions: [{ fact: 1, action: 'ADD', memory: null, content: null }] };
+    chat.scriptChat(facts, add);
+    await page.getByRole('link', { name: 'Extraction' }).click();
+    const form = page.getByRole('form', { name: 'Extraction' });
+    await form
+      .getByLabel(/Conversation/)
+      .fill('user: I started learning Portuguese.\nassistant: Nice!');
+    await form.getByRole('button', { name: 'Dry run' }).click();
+    const decisions = page.getByRole('region', { name: 'Decisions' });
+    await decisions.getByText('Alice is learning Portuguese').waitFor();
+    expect(await decisions.locator('tbody td').first().textContent()).toBe('add');
+    expect((await memoriesOfAlice()).some((m) => m.content.includes('Portuguese'))).toBe(false);
+
+    chat.scriptChat(facts, add);
+    await form.getByRole('button', { name: 'Apply' }).click();
+    await decisions.getByRole('heading', { name: 'Applied' }).waitFor();
+    expect((await memoriesOfAlice()).map((m) => m.content)).toContain(
+      'Alice is learning Portuguese',
+    );
+    expect(chat.scriptedLeft).toBe(0);
   });
 
   it('signs out: the page forgets the session', async () => {
