@@ -130,7 +130,6 @@ describe('web console in Chromium', () => {
     await signIn('alice', USER_PASSWORD);
     await memoryItem('Alice has a cat called Miso').waitFor();
     await expect(page.locator('.memory-list li').count()).resolves.toBe(3);
-    await page.screenshot({ path: join(SCREENSHOTS, 'memories-light.png') });
   });
 
   it('searches on Enter and shows the best match first with its score parts', async () => {
@@ -150,6 +149,9 @@ describe('web console in Chromium', () => {
       Number(/score (\d+\.\d+)/.exec(text)![1]),
     );
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    await first.getByRole('button').click();
+    await detail().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'memories-light.png') });
     await page.getByRole('button', { name: 'Back to the list' }).click();
   });
 
