@@ -301,10 +301,12 @@ describe('web console in Chromium', () => {
       .getByText(/Backed up: /)
       .waitFor({ timeout: 60_000 });
     const name = (await backups.locator('tbody code').first().textContent())!;
-    const listed = (await app.admin.get('/api/v1/admin/backups').expect(200)).body.items as Array<{
-      name: string;
-    }>;
-    expect(listed.map((b) => b.name)).toContain(name);
+    const listed = (await app.admin.get('/api/v1/admin/backups').expect(200)).body as {
+      items: Array<{ name: string }>;
+      running: unknown;
+    };
+    expect(listed.items.map((b) => b.name)).toContain(name);
+    expect(listed.running).toBeNull(); // the job is over
     await backups.getByRole('button', { name: `Verify ${name}` }).click();
     await backups.getByText('verified (signature valid)').waitFor({ timeout: 60_000 });
 

@@ -2621,7 +2621,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Archives in BACKUP_DIR, newest first */
+      /** @description Archives in BACKUP_DIR, newest first (items), the schedule, and running: the backup or restore this instance is running through the API ({ job, phase, done, total, startedAt }), or null */
       200: {
         headers: {
           [name: string]: unknown;

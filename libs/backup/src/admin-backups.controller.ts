@@ -44,10 +44,21 @@ export class RestoreDto {
   keepCredentials?: boolean;
 }
 
-/** Logs a long job's progress at most every few seconds. */
-function loggedProgress(logger: Logger, what: string): Progress {
+/** A backup or restore this process is running, as far as it has got (GET /admin/backups). */
+interface RunningJob {
+  job: 'backup' | 'restore';
+  phase: string;
+  done: number;
+  total: number | null;
+  startedAt: string;
+}
+
+/** Logs a long job's progress at most every few seconds, and hands each step to `seen`. */
+function loggedProgress(logger: Logger, what: string, seen: Progress = () => undefined): Progress {
   let last = 0;
-  return ({ phase, done, total }) => {
+  return (event) => {
+    seen(event);
+    const { phase, done, total } = event;
     if (Date.now() - last < 2000) return;
     last = Date.now();
     logger.log(`${what}: ${phase} ${done}${total ? `/${total}` : ''}`);
@@ -61,6 +72,7 @@ function loggedProgress(logger: Logger, what: string): Progress {
 @Controller({ path: 'admin/backups', version: '1' })
 export class AdminBackupsController {
   private readonly logger = new Logger('Backups');
+  private running: RunningJob | null = null;
 
   constructor(
     private readonly backups: BackupService,
@@ -71,14 +83,36 @@ export class AdminBackupsController {
   @ApiOperation({ summary: 'Back up now (the same job as the nightly one); 409 while one runs' })
   @ApiCreatedResponse({ description: 'The archive and its manifest' })
   async create() {
-    return withoutPath(await this.backups.backup('api', loggedProgress(this.logger, 'backup')));
+    return withoutPath(
+      await this.tracked('backup', (progress) => this.backups.backup('api', progress)),
+    );
+  }
+
+  /** Runs a job with its progress kept for the list to show (a console polls it meanwhile). */
+  private async tracked<T>(job: RunningJob['job'], run: (progress: Progress) => Promise<T>) {
+    const startedAt = new Date().toISOString();
+    this.running = { job, phase: 'starting', done: 0, total: null, startedAt };
+    try {
+      return await run(
+        loggedProgress(this.logger, job, ({ phase, done, total }) => {
+          this.running = { job, phase, done, total: total ?? null, startedAt };
+        }),
+      );
+    } finally {
+      this.running = null;
+    }
   }
 
   @Get()
-  @ApiOkResponse({ description: 'Archives in BACKUP_DIR, newest first' })
+  @ApiOkResponse({
+    description:
+      'Archives in BACKUP_DIR, newest first (items), the schedule, and running: the backup or ' +
+      'restore this instance is running through the API ({ job, phase, done, total, startedAt }), ' +
+      'or null',
+  })
   async list() {
     const items = (await this.backups.list()).map(withoutPath);
-    return { items, schedule: this.scheduler.describe() };
+    return { items, schedule: this.scheduler.describe(), running: this.running };
   }
 
   @Get(':name')
@@ -97,11 +131,13 @@ export class AdminBackupsController {
       'replaced: run the same restore again.',
   })
   restore(@CurrentCaller() caller: Caller, @Param('name') name: string, @Body() body: RestoreDto) {
-    return this.backups.restore({ name }, body.mode, loggedProgress(this.logger, 'restore'), {
-      trustUnsigned: body.trustUnsigned ?? false,
-      keepCredentials: body.keepCredentials ?? false,
-      restoringUserId: caller.userId,
-    });
+    return this.tracked('restore', (progress) =>
+      this.backups.restore({ name }, body.mode, progress, {
+        trustUnsigned: body.trustUnsigned ?? false,
+        keepCredentials: body.keepCredentials ?? false,
+        restoringUserId: caller.userId,
+      }),
+    );
   }
 
   @Delete(':name')

@@ -11,6 +11,13 @@ interface Verified extends Backup {
   signature: string;
   manifest: { memories?: number; users?: number; [key: string]: unknown };
 }
+/** How far the backup or restore this instance runs has got (GET /admin/backups: running). */
+interface Running {
+  job: string;
+  phase: string;
+  done: number;
+  total: number | null;
+}
 type Mode = 'replace' | 'merge';
 const MODES: Record<Mode, string> = {
   replace: 'replace: everything there is now is emptied first',
@@ -27,6 +34,7 @@ export function BackupsPanel() {
   const form = useFormState();
   const [items, setItems] = useState<Backup[]>([]);
   const [running, setRunning] = useState(false);
+  const [progress, setProgress] = useState<Running | null>(null);
   const [verified, setVerified] = useState<Record<string, string>>({});
   const [restoring, setRestoring] = useState<{ name: string; mode: Mode } | null>(null);
   const [done, setDone] = useState('');
@@ -37,6 +45,15 @@ export function BackupsPanel() {
       setItems((list as { items: Backup[] }).items);
     });
   useEffect(() => void load(), []);
+  // While a job runs, its progress as the service reports it, twice a second.
+  useEffect(() => {
+    if (!running) return setProgress(null);
+    const timer = setInterval(async () => {
+      const { data } = await client.GET('/api/v1/admin/backups');
+      setProgress((data as { running?: Running | null } | undefined)?.running ?? null);
+    }, 500);
+    return () => clearInterval(timer);
+  }, [running]);
 
   const backUp = async () => {
     setRunning(true);
@@ -61,8 +78,9 @@ export function BackupsPanel() {
         throw error;
       }
     });
-  const restore = (name: string, mode: Mode) =>
-    form.run(async () => {
+  const restore = async (name: string, mode: Mode) => {
+    setRunning(true);
+    await form.run(async () => {
       await call<unknown>(
         client.POST('/api/v1/admin/backups/{name}/restore', {
           params: { path: { name } },
@@ -72,6 +90,8 @@ export function BackupsPanel() {
       setRestoring(null);
       setDone(`Restored ${name} (${mode}).`);
     });
+    setRunning(false);
+  };
 
   return (
     <section class="card" aria-label="Backups">
@@ -80,7 +100,16 @@ export function BackupsPanel() {
         <button type="button" onClick={backUp} disabled={running}>
           Back up now
         </button>
-        {running && <progress aria-label="Backing up" />}
+        {running && (
+          <span class="job">
+            <progress
+              aria-label={progress ? `${progress.job}: ${progress.phase}` : 'Working'}
+              {...(progress?.total ? { value: progress.done, max: progress.total } : {})}
+            />{' '}
+            {progress &&
+              `${progress.job}: ${progress.phase} ${progress.done}${progress.total ? `/${progress.total}` : ''}`}
+          </span>
+        )}
         <span role="status">{done}</span>
       </div>
       <FormMessage form={form} />
