@@ -40,6 +40,7 @@ describe('web console in Chromium', () => {
       content: string;
       pinned: boolean;
       tags: string[];
+      expiresAt: string | null;
     }>;
   const memoryItem = (text: string) => page.locator('.memory-list li', { hasText: text });
   const detail = () => page.getByRole('region', { name: 'Memory', exact: true });
@@ -209,6 +210,27 @@ describe('web console in Chromium', () => {
     expect((await memoriesOfAlice()).map((m) => m.content)).toContain(
       'Alice plays the cello on Sundays',
     );
+  });
+
+  it('sets an expiry, and filters the list by tag', async () => {
+    await detail().getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByRole('form', { name: 'Edit memory' });
+    await form.getByLabel('Expires', { exact: true }).fill('2099-01-02T03:04');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await detail().getByRole('button', { name: 'Edit' }).waitFor();
+    const stored = (await memoriesOfAlice()).find((m) => m.content.includes('cello'));
+    expect(new Date(stored!.expiresAt!).getFullYear()).toBe(2099);
+
+    await page.getByText('Filters', { exact: true }).click();
+    await page.getByLabel('Tag', { exact: true }).fill('music');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await memoryItem('Alice lives in Lisbon').waitFor({ state: 'detached' });
+    await expect(page.locator('.memory-list li').allTextContents()).resolves.toEqual([
+      expect.stringContaining('Alice plays the cello on Sundays'),
+    ]);
+    await page.getByLabel('Tag', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await memoryItem('Alice lives in Lisbon').waitFor();
   });
 
   it('pins and deletes a memory', async () => {
