@@ -337,6 +337,24 @@ describe('web console in Chromium', () => {
     expect(await confirm.textContent()).toContain('replace mode');
     await confirm.getByRole('button', { name: 'Cancel' }).click();
 
+    const users = page.getByRole('region', { name: 'Users' });
+    await users.getByLabel('New username').fill('bob');
+    await users.getByLabel('Initial password').fill('short');
+    await users.getByRole('button', { name: 'Create user' }).click();
+    await users.getByLabel('Initial password').and(page.locator('[aria-invalid="true"]')).waitFor();
+    await expect(users.locator('.field-error').textContent()).resolves.toMatch(/password/i);
+    await app.admin.get('/api/v1/admin/users').expect((res) => {
+      expect(res.body.items.map((u: { username: string }) => u.username)).not.toContain('bob');
+    });
+    await users.getByLabel('Initial password').fill('bob-password-123456');
+    await users.getByRole('button', { name: 'Create user' }).click();
+    await users.getByRole('button', { name: 'Disable bob' }).click();
+    await users.getByRole('button', { name: 'Enable bob' }).waitFor();
+    const bob = (await app.admin.get('/api/v1/admin/users').expect(200)).body.items.find(
+      (u: { username: string }) => u.username === 'bob',
+    );
+    expect(bob.disabled).toBe(true);
+
     await page.getByRole('region', { name: 'Health' }).getByText('chroma').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'admin-light.png'), fullPage: true });
     await page.getByRole('button', { name: 'Sign out' }).click();
