@@ -107,6 +107,7 @@ function total(text: string, name: string): number {
 }
 
 interface Sample {
+  at: number;
   requests: number;
   seconds: number;
   operations: number;
@@ -156,24 +157,31 @@ export function FiguresPanel() {
       }
       const text = await response.text();
       const next = {
+        at: Date.now(),
         requests: total(text, 'memory_system_http_request_duration_seconds_count'),
         seconds: total(text, 'memory_system_http_request_duration_seconds_sum'),
         operations: total(text, 'memory_system_memory_operations_total'),
       };
       setSamples((previous) => [...previous, next].slice(-(SAMPLES + 1)));
     };
+    // A first figure a second after opening, then one every SAMPLE_MS.
     void sample();
+    const first = setTimeout(sample, 1000);
     const timer = setInterval(sample, SAMPLE_MS);
-    return () => clearInterval(timer);
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
   }, []);
   // Rates between consecutive samples.
   const steps = samples.slice(1).map((now, i) => {
     const before = samples[i]!;
     const requests = now.requests - before.requests;
+    const seconds = Math.max(0.001, (now.at - before.at) / 1000);
     return {
-      rate: requests / (SAMPLE_MS / 1000),
+      rate: requests / seconds,
       latency: requests > 0 ? ((now.seconds - before.seconds) / requests) * 1000 : 0,
-      operations: (now.operations - before.operations) / (SAMPLE_MS / 1000),
+      operations: (now.operations - before.operations) / seconds,
     };
   });
   return (
