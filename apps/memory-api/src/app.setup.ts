@@ -12,6 +12,7 @@ import {
   requestIdFor,
   sendProblem,
   UnreadableUrl,
+  SUBJECT_HEADER,
 } from '@memory-system/core';
 import { HttpMetricsHook } from '@memory-system/observability';
 import { authenticateBeforeBody } from './http/authenticate-before-body.js';
@@ -148,6 +149,16 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
         .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
         .addSecurityRequirements('bearer')
         .addSecurityRequirements('api-key')
+        .addGlobalParameters({
+          name: SUBJECT_HEADER,
+          in: 'header',
+          required: false,
+          schema: { type: 'string', pattern: '^[A-Za-z0-9._@:-]{1,128}$' },
+          description:
+            "Act for this end user (subject) of the account's app (needs the subjects scope): " +
+            "memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. " +
+            'Account routes (keys, profile, admin, subjects) ignore it.',
+        })
         .build(),
     );
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

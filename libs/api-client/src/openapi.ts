@@ -400,7 +400,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A user's memories as NDJSON, as GET /memories/export gives them */
+    /** A user's (or one of their subjects') memories as NDJSON, as GET /memories/export gives them */
     get: operations['AdminUserMemoriesController_export_v1'];
     put?: never;
     post?: never;
@@ -419,9 +419,43 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Import an export into a user's memories, as POST /memories/import */
+    /** Import an export into a user's (or one of their subjects') memories, as POST /memories/import */
     post: operations['AdminUserMemoriesController_import_v1'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/subjects': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The account's subjects by id, a page at a time */
+    get: operations['SubjectsController_list_v1'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/subjects/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Erase a subject: its memories, versions, sessions, keyword entries and vectors */
+    delete: operations['SubjectsController_erase_v1'];
     options?: never;
     head?: never;
     patch?: never;
@@ -690,12 +724,12 @@ export interface components {
        *       "memories:write"
        *     ]
        */
-      scopes?: ('memories:read' | 'memories:write' | 'sessions' | 'admin')[];
+      scopes?: ('memories:read' | 'memories:write' | 'sessions' | 'subjects' | 'admin')[];
     };
     CreatedApiKeyView: {
       id: string;
       name: string;
-      scopes: ('memories:read' | 'memories:write' | 'sessions' | 'admin')[];
+      scopes: ('memories:read' | 'memories:write' | 'sessions' | 'subjects' | 'admin')[];
       prefix: string;
       /** Format: date-time */
       createdAt: string;
@@ -709,7 +743,7 @@ export interface components {
     ApiKeyViewDto: {
       id: string;
       name: string;
-      scopes: ('memories:read' | 'memories:write' | 'sessions' | 'admin')[];
+      scopes: ('memories:read' | 'memories:write' | 'sessions' | 'subjects' | 'admin')[];
       prefix: string;
       /** Format: date-time */
       createdAt: string;
@@ -1459,6 +1493,22 @@ export interface components {
        */
       userId?: string;
     };
+    SubjectView: {
+      /** @description The subject id, as sent in X-Memory-Subject. */
+      id: string;
+      /** @description How many memories the subject holds now. */
+      memories: number;
+      /**
+       * Format: date-time
+       * @description When a request last acted for the subject (to within 30 seconds).
+       */
+      lastActivityAt: string;
+    };
+    SubjectListView: {
+      items: components['schemas']['SubjectView'][];
+      /** @description Pass back as cursor for the next page. */
+      nextCursor: string | null;
+    };
     CreateSessionDto: {
       /** @example Planning the trip to Lisbon */
       title?: string;
@@ -1569,7 +1619,10 @@ export interface operations {
   AuthController_login_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1592,7 +1645,10 @@ export interface operations {
   AuthController_refresh_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1615,7 +1671,10 @@ export interface operations {
   AuthController_logout_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1636,7 +1695,10 @@ export interface operations {
   AuthController_me_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1658,7 +1720,10 @@ export interface operations {
         limit?: number;
         cursor?: string;
       };
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1677,7 +1742,10 @@ export interface operations {
   AuthController_createApiKey_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1700,7 +1768,10 @@ export interface operations {
   AuthController_revokeApiKey_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         id: string;
       };
@@ -1722,7 +1793,10 @@ export interface operations {
         limit?: number;
         cursor?: string;
       };
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1741,7 +1815,10 @@ export interface operations {
   AdminUsersController_create_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1764,7 +1841,10 @@ export interface operations {
   AdminUsersController_get_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         id: string;
       };
@@ -1785,7 +1865,10 @@ export interface operations {
   AdminUsersController_remove_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         id: string;
       };
@@ -1805,7 +1888,10 @@ export interface operations {
   AdminUsersController_update_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         id: string;
       };
@@ -1833,7 +1919,10 @@ export interface operations {
         /** @description Include each memory's vector. */
         embeddings?: boolean;
       };
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1850,7 +1939,10 @@ export interface operations {
   MemoryTransferController_import_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1873,7 +1965,10 @@ export interface operations {
   ExtractionController_extract_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1896,7 +1991,10 @@ export interface operations {
   ContextController_build_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1933,7 +2031,10 @@ export interface operations {
         /** @description Superseded and retracted memories too, marked by their status. */
         includeSuperseded?: boolean;
       };
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1952,7 +2053,10 @@ export interface operations {
   MemoryController_create_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -1985,7 +2089,10 @@ export interface operations {
   MemoryController_insight_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2008,7 +2115,10 @@ export interface operations {
   MemoryController_createBatch_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2031,7 +2141,10 @@ export interface operations {
   MemoryController_search_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2054,7 +2167,10 @@ export interface operations {
   MemoryController_get_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         id: string;
       };
@@ -2075,7 +2191,10 @@ export interface operations {
   MemoryController_remove_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         id: string;
       };
@@ -2094,7 +2213,10 @@ export interface operations {
   MemoryController_update_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         id: string;
       };
@@ -2119,7 +2241,10 @@ export interface operations {
   MemoryController_history_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         id: string;
       };
@@ -2140,7 +2265,10 @@ export interface operations {
   MemoryController_restoreVersion_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         id: string;
         version: number;
@@ -2166,7 +2294,10 @@ export interface operations {
         query?: string;
         limit?: number;
       };
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2185,7 +2316,10 @@ export interface operations {
   LegacyMemoryController_create: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2208,7 +2342,10 @@ export interface operations {
   LegacyMemoryController_update: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         id: string;
       };
@@ -2233,7 +2370,10 @@ export interface operations {
   LegacyMemoryController_remove: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         id: string;
       };
@@ -2252,7 +2392,10 @@ export interface operations {
   AdminReembedController_status_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2270,7 +2413,10 @@ export interface operations {
   AdminReembedController_start_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2297,8 +2443,13 @@ export interface operations {
       query?: {
         /** @description Include each memory's vector. */
         embeddings?: boolean;
+        /** @description One of the user's subjects (1 to 128 characters of A-Z a-z 0-9 . _ @ : -). */
+        subject?: string;
       };
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         userId: string;
       };
@@ -2316,8 +2467,14 @@ export interface operations {
   };
   AdminUserMemoriesController_import_v1: {
     parameters: {
-      query?: never;
-      header?: never;
+      query?: {
+        /** @description One of the user's subjects (1 to 128 characters of A-Z a-z 0-9 . _ @ : -). */
+        subject?: string;
+      };
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         userId: string;
       };
@@ -2333,6 +2490,54 @@ export interface operations {
       };
     };
   };
+  SubjectsController_list_v1: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The nextCursor of the previous page. */
+        cursor?: string;
+      };
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SubjectListView'];
+        };
+      };
+    };
+  };
+  SubjectsController_erase_v1: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   SessionsController_list_v1: {
     parameters: {
       query?: {
@@ -2340,7 +2545,10 @@ export interface operations {
         /** @description The nextCursor of the previous page. */
         cursor?: string;
       };
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2359,7 +2567,10 @@ export interface operations {
   SessionsController_create_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2382,7 +2593,10 @@ export interface operations {
   SessionsController_get_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         id: string;
       };
@@ -2403,7 +2617,10 @@ export interface operations {
   SessionsController_remove_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         id: string;
       };
@@ -2426,7 +2643,10 @@ export interface operations {
         query?: string;
         limit?: number;
       };
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         id: string;
       };
@@ -2447,7 +2667,10 @@ export interface operations {
   SessionsController_append_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         id: string;
       };
@@ -2472,7 +2695,10 @@ export interface operations {
   McpController_refuseStream: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2489,7 +2715,10 @@ export interface operations {
   McpController_refusePut: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2506,7 +2735,10 @@ export interface operations {
   McpController_handle: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2523,7 +2755,10 @@ export interface operations {
   McpController_refuseSessionEnd: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2540,7 +2775,10 @@ export interface operations {
   McpController_refusePatch: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2557,7 +2795,10 @@ export interface operations {
   ChatProxyController_models: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2581,6 +2822,8 @@ export interface operations {
         'X-Memory-Session'?: string;
         /** @description "off": relay untouched */
         'X-Memory-Mode'?: string;
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
       };
       path?: never;
       cookie?: never;
@@ -2615,7 +2858,10 @@ export interface operations {
   AdminBackupsController_list_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2633,7 +2879,10 @@ export interface operations {
   AdminBackupsController_create_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2651,7 +2900,10 @@ export interface operations {
   AdminBackupsController_get_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         name: string;
       };
@@ -2670,7 +2922,10 @@ export interface operations {
   AdminBackupsController_remove_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         name: string;
       };
@@ -2689,7 +2944,10 @@ export interface operations {
   AdminBackupsController_restore_v1: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path: {
         name: string;
       };
@@ -2712,7 +2970,10 @@ export interface operations {
   HealthController_check: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2737,7 +2998,10 @@ export interface operations {
   HealthController_ready: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -2762,7 +3026,10 @@ export interface operations {
   HealthController_live: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Act for this end user (subject) of the account's app (needs the subjects scope): memory, search, history, session, context, extraction, insight and export/import routes work in the subject's own memories. Account routes (keys, profile, admin, subjects) ignore it. */
+        'X-Memory-Subject'?: string;
+      };
       path?: never;
       cookie?: never;
     };

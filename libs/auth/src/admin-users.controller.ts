@@ -8,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
+  accountIdOf,
   assertPasswordLogin,
   type Caller,
   Conflict,
@@ -73,7 +74,7 @@ export class AdminUsersController {
     @Body() body: UpdateUserDto,
   ): Promise<UpdatedUserView> {
     if (body.password !== undefined) assertPasswordLogin(caller, 'Setting a password');
-    return this.administration.update(id, body, caller);
+    return this.administration.update(id, body, { userId: accountIdOf(caller) });
   }
 
   @Delete(':id')
@@ -82,7 +83,7 @@ export class AdminUsersController {
     description: 'The user and all their memories, sessions and keys are gone',
   })
   async remove(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
-    if (id === caller.userId) throw new Conflict('An admin cannot delete their own account.');
-    await this.administration.delete(id, caller);
+    if (id === accountIdOf(caller)) throw new Conflict('An admin cannot delete their own account.');
+    await this.administration.delete(id, { userId: accountIdOf(caller) });
   }
 }

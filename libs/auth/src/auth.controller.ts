@@ -10,6 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
+  accountIdOf,
   AuditLog,
   type Caller,
   CurrentCaller,
@@ -98,7 +99,7 @@ export class AuthController {
   @ApiSecurity('api-key')
   @ApiOkResponse({ type: UserView })
   async me(@CurrentCaller() caller: Caller): Promise<UserView> {
-    return toPublicUser(await this.users.get(caller.userId));
+    return toPublicUser(await this.users.get(accountIdOf(caller)));
   }
 
   @Post('api-keys')

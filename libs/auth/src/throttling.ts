@@ -6,6 +6,7 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import {
+  accountIdOf,
   type AppConfig,
   BackendUnavailable,
   type Caller,
@@ -76,7 +77,7 @@ export function throttlerOptions(config: AppConfig, state: StateStore): Throttle
 @Injectable()
 export class CallerThrottlerGuard extends ThrottlerGuard {
   protected override async getTracker(req: { caller?: Caller; ip?: string }): Promise<string> {
-    return req.caller ? `user:${req.caller.userId}` : `ip:${req.ip ?? 'unknown'}`;
+    return req.caller ? `user:${accountIdOf(req.caller)}` : `ip:${req.ip ?? 'unknown'}`;
   }
 
   protected override async throwThrottlingException(

@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
-import { type Caller, CurrentCaller, RequireScopes, Roles } from '@memory-system/core';
+import { accountIdOf, type Caller, CurrentCaller, RequireScopes, Roles } from '@memory-system/core';
 import { BackupScheduler } from './backup.scheduler.js';
 import { BackupService, type Progress, type RestoreMode } from './backup.service.js';
 
@@ -135,7 +135,7 @@ export class AdminBackupsController {
       this.backups.restore({ name }, body.mode, progress, {
         trustUnsigned: body.trustUnsigned ?? false,
         keepCredentials: body.keepCredentials ?? false,
-        restoringUserId: caller.userId,
+        restoringUserId: accountIdOf(caller),
       }),
     );
   }

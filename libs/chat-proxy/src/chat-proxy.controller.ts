@@ -12,10 +12,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { AppConfig, type Caller, CurrentCaller, Metrics, RequireScopes } from '@memory-system/core';
 import { ChatModel, type ModelCard, type RelayedAnswer } from '@memory-system/inference';
+import { SubjectRegistry } from '@memory-system/memory';
 import { answerText } from './answer-text.js';
 import { readChatRequest, withMemoryMessage } from './chat-request.js';
 import { ExchangeLearner } from './exchange-learner.js';
-import { memoryOptions } from './memory-headers.js';
+import { chatSubject, memoryOptions } from './memory-headers.js';
 import { MemoryMessageBuilder } from './memory-message.js';
 import { upstreamError } from './openai-error.js';
 
@@ -41,6 +42,7 @@ export class ChatProxyController {
     private readonly learner: ExchangeLearner,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly subjects: SubjectRegistry,
   ) {}
 
   @Get('models')
@@ -94,13 +96,15 @@ export class ChatProxyController {
       "OpenAI's chat completion (or its server-sent event stream); X-Memory-Ids names the memories added",
   })
   async complete(
-    @CurrentCaller() caller: Caller,
+    @CurrentCaller() credentials: Caller,
     @Body() body: unknown,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const started = performance.now();
     const request = readChatRequest(body);
+    const caller = chatSubject(credentials, request.body.user);
+    await this.subjects.touch(caller);
     const options = memoryOptions(req, caller, this.config);
     const added = options.off
       ? undefined

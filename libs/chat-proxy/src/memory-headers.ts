@@ -1,4 +1,11 @@
-import { AppConfig, assertScope, type Caller, InvalidRequest } from '@memory-system/core';
+import {
+  actingFor,
+  AppConfig,
+  assertScope,
+  assertSubjectId,
+  type Caller,
+  InvalidRequest,
+} from '@memory-system/core';
 import type { FastifyRequest } from 'fastify';
 
 /** What a request's X-Memory-* headers (and the deployment) ask of the proxy. */
@@ -38,4 +45,15 @@ export function memoryOptions(
     header(req, 'x-memory-learn')?.toLowerCase() !== 'false' &&
     caller.scopes.includes('memories:write');
   return { off, sessionId, learn };
+}
+
+/**
+ * OpenAI's `user` field names the subject the chat is for, when the credentials hold the
+ * `subjects` scope and no X-Memory-Subject header chose one already (the header wins). Without the
+ * scope `user` is only passed on, as OpenAI clients send it for their own bookkeeping.
+ */
+export function chatSubject(caller: Caller, user: unknown): Caller {
+  if (caller.subject || user === undefined || !caller.scopes.includes('subjects')) return caller;
+  assertSubjectId(user, 'user');
+  return actingFor(caller, user);
 }

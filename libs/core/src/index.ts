@@ -12,6 +12,7 @@ export {
 export { type ErrorSummary, ErrorDialects, type ErrorWriter } from './errors/error-dialects.js';
 export { createValidationPipe, validateAs } from './http/validation.js';
 export {
+  accountIdOf,
   assertPasswordLogin,
   assertScope,
   type Caller,
@@ -30,6 +31,14 @@ export {
   SCOPES,
   scopesOfRole,
 } from './http/scopes.js';
+export {
+  accountOfSpace,
+  actingFor,
+  assertSubjectId,
+  SUBJECT_HEADER,
+  SUBJECT_ID_RULE,
+  subjectSpace,
+} from './http/subject.js';
 export { DataFolderInUse, DataFolderLock } from './data-folder-lock.js';
 export { StartupWork } from './startup-work.js';
 export { type UserDataEraser, UserDataErasure } from './user-data-erasure.js';

@@ -39,3 +39,4 @@ export {
 } from './context/context-builder.js';
 export { ContextRequestDto } from './context/context.dto.js';
 export { checkedContextRequest } from './context/context.controller.js';
+export { SubjectRegistry } from './subjects/subject-registry.js';

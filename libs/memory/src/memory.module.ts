@@ -1,3 +1,4 @@
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Logger, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { UserDataErasure } from '@memory-system/core';
 import { InferenceModule } from '@memory-system/inference';
@@ -21,6 +22,9 @@ import { ExtractionService } from './extraction/extraction.service.js';
 import { ExpiryIndex } from './lifecycle/expiry-index.js';
 import { ExpirySweeper } from './lifecycle/expiry-sweeper.js';
 import { ReembedService } from './reembed/reembed.service.js';
+import { SubjectActivityInterceptor } from './subjects/subject-activity.interceptor.js';
+import { SubjectRegistry } from './subjects/subject-registry.js';
+import { SubjectsController } from './subjects/subjects.controller.js';
 import { AdminUserMemoriesController } from './transfer/admin-user-memories.controller.js';
 import { MemoryTransferController } from './transfer/memory-transfer.controller.js';
 import { MemoryTransferService } from './transfer/memory-transfer.service.js';
@@ -36,6 +40,7 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
     LegacyMemoryController,
     AdminReembedController,
     AdminUserMemoriesController,
+    SubjectsController,
   ],
   providers: [
     MemoryService,
@@ -50,6 +55,8 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
     ExtractionService,
     MemoryQuota,
     ContextBuilder,
+    SubjectRegistry,
+    { provide: APP_INTERCEPTOR, useClass: SubjectActivityInterceptor },
   ],
   exports: [
     MemoryService,
@@ -58,6 +65,7 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
     ExtractionService,
     UserSpaces,
     ContextBuilder,
+    SubjectRegistry,
   ],
 })
 export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
@@ -70,6 +78,7 @@ export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly history: MemoryHistory,
     private readonly expiries: ExpiryIndex,
     private readonly extractions: ExtractionService,
+    private readonly subjects: SubjectRegistry,
   ) {}
 
   onModuleInit(): void {
@@ -78,6 +87,7 @@ export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
     this.erasure.register(this.memories);
     this.erasure.register(this.history);
     this.erasure.register(this.expiries);
+    this.erasure.register(this.subjects);
   }
 
   /** Users whose memories are in another embedding space keep being served from it. */

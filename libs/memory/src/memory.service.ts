@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
+  accountOfSpace,
   type Caller,
   Metrics,
   type UserDataEraser,
@@ -136,7 +137,8 @@ export class MemoryService implements UserDataEraser {
 
   /** A disabled account keeps losing what expires; only a live one gains anything. */
   private async assertMayWrite(userId: string, kind: 'store' | 'remove' = 'store'): Promise<void> {
-    const standing = await this.directory.standing(userId);
+    // A subject's space takes writes while its owner's account does.
+    const standing = await this.directory.standing(accountOfSpace(userId));
     if (standing === 'active' || (kind === 'remove' && standing === 'disabled')) return;
     throw new Forbidden(
       `The account is ${standing === 'gone' ? 'deleted' : 'disabled'}: nothing more is stored for it.`,
@@ -479,7 +481,7 @@ export class MemoryService implements UserDataEraser {
   async removeMany(caller: Caller, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.exclusiveWrite(caller.userId, async () => {
-      if ((await this.directory.standing(caller.userId)) === 'gone') return;
+      if ((await this.directory.standing(accountOfSpace(caller.userId))) === 'gone') return;
       await this.deleteIn(caller, await this.spaces.of(caller.userId), ids);
     });
   }
@@ -583,6 +585,12 @@ export class MemoryService implements UserDataEraser {
       // A cached answer may hold a memory that expired since it was cached.
       return { ...outcome, results: outcome.results.filter((memory) => !isExpired(memory)) };
     });
+  }
+
+  /** How many memories a memory space (an account's own, or a subject's) holds now. */
+  async count(space: string): Promise<number> {
+    const serving = (await this.spaces.of(space)).serving.space;
+    return this.store.count({ userId: space, model: serving.model, dimension: serving.dimension });
   }
 
   private async servingScope(caller: Caller): Promise<VectorScope> {

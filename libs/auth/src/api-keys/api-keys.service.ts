@@ -1,6 +1,8 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
+  accountIdOf,
+  AuditLog,
   type Caller,
   DEFAULT_KEY_SCOPES,
   Forbidden,
@@ -9,7 +11,6 @@ import {
   type Scope,
   SCOPES,
   type UserDataEraser,
-  AuditLog,
 } from '@memory-system/core';
 import { StateStore } from '@memory-system/state';
 
@@ -78,7 +79,7 @@ export class ApiKeysService implements UserDataEraser {
     const secret = randomBytes(32).toString('base64url');
     const now = new Date();
     const record: StoredApiKey = {
-      userId: caller.userId,
+      userId: accountIdOf(caller),
       name,
       scopes: SCOPES.filter((scope) => scopes.includes(scope)),
       secretHash: sha256(secret).toString('hex'),
@@ -89,10 +90,10 @@ export class ApiKeysService implements UserDataEraser {
       lastUsedAt: null,
     };
     const ttlMs = expiresInDays ? expiresInDays * 86_400_000 : undefined;
-    await this.store.put(API_KEYS, id, record, { owner: caller.userId, ttlMs });
+    await this.store.put(API_KEYS, id, record, { owner: accountIdOf(caller), ttlMs });
     this.audit.record('api-key.created', {
       keyId: id,
-      user: caller.userId,
+      user: accountIdOf(caller),
       scopes: (record.scopes ?? []).join(' '),
     });
     return { ...view(id, record), key: `msk_${id}_${secret}` };
@@ -100,7 +101,7 @@ export class ApiKeysService implements UserDataEraser {
 
   /** The caller's keys in id order, from after `after` (a user holds few: read whole, then cut). */
   async list(caller: Caller, page: { limit: number; after?: string }): Promise<ApiKeyView[]> {
-    const entries = await this.store.listByOwner<StoredApiKey>(API_KEYS, caller.userId);
+    const entries = await this.store.listByOwner<StoredApiKey>(API_KEYS, accountIdOf(caller));
     return entries
       .map((entry) => view(entry.id, entry.value))
       .filter((key) => page.after === undefined || key.id > page.after)
@@ -110,9 +111,9 @@ export class ApiKeysService implements UserDataEraser {
 
   async revoke(caller: Caller, id: string): Promise<void> {
     const record = await this.store.get<StoredApiKey>(API_KEYS, id);
-    if (!record || record.userId !== caller.userId) throw notFound(id);
+    if (!record || record.userId !== accountIdOf(caller)) throw notFound(id);
     await this.store.delete(API_KEYS, id);
-    this.audit.record('api-key.revoked', { keyId: id, user: caller.userId });
+    this.audit.record('api-key.revoked', { keyId: id, user: accountIdOf(caller) });
   }
 
   /** For administrators: every key (or one user's), with its owner; never a secret. */

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import {
+  actingFor,
   assertPasswordLogin,
   assertScope,
   type Caller,
@@ -20,12 +21,14 @@ interface CredentialedRequest {
   user?: Caller;
   caller?: Caller;
   ip?: string;
+  headers?: Record<string, string | string[] | undefined>;
 }
 
 /**
  * Global guard: every route needs a bearer JWT or an API key (passport strategies 'jwt' and
  * 'api-key') unless it is @Public(); @Roles(), @RequireScopes() and @PasswordLoginOnly() then
- * narrow who may call it. The verified caller lands on `req.caller`, where @CurrentCaller() reads it.
+ * narrow who may call it. The verified caller lands on `req.caller`, where @CurrentCaller() reads it,
+ * working in the memory space of the subject it names in X-Memory-Subject, if any.
  */
 @Injectable()
 export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) implements CanActivate {
@@ -74,7 +77,8 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) implement
       if (!(error instanceof Unauthenticated)) throw error;
       throw (await this.failures.recordFailure(req.ip ?? 'unknown')) ?? error;
     }
-    req.caller = req.user;
+    // The memory space is chosen here, once, from the credentials and X-Memory-Subject.
+    req.caller = actingFor(req.user!, req.headers?.['x-memory-subject']);
   }
 
   override handleRequest<T>(error: unknown, user: T | false, info?: unknown): T {

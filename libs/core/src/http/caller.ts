@@ -6,7 +6,14 @@ export type Role = 'admin' | 'user';
 
 /** Who is making the request. Services take it first and scope every read and write by it. */
 export interface Caller {
+  /**
+   * The memory space every read and write is scoped by: the account's id, or, when the request
+   * acts for one of the account's end users (X-Memory-Subject), that subject's own space.
+   * Account matters (keys, profile, admin work) use accountIdOf(caller) instead.
+   */
   readonly userId: string;
+  /** Set when the request acts for an end user of the account's app (see subject.ts). */
+  readonly subject?: { readonly id: string; readonly ownerId: string };
   readonly role: Role;
   /**
    * How the caller proved who they are; `system`: the service acting on its own (the expiry
@@ -25,6 +32,11 @@ export function assertScope(caller: Caller, scope: Scope): void {
       ? `This API key lacks the scope ${scope}; create a key that has it.`
       : `This needs the scope ${scope}, which the ${caller.role} role does not have.`,
   );
+}
+
+/** The account behind the credentials, whichever memory space the request works in. */
+export function accountIdOf(caller: Caller): string {
+  return caller.subject?.ownerId ?? caller.userId;
 }
 
 type RequestWithCaller = { caller?: Caller };

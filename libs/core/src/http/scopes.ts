@@ -2,7 +2,7 @@ import { SetMetadata } from '@nestjs/common';
 import type { Role } from './caller.js';
 
 /** What a credential may do. A password login may do everything its role allows. */
-export const SCOPES = ['memories:read', 'memories:write', 'sessions', 'admin'] as const;
+export const SCOPES = ['memories:read', 'memories:write', 'sessions', 'subjects', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** What a new API key carries when its creator names no scopes. */
