@@ -32,6 +32,7 @@ describe('subjects: one key, many end users', () => {
       VLLM_CHAT_MODEL: chat.model,
       VLLM_RETRIES: '0',
       PROXY_LEARN: 'false',
+      SUBJECT_MAX_MEMORIES: '5',
     });
     const keyOf = async (agent: TestApp['api'], scopes?: string[]) =>
       (await agent.post('/api/v1/auth/api-keys').send({ name: 'app', scopes }).expect(201)).body
@@ -353,6 +354,33 @@ describe('subjects: one key, many end users', () => {
     expect((await collectionsOf(`${carol.id}/c1`)).length).toBe(1);
     await t.admin.delete(`/api/v1/admin/users/${carol.id}`).expect(204);
     expect(await collectionsOf(`${carol.id}/c1`)).toEqual([]);
+  });
+
+  it('holds each subject to SUBJECT_MAX_MEMORIES, and the owner to its own limit only', async () => {
+    const items = (n: number, who: string) =>
+      Array.from({ length: n }, (_, i) => ({ content: `${who} item ${i}`, type: 'note' }));
+    const full = as(appKey, 'full');
+    await full
+      .post('/api/v1/memories/batch')
+      .send({ items: items(5, 'full') })
+      .expect(200);
+    const refused = await full
+      .post('/api/v1/memories')
+      .send({ content: 'one too many', type: 'note' });
+    expect(refused.status).toBe(409);
+    expect((refused.body as Problem).detail).toContain('SUBJECT_MAX_MEMORIES (5)');
+    const listed = (await as(appKey).get('/api/v1/subjects').query({ limit: 100 }).expect(200)).body
+      .items as Array<{ id: string; memories: number }>;
+    expect(listed.find((s) => s.id === 'full')?.memories).toBe(5);
+    // Another subject, and the owner's own memories, are not counted against it.
+    await as(appKey, 'roomy')
+      .post('/api/v1/memories')
+      .send({ content: 'fits', type: 'note' })
+      .expect(201);
+    await as(appKey)
+      .post('/api/v1/memories/batch')
+      .send({ items: items(6, 'owner') })
+      .expect(200);
   });
 
   async function collectionsOf(space: string): Promise<string[]> {

@@ -35,6 +35,7 @@ export {
   accountOfSpace,
   actingFor,
   assertSubjectId,
+  isSubjectSpace,
   SUBJECT_HEADER,
   SUBJECT_ID_RULE,
   subjectSpace,

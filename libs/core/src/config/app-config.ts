@@ -37,6 +37,8 @@ export abstract class AppConfig {
   abstract readonly quota: {
     /** Memories one user may hold (USER_MAX_MEMORIES). */
     maxMemoriesPerUser: number;
+    /** Memories one subject may hold (SUBJECT_MAX_MEMORIES); unset: only USER_MAX_MEMORIES. */
+    maxMemoriesPerSubject?: number;
   };
   abstract readonly dataDir: string;
   abstract readonly log: { level: string; pretty: boolean };

@@ -504,6 +504,14 @@ export class EnvironmentSchema {
   @Max(1_000_000_000)
   USER_MAX_MEMORIES = 1_000_000;
 
+  /** Memories one subject (an end user acted for with X-Memory-Subject) may hold; unset: no own limit. */
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  SUBJECT_MAX_MEMORIES?: number;
+
   @Matches(/^(true|false|\d{1,2})$/, {
     message: 'TRUST_PROXY must be true, false or a number of proxy hops',
   })

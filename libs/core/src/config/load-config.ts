@@ -204,7 +204,10 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       maxConnections: schema.MAX_CONNECTIONS,
     },
     mcp: mcpOrigins(schema),
-    quota: { maxMemoriesPerUser: schema.USER_MAX_MEMORIES },
+    quota: {
+      maxMemoriesPerUser: schema.USER_MAX_MEMORIES,
+      maxMemoriesPerSubject: schema.SUBJECT_MAX_MEMORIES,
+    },
     dataDir,
     log: {
       level: schema.LOG_LEVEL,

@@ -23,6 +23,11 @@ export function subjectSpace(ownerId: string, subjectId: string): string {
   return `${ownerId}/${subjectId}`;
 }
 
+/** Whether a memory space is a subject's (not an account's own). */
+export function isSubjectSpace(space: string): boolean {
+  return space.includes('/');
+}
+
 /** The account a memory space belongs to (a subject's space names its owner first). */
 export function accountOfSpace(space: string): string {
   const slash = space.indexOf('/');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig, Conflict } from '@memory-system/core';
+import { AppConfig, Conflict, isSubjectSpace } from '@memory-system/core';
 import { VectorStore, type VectorScope } from '@memory-system/vector';
 
 /** How long a counted total is trusted before it is counted again (other replicas write too). */
@@ -23,17 +23,30 @@ export class MemoryQuota {
   /** Call under the user's write lock, before storing `adding` new memories. */
   async assertRoom(scope: VectorScope, adding: number): Promise<void> {
     if (adding === 0) return;
-    const max = this.config.quota.maxMemoriesPerUser;
+    const { max, name } = this.limitOf(scope);
     const known = this.counted.get(scope.userId);
     if (known && Date.now() - known.at < FRESH_MS && known.count + adding <= max) return;
     const count = await this.store.count(scope);
     this.counted.set(scope.userId, { count, at: Date.now() });
     if (count + adding > max) {
       throw new Conflict(
-        `You hold ${count} memories; storing ${adding} more would pass USER_MAX_MEMORIES ` +
+        `You hold ${count} memories; storing ${adding} more would pass ${name} ` +
           `(${max}). Delete some first, or store fewer.`,
       );
     }
+  }
+
+  /** A subject's space (see subjectSpace) has SUBJECT_MAX_MEMORIES too, when it is set lower. */
+  private limitOf(scope: VectorScope): { max: number; name: string } {
+    const { maxMemoriesPerUser, maxMemoriesPerSubject } = this.config.quota;
+    if (
+      isSubjectSpace(scope.userId) &&
+      maxMemoriesPerSubject !== undefined &&
+      maxMemoriesPerSubject < maxMemoriesPerUser
+    ) {
+      return { max: maxMemoriesPerSubject, name: 'SUBJECT_MAX_MEMORIES' };
+    }
+    return { max: maxMemoriesPerUser, name: 'USER_MAX_MEMORIES' };
   }
 
   /** After a write stored `added` memories. */
