@@ -306,6 +306,26 @@ describe('subjects: one key, many end users', () => {
     expect(bad.status).toBe(400);
   });
 
+  it("gives insights over the subject's memories only, and 404 for another's by id", async () => {
+    const promptOf = async (who: As, body: object) => {
+      const before = chat.requests.length;
+      await who.post('/api/v1/memories/insights').send(body).expect(200);
+      return JSON.stringify(
+        chat.requests.slice(before).find((r) => r.path === '/v1/chat/completions')!.body,
+      );
+    };
+    const forU1 = await promptOf(as(appKey, 'u1'), { query: 'where are the keys' });
+    expect(forU1).toContain('blue pot');
+    expect(forU1).not.toContain('shop keys');
+    const forOwner = await promptOf(as(appKey), { query: 'where are the keys' });
+    expect(forOwner).toContain('shop keys');
+    expect(forOwner).not.toContain('blue pot');
+    const named = await as(appKey, 'u2')
+      .post('/api/v1/memories/insights')
+      .send({ memoryIds: [secret.id] });
+    expect(named.status).toBe(404);
+  });
+
   it('erases a subject whole with DELETE /subjects/{id}, and nothing else', async () => {
     const gone = as(appKey, 'gone');
     const memory = (
