@@ -33,6 +33,7 @@ describe('subjects: one key, many end users', () => {
       VLLM_RETRIES: '0',
       PROXY_LEARN: 'false',
       SUBJECT_MAX_MEMORIES: '5',
+      MEMORY_EXPIRY_SWEEP_INTERVAL: '300ms',
     });
     const keyOf = async (agent: TestApp['api'], scopes?: string[]) =>
       (await agent.post('/api/v1/auth/api-keys').send({ name: 'app', scopes }).expect(201)).body
@@ -401,6 +402,24 @@ describe('subjects: one key, many end users', () => {
       .post('/api/v1/memories/batch')
       .send({ items: items(6, 'owner') })
       .expect(200);
+  });
+
+  it("expires a subject's memory in the subject's own space", async () => {
+    const brief = as(appKey, 'brief');
+    const memory = (
+      await brief
+        .post('/api/v1/memories')
+        .send({ content: 'The gate code this week is 4711', type: 'fact', ttl: 1 })
+        .expect(201)
+    ).body as Memory;
+    const deadline = Date.now() + 30_000;
+    let history: Array<{ event: string }> = [];
+    while (history.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      history = (await brief.get(`/api/v1/memories/${memory.id}/history`)).body.items ?? [];
+    }
+    expect(history.map((v) => v.event)).toEqual(['expired']);
+    await as(appKey).get(`/api/v1/memories/${memory.id}/history`).expect(404);
   });
 
   async function collectionsOf(space: string): Promise<string[]> {
