@@ -17,7 +17,7 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-/** Where the README's screenshots are written (CONSOLE_SCREENSHOTS=docs/console to refresh them). */
+/** Where the README's screenshots are written (CONSOLE_SCREENSHOTS=apps/console/screenshots to refresh them). */
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS || mkdtempSync(join(tmpdir(), 'ms-console-'));
 
 /**
@@ -266,6 +266,29 @@ describe('web console in Chromium', () => {
     await page.getByRole('button', { name: 'Revoke console-test' }).click();
     await page.getByRole('button', { name: 'Revoke console-test' }).waitFor({ state: 'detached' });
     await app.http.get('/api/v1/memories').set('X-API-Key', key).expect(401);
+  });
+
+  it("lists the account's subjects and erases one after a confirmation", async () => {
+    await app.api
+      .post('/api/v1/memories')
+      .set('X-Memory-Subject', 'end-user-7')
+      .send({ content: 'End user seven drinks green tea', type: 'fact' })
+      .expect(201);
+    await page.getByRole('link', { name: 'Memories' }).click();
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('form', { name: 'New API key' }).getByLabel('subjects').waitFor();
+    const row = page
+      .getByRole('table', { name: 'Subjects' })
+      .getByRole('row', { name: /end-user-7/ });
+    expect(await row.getByRole('cell').nth(1).textContent()).toBe('1');
+
+    await page.getByRole('button', { name: 'Erase subject end-user-7' }).click();
+    await page.getByRole('button', { name: 'Erase end-user-7' }).click();
+    await row.waitFor({ state: 'detached' });
+    const listed = (await app.api.get('/api/v1/subjects').expect(200)).body.items;
+    expect(listed.map((subject: { id: string }) => subject.id)).not.toContain('end-user-7');
+    const left = await app.api.get('/api/v1/memories').set('X-Memory-Subject', 'end-user-7');
+    expect(left.body.items).toEqual([]);
   });
 
   it("shows a session's context window and memories", async () => {

@@ -3,7 +3,7 @@ import { call, client, type Schemas } from '../api';
 import { Field, FormMessage, useFormState } from '../form';
 
 type Scope = Schemas['CreateApiKeyDto']['scopes'] extends Array<infer S> | undefined ? S : never;
-const SCOPES: Scope[] = ['memories:read', 'memories:write', 'sessions', 'admin'];
+const SCOPES: Scope[] = ['memories:read', 'memories:write', 'sessions', 'subjects', 'admin'];
 
 /** The new key, shown this once, with a button that copies it. */
 function NewKey({
@@ -39,6 +39,98 @@ function NewKey({
         <span aria-live="polite">{copied}</span>
       </div>
     </div>
+  );
+}
+
+/** The end users (subjects) the account's keys act for, with how much each holds; erasable. */
+function SubjectsTable() {
+  const state = useFormState();
+  const [subjects, setSubjects] = useState<Schemas['SubjectView'][]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const load = (from?: string) =>
+    state.run(async () => {
+      const page: Schemas['SubjectListView'] = await call(
+        client.GET('/api/v1/subjects', { params: { query: from ? { cursor: from } : {} } }),
+      );
+      setSubjects(from ? [...subjects, ...page.items] : page.items);
+      setCursor(page.nextCursor);
+    });
+  useEffect(() => void load(), []);
+  // Erasing asks first, in the page (as a restore does): it cannot be undone.
+  const [erasing, setErasing] = useState<string | null>(null);
+  const erase = (id: string) =>
+    state.run(async () => {
+      await call(client.DELETE('/api/v1/subjects/{id}', { params: { path: { id } } }));
+      setErasing(null);
+      await load();
+    });
+  return (
+    <section class="card" aria-label="Subjects">
+      <h2>Subjects</h2>
+      <p class="muted">
+        End users a key with the subjects scope acts for (header X-Memory-Subject), each with
+        memories of its own.
+      </p>
+      <FormMessage form={state} />
+      {erasing && (
+        <div class="card notice" role="alertdialog" aria-label="Confirm erasure">
+          <p>
+            Erase everything of the subject <strong>{erasing}</strong> (memories, versions,
+            sessions)? This cannot be undone.
+          </p>
+          <div class="actions">
+            <button type="button" class="danger" onClick={() => erase(erasing)}>
+              Erase {erasing}
+            </button>
+            <button type="button" class="secondary" onClick={() => setErasing(null)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {subjects.length === 0 ? (
+        <p>No subjects yet.</p>
+      ) : (
+        <table class="table" aria-label="Subjects">
+          <thead>
+            <tr>
+              <th scope="col">Subject</th>
+              <th scope="col">Memories</th>
+              <th scope="col">Last activity</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {subjects.map((subject) => (
+              <tr key={subject.id}>
+                <td>
+                  <code>{subject.id}</code>
+                </td>
+                <td>{subject.memories}</td>
+                <td>{new Date(subject.lastActivityAt).toLocaleString()}</td>
+                <td>
+                  <button
+                    type="button"
+                    class="danger"
+                    onClick={() => setErasing(subject.id)}
+                    aria-label={`Erase subject ${subject.id}`}
+                  >
+                    Erase
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {cursor && (
+        <button type="button" class="secondary" onClick={() => load(cursor)}>
+          More subjects
+        </button>
+      )}
+    </section>
   );
 }
 
@@ -158,6 +250,7 @@ export function KeysView({ user }: { user: Schemas['UserView'] }) {
           ))}
         </tbody>
       </table>
+      <SubjectsTable />
     </div>
   );
 }
