@@ -14,8 +14,11 @@ export interface LexicalDocument {
 export interface IndexedRecord {
   document: string;
   metadata: Record<string, string | number | boolean>;
-  /** The vector in the space the owner is served from. */
-  embedding: number[];
+  /**
+   * The vector in the space the owner is served from; read back as a view of the stored
+   * float32s (copying them into an array was a third of a hybrid search's record reads).
+   */
+  embedding: ArrayLike<number>;
 }
 
 /** A document that matched, with its BM25 score (higher is better; 0 means no term matched). */
@@ -77,8 +80,11 @@ export abstract class LexicalIndex {
     owner: string,
     terms: string[],
   ): Promise<{ documents: number; frequencies: Map<string, number> }>;
-  /** BM25 scores of the named documents (documents matching no term are left out). */
-  abstract score(owner: string, terms: string[], ids: string[]): Promise<Map<string, number>>;
+  /**
+   * Every document holding one of the analysed `terms`, with its BM25, in no order: one pass
+   * over the terms' matches, for terms known to be selective (its cost grows with the matches).
+   */
+  abstract matches(owner: string, terms: string[]): Promise<LexicalHit[]>;
   /**
    * The stored copies of the named records (those it does not hold are left out); without
    * `embeddings`, their vectors are left empty (decoding them is most of the work).

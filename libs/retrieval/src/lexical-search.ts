@@ -343,9 +343,12 @@ export class LexicalSearch implements BeforeApplicationShutdown {
     return this.index.fullMatchScore(lexicalOwner(scope.userId), termsOf(query));
   }
 
-  /** BM25 of the named memories for the query; call after `search`, which caught up. */
-  score(scope: VectorScope, query: LexicalQuery, ids: string[]): Promise<Map<string, number>> {
-    return this.index.score(lexicalOwner(scope.userId), termsOf(query), ids);
+  /**
+   * Every memory holding one of the terms, with its BM25, in no order; for the terms
+   * `selectiveTerms` chose (which caught up), whose matches it bounds.
+   */
+  matches(scope: VectorScope, terms: string[]): Promise<LexicalHit[]> {
+    return this.index.matches(lexicalOwner(scope.userId), terms);
   }
 
   /**

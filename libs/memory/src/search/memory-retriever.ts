@@ -14,7 +14,6 @@ import {
   type Evidence,
   type Fused,
   fuse,
-  type LexicalHit,
   LexicalSearch,
   peopleNamedIn,
   type QuerySignals,
@@ -57,8 +56,6 @@ const REMOTE_VECTOR_WEIGHT = 0.5;
 const HIDDEN_SLACK = 10;
 /** Users remembered as having hidden memories, per replica (the oldest forgotten first). */
 const MAX_HIDING_USERS = 10_000;
-/** BM25 is read for this many best matches at once, which usually covers every vector candidate. */
-const SCORED_HITS = 200;
 /** Memories said within the dates a query names that join the candidates (the latest first). */
 const WINDOW_CANDIDATES = 100;
 /**
@@ -314,12 +311,13 @@ export class MemoryRetriever {
     filters: Filters,
   ): Promise<ScoredMemory[]> {
     const hits = await this.lexical.search(scope, search.query, this.pool(search, filters));
-    const records = await this.keywordRecords(scope, hits, filters.shown);
+    const ids = hits.map((hit) => hit.id);
+    const records = await this.keywordRecords(scope, ids, filters.shown);
     const evidence = hits
       .filter((hit) => records.has(hit.id))
       .map((hit) => ({ id: hit.id, keyword: hit.score }));
     return rankByKeyword(evidence).map((fused) =>
-      this.result(scope, records.get(fused.id)!, fused, 'keyword'),
+      this.result(scope, records.get(fused.id)!.record, fused, 'keyword'),
     );
   }
 
@@ -346,43 +344,34 @@ export class MemoryRetriever {
     await nextTurnOfEventLoop();
     const pool = this.pool(search, filters);
     // Terms most memories hold are left out: scoring them would mean scoring most of the index.
+    // What the rest match is bounded, so all of it is read in one pass: every candidate's BM25
+    // is then known, whichever side proposed it.
     const terms = await this.lexical.selectiveTerms(scope, search.query);
-    const scored = await this.lexical.search(scope, terms, Math.max(pool, SCORED_HITS));
+    const keywordScores = new Map<string, number>();
+    for (const hit of await this.lexical.matches(scope, terms))
+      keywordScores.set(hit.id, hit.score);
     const records = new Map<string, StoredRecord>();
     const evidence = new Map<string, Evidence>();
-    for (const [id, record] of await this.keywordRecords(
-      scope,
-      scored.slice(0, pool),
-      filters.shown,
-    )) {
-      records.set(id, record);
-      evidence.set(id, { id, similarity: cosineSimilarity(embedding!, record.embedding ?? []) });
-    }
+    const propose = async (ids: string[]) => {
+      for (const [id, { record, embedding: stored }] of await this.keywordRecords(
+        scope,
+        ids,
+        filters.shown,
+      )) {
+        records.set(id, record);
+        evidence.set(id, { id, similarity: cosineSimilarity(embedding!, stored) });
+      }
+    };
+    await propose(bestByKeyword(keywordScores, pool));
     // The date lane: memories said within the dates the query names are candidates too, with
-    // their similarity from their stored vectors (their BM25 is read below with the others').
-    const dated = signals.windows.length
-      ? (await this.lexical.saidWithin(scope, signals.windows, WINDOW_CANDIDATES)).filter(
-          (id) => !evidence.has(id),
-        )
-      : [];
-    for (const [id, record] of await this.keywordRecords(
-      scope,
-      dated.map((id) => ({ id, score: 0 })),
-      filters.shown,
-    )) {
-      records.set(id, record);
-      evidence.set(id, { id, similarity: cosineSimilarity(embedding!, record.embedding ?? []) });
+    // their similarity from their stored vectors.
+    if (signals.windows.length) {
+      const dated = await this.lexical.saidWithin(scope, signals.windows, WINDOW_CANDIDATES);
+      await propose(dated.filter((id) => !evidence.has(id)));
     }
     for (const match of await vectorSide) {
       records.set(match.id, match);
       evidence.set(match.id, { id: match.id, similarity: 1 - match.distance });
-    }
-    const keywordScores = new Map(scored.map((hit) => [hit.id, hit.score]));
-    // Fewer hits than asked for means every matching memory is among them: the rest score 0.
-    const complete = scored.length < Math.max(pool, SCORED_HITS);
-    const unscored = complete ? [] : [...evidence.keys()].filter((id) => !keywordScores.has(id));
-    for (const [id, score] of await this.lexical.score(scope, terms, unscored)) {
-      keywordScores.set(id, score);
     }
     for (const item of evidence.values()) item.keyword = keywordScores.get(item.id) ?? 0;
     const fullMatch = await this.lexical.fullMatchScore(scope, terms);
@@ -391,20 +380,20 @@ export class MemoryRetriever {
     );
   }
 
-  /** The index's copies of the hits' records that pass the filter (as Chroma would judge it). */
+  /**
+   * The index's copies of these records that pass the filter (as Chroma would judge it), each
+   * with its stored vector.
+   */
   private async keywordRecords(
     scope: VectorScope,
-    hits: LexicalHit[],
+    ids: string[],
     filter: VectorFilter | undefined,
-  ): Promise<Map<string, StoredRecord>> {
-    const copies = await this.lexical.records(
-      scope,
-      hits.map((hit) => hit.id),
-      { embeddings: true },
-    );
-    const records = new Map<string, StoredRecord>();
-    for (const [id, copy] of copies) {
-      if (matchesFilter(copy.metadata, filter)) records.set(id, { id, ...copy });
+  ): Promise<Map<string, { record: StoredRecord; embedding: ArrayLike<number> }>> {
+    const copies = await this.lexical.records(scope, ids, { embeddings: true });
+    const records = new Map<string, { record: StoredRecord; embedding: ArrayLike<number> }>();
+    for (const [id, { document, metadata, embedding }] of copies) {
+      if (matchesFilter(metadata, filter))
+        records.set(id, { record: { id, document, metadata }, embedding });
     }
     return records;
   }
@@ -439,4 +428,12 @@ export class MemoryRetriever {
       this.config.search.vectorWeight ?? LOCAL_VECTOR_WEIGHTS[scope.model] ?? REMOTE_VECTOR_WEIGHT
     );
   }
+}
+
+/** The ids of the `limit` best-scored, best first (ties by id, as the index orders them). */
+function bestByKeyword(scores: Map<string, number>, limit: number): string[] {
+  return [...scores]
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, limit)
+    .map(([id]) => id);
 }

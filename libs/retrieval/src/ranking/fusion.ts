@@ -42,7 +42,7 @@ export function rankByKeyword(candidates: Evidence[]): Fused[] {
 }
 
 /** Cosine similarity of two vectors of the same length (the embedder's unit vectors or not). */
-export function cosineSimilarity(a: number[], b: number[]): number {
+export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let dot = 0;
   let na = 0;
   let nb = 0;

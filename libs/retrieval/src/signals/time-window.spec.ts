@@ -26,6 +26,17 @@ describe('time windows in a query', () => {
     expect(window('last year')).toEqual([['2022-01-01', '2023-01-01']]);
   });
 
+  it('hands chrono every query a date can be written in, whole words only', () => {
+    // The words before the unit make the date; the unit lets the query through.
+    expect(window('what happened last night?')).toEqual([['2023-09-19', '2023-09-20']]);
+    expect(window('two days ago')).toEqual([['2023-09-18', '2023-09-19']]);
+    expect(window('this weekend')).toEqual([['2023-09-16', '2023-09-17']]);
+    expect(window('Sept 3')).toEqual([['2023-09-03', '2023-09-04']]);
+    expect(window('next Friday')).toEqual([['2023-09-22', '2023-09-23']]);
+    // A word that only begins like a date word names none.
+    expect(timeWindowsOf('Did my friend like the wedding market?', REFERENCE)).toEqual([]);
+  });
+
   it('names no window where the query names no date, or only one relative to an event', () => {
     expect(timeWindowsOf('When did Priya go to Japan?', REFERENCE)).toEqual([]);
     expect(timeWindowsOf('two weeks before the wedding', REFERENCE)).toEqual([]);

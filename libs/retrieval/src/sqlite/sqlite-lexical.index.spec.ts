@@ -115,13 +115,18 @@ describe('SqliteLexicalIndex', () => {
     expect(await sut.fullMatchScore(ALICE, ['lake'])).toBeCloseTo(Math.log(2.5 / 0.5), 6);
   });
 
-  it('scores named documents, and leaves out those matching no term', async () => {
+  it('reads every match of the terms with the BM25 its ranking gives, and nothing else', async () => {
     await sut.apply(ALICE, {
-      upsert: [doc('m1', 'kayak red'), doc('m2', 'bicycle')],
+      upsert: [doc('m1', 'kayak red'), doc('m2', 'bicycle'), doc('m3', 'red kayak lake')],
     });
-    const scores = await sut.score(ALICE, ['kayak'], ['m1', 'm2', 'unknown']);
-    expect([...scores.keys()]).toEqual(['m1']);
-    expect(scores.get('m1')).toBeGreaterThan(0);
+    const matches = await sut.matches(ALICE, ['kayak', 'lake']);
+    const ranked = await sut.search(ALICE, ['kayak', 'lake'], 10);
+    expect(new Map(matches.map((hit) => [hit.id, hit.score]))).toEqual(
+      new Map(ranked.map((hit) => [hit.id, hit.score])),
+    );
+    expect(matches.map((hit) => hit.id).sort()).toEqual(['m1', 'm3']);
+    expect(await sut.matches(ALICE, [])).toEqual([]);
+    expect(await sut.matches(BOB, ['kayak'])).toEqual([]);
   });
 
   it('records generations, rebuilds beside the live index and ignores changes to an owner never built', async () => {
@@ -172,7 +177,8 @@ describe('SqliteLexicalIndex', () => {
     expect(copies.get('r1')).toEqual({
       document: 'kayak trip',
       metadata: { type: 'note', n: 10 },
-      embedding: [10, 0.5],
+      // Read back as a view of the stored float32s, not copied into an array.
+      embedding: new Float32Array([10, 0.5]),
     });
     await sut.apply(ALICE, { delete: ['r1'] });
     expect((await sut.records(ALICE, ['r1'])).size).toBe(0);

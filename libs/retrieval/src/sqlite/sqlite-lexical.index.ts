@@ -252,17 +252,15 @@ export class SqliteLexicalIndex extends LexicalIndex {
     return counts;
   }
 
-  async score(owner: string, terms: string[], ids: string[]): Promise<Map<string, number>> {
+  async matches(owner: string, terms: string[]): Promise<LexicalHit[]> {
     const tables = this.live(owner);
-    if (terms.length === 0 || ids.length === 0 || !tables) return new Map();
-    const rows = this.prepared<[string, string], LexicalHit>(
+    if (terms.length === 0 || !tables) return [];
+    // No ORDER BY: ranking inside FTS5 sorts every match anyway, and the caller reads them all.
+    return this.prepared<[string], LexicalHit>(
       `SELECT i.id AS id, -bm25(${tables.fts}, 1.0, ${this.neighbourWeight.toFixed(4)}) AS score
-         FROM ${tables.fts} f
-         JOIN ${tables.ids} i ON i.rid = f.rowid
-         WHERE ${tables.fts} MATCH ? AND f.rowid IN
-           (SELECT rid FROM ${tables.ids} WHERE id IN (SELECT value FROM json_each(?)))`,
-    ).all(this.matching(terms), JSON.stringify(ids));
-    return new Map(rows.map((row) => [row.id, row.score]));
+         FROM ${tables.fts} f JOIN ${tables.ids} i ON i.rid = f.rowid
+         WHERE ${tables.fts} MATCH ?`,
+    ).all(this.matching(terms));
   }
 
   async records(
@@ -286,12 +284,10 @@ export class SqliteLexicalIndex extends LexicalIndex {
           document: row.document,
           metadata: JSON.parse(row.metadata) as IndexedRecord['metadata'],
           embedding: row.embedding
-            ? Array.from(
-                new Float32Array(
-                  row.embedding.buffer,
-                  row.embedding.byteOffset,
-                  row.embedding.length / 4,
-                ),
+            ? new Float32Array(
+                row.embedding.buffer,
+                row.embedding.byteOffset,
+                row.embedding.length / 4,
               )
             : [],
         },
