@@ -2,7 +2,7 @@
 // per user one friendship held over dated sessions of chat, every message a memory
 // ("Speaker: text", its conversation = its session, said a minute after the one before), and
 // questions of four kinds whose answering messages are known. See ./README.md.
-import { GROUP_TALK, LIFE_EVENTS, PAIRS, SMALL_TALK } from './life-events.mjs';
+import { GROUP_TALK, IN_THE_TALK_S_WORDS, LIFE_EVENTS, PAIRS, SMALL_TALK } from './life-events.mjs';
 import { fill, random, shuffle } from '../seeded.mjs';
 
 const DAY = 86_400_000;
@@ -21,6 +21,9 @@ const MONTHS = [
   'November',
   'December',
 ];
+
+/** Each event's questions in the words of the talk (see IN_THE_TALK_S_WORDS). */
+const talkWordsOf = new Map(LIFE_EVENTS.map((event, i) => [event, IN_THE_TALK_S_WORDS[i]]));
 
 const speakerOf = (line) => line.slice(0, line.indexOf(':'));
 const monthKey = (ms) => new Date(ms).toISOString().slice(0, 7);
@@ -85,7 +88,9 @@ export function buildConversations({ seed = 20261203, sessions = 16, eventsEach 
       smallTalk(opener, other, 1 + Math.floor(next() * 2));
     }
 
-    for (const { event, a, b, answer } of told) {
+    // Every other "when" question and multi-hop clue is asked in the talk's words, the rest in
+    // other words (by position, not by the random stream, so the rest of the set is unchanged).
+    for (const [i, { event, a, b, answer }] of told.entries()) {
       questions.push({
         question: fill(event.direct, a, b),
         category: 'single-hop',
@@ -101,7 +106,8 @@ export function buildConversations({ seed = 20261203, sessions = 16, eventsEach 
         category: 'open-domain',
         answers: [answer],
       });
-      questions.push({ question: fill(event.when, a, b), category: 'temporal', answers: [answer] });
+      const when = i % 2 === 0 ? talkWordsOf.get(event).when : event.when;
+      questions.push({ question: fill(when, a, b), category: 'temporal', answers: [answer] });
     }
     // Multi-hop: a later event asked about through an earlier one, of the same friend or the
     // other ("Which instrument did Priya pick up after Tomas moved to Colorado?").
@@ -110,8 +116,9 @@ export function buildConversations({ seed = 20261203, sessions = 16, eventsEach 
       const later = told.filter((t) => t.session > clue.session + 1);
       if (later.length === 0) continue;
       const target = pick(later);
+      const clause = (i / 2) % 2 === 0 ? talkWordsOf.get(clue.event).clause : clue.event.clause;
       questions.push({
-        question: `${fill(target.event.what, target.a, target.b)} after ${fill(clue.event.clause, clue.a, clue.b)}?`,
+        question: `${fill(target.event.what, target.a, target.b)} after ${fill(clause, clue.a, clue.b)}?`,
         category: 'multi-hop',
         answers: [clue.answer, target.answer],
       });

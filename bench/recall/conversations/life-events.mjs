@@ -517,3 +517,67 @@ export const GROUP_TALK = {
   food: 'food changes',
   sports: 'sports results',
 };
+
+/**
+ * The same events asked about in the words of the talk, as real questions often are ("When did
+ * Caroline go to the LGBTQ support group?" for "I went to a LGBTQ support group yesterday"):
+ * one per event of LIFE_EVENTS, in its order. `when` asks when it happened; `clause` names it as
+ * the clue of a multi-hop question. build.mjs asks half the questions of each in these words.
+ */
+export const IN_THE_TALK_S_WORDS = [
+  [
+    'When did {A} start the pottery class at the community center?',
+    '{A} started the pottery class',
+  ],
+  [
+    'When did {A} finish the watercolor of the lighthouse?',
+    '{A} finished the lighthouse watercolor',
+  ],
+  ['When did {A} finish chapter twelve of the novel?', '{A} finished chapter twelve of the novel'],
+  ['When did the adoption agency approve {A}?', '{A} got approved by the adoption agency'],
+  ["When did {A}'s sister have her baby Ivy?", "{A}'s sister had baby Ivy"],
+  [
+    "When was the anniversary dinner for {A}'s parents?",
+    "{A}'s parents had their anniversary dinner",
+  ],
+  ['When did {A} go on the Yosemite camping trip?', '{A} went camping in Yosemite'],
+  ['When did {A} summit Mount Whitney?', '{A} summited Mount Whitney'],
+  ['When did {A} finally do a roll in the kayak lessons?', '{A} did a roll in the kayak lessons'],
+  ['When did {A} get promoted to head nurse?', '{A} got promoted to head nurse'],
+  ['When did {A} hand in the notice at the bank?', '{A} handed in the notice at the bank'],
+  ["When did {A}'s bakery open its doors?", "{A}'s bakery opened"],
+  ['When did {A} walk without crutches after the knee surgery?', '{A} walked without crutches'],
+  ['When did {A} start seeing a therapist for the anxiety?', '{A} started seeing a therapist'],
+  ['When did {A} go off sugar?', '{A} went off sugar'],
+  ['When did {A} get back from Lisbon?', '{A} came back from Lisbon'],
+  ['When did {A} see the temples in Kyoto?', '{A} saw the temples in Kyoto'],
+  ['When did {A} book the road trip in Iceland?', '{A} booked a road trip around Iceland'],
+  ['When did {A} start the violin lessons?', '{A} started violin lessons'],
+  ['When did {A} say the choir sings the Messiah?', "{A}'s choir began rehearsing the Messiah"],
+  ['When did {A} go to the Taylor Swift concert?', '{A} went to the Taylor Swift concert'],
+  ['When did {A} adopt the rescue greyhound Biscuit?', '{A} adopted the greyhound Biscuit'],
+  ["When did {A}'s cat go to the vet?", "{A}'s cat went to the vet"],
+  ['When did {A} close on the house?', '{A} closed on the house'],
+  ["When did the cabinets go in for {A}'s kitchen remodel?", "{A}'s kitchen cabinets went in"],
+  ['When did {A} plant the tomato plants on the balcony?', '{A} planted tomatoes on the balcony'],
+  ['When did {A} order dinner in Spanish?', '{A} ordered dinner in Spanish'],
+  ['When did {A} start the evening coding bootcamp?', '{A} started a coding bootcamp'],
+  ['When did {A} pass the driving test?', '{A} passed the driving test'],
+  ['When did {A} spend Saturday at the food bank?', '{A} sorted donations at the food bank'],
+  [
+    'When did {A} start mentoring at the LGBTQ youth center?',
+    '{A} mentored at the LGBTQ youth center',
+  ],
+  ['When did {A} go fully vegan?', '{A} went vegan'],
+  ['When did {A} bake the first sourdough loaf?', "{A}'s sourdough starter came alive"],
+  ['When did {A} run the first half marathon?', '{A} ran a half marathon'],
+  ['When did {A} send the first V4 at the climbing gym?', '{A} sent a V4 at the climbing gym'],
+  ["When did {A}'s soccer team win the league final?", "{A}'s soccer team won the league final"],
+  [
+    'When did {A} hear back from the architecture firm?',
+    '{A} got the job at the architecture firm',
+  ],
+  ["When was {A}'s brother's wedding in Greece?", "{A}'s brother got married in Greece"],
+  ['When did {A} find the apartment in Denver?', '{A} found an apartment in Denver'],
+  ['When did {A} finish the photography course?', '{A} finished the photography course'],
+].map(([when, clause]) => ({ when, clause }));
