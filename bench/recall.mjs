@@ -7,6 +7,8 @@
 //   BENCH_RECALL_SETS=conversations      only these sets (default: conversations,everyday)
 //   BENCH_RECALL_ABLATE=1                also runs hybrid on the conversations with each signal
 //                                        off in turn (app restarted), for the ablation table
+//   BENCH_RECALL_DECOMPOSE=1             also runs hybrid on the conversations with query
+//                                        decomposition asked of the in-repo stand-in model
 //   BENCH_RECALL_WEIGHTS=0,0.2,0.3,0.5   also runs hybrid at each vector weight (app restarted)
 //   BENCH_RECALL_LATENCY=10000           also times each mode on one user with that many memories
 //   BENCH_RECALL_LATENCY_TEXT=dense      ... of long dense text (default: chat lines)
@@ -18,6 +20,7 @@ import { Bm25Index } from './recall/bm25.mjs';
 import { buildConversations } from './recall/conversations/build.mjs';
 import { buildDataset } from './recall/dataset.mjs';
 import { percentile, startApp, startFreshChroma, stopApp, texts } from './support.mjs';
+import { createStandInServer, STAND_IN_MODEL } from '../apps/stand-in-model/stand-in-model.mjs';
 
 const MODES = ['vector', 'keyword', 'hybrid'];
 const K = [1, 5, 10];
@@ -41,6 +44,7 @@ const ABLATIONS = {
   },
 };
 const ablate = process.env.BENCH_RECALL_ABLATE === '1';
+const decompose = process.env.BENCH_RECALL_DECOMPOSE === '1';
 const latencyText = process.env.BENCH_RECALL_LATENCY_TEXT ?? 'chat';
 const PASSWORD = 'bench-user-password-123';
 const weights = (process.env.BENCH_RECALL_WEIGHTS ?? '')
@@ -355,6 +359,23 @@ async function main() {
         await runAll(`hybrid ${label}`, ['hybrid'], 'conversations');
       }
     }
+    if (decompose && state.sets.conversations) {
+      // The optional LLM lane, against the in-repo stand-in model (it cuts a question at "after",
+      // "before" or "when"; a real model would split by meaning): its gain and its cost per search.
+      const model = createStandInServer();
+      await new Promise((resolve) => model.listen(0, '127.0.0.1', resolve));
+      try {
+        await restart(state, {
+          SEARCH_DECOMPOSE: 'true',
+          VLLM_CHAT_URL: `http://127.0.0.1:${model.address().port}`,
+          VLLM_CHAT_MODEL: STAND_IN_MODEL,
+        });
+        await runAll('hybrid + query decomposition (stand-in)', ['hybrid'], 'conversations');
+        await restart(state, {});
+      } finally {
+        model.close();
+      }
+    }
     for (const weight of weights) {
       await restart(state, { SEARCH_VECTOR_WEIGHT: String(weight) });
       await runAll(`hybrid, vector weight ${weight}`, ['hybrid']);
@@ -374,6 +395,10 @@ async function main() {
     if (Object.keys(table).length < 2) continue;
     const size = sizes[name];
     printTable(`${name} (${size.questions} questions, ${size.memories} memories)`, table);
+    console.log(`\nsearch p50 over HTTP, sequential (${name})`);
+    for (const [run, r] of Object.entries(table)) {
+      if (r.p50Ms !== undefined) console.log(`  ${run}: ${r.p50Ms.toFixed(2)} ms`);
+    }
   }
   if (latencyResult) {
     console.log(

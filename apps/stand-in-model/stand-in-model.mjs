@@ -73,7 +73,22 @@ function jsonAnswer(name, messages) {
       JSON.parse(memoriesPart),
     );
   }
+  if (name === 'sub_questions') return subQuestions(JSON.parse(user).question ?? '');
   return {};
+}
+
+/**
+ * Query decomposition without understanding: a question is cut at "after", "before" or "when"
+ * linking two events ("What did Priya buy after Tomas moved?" → "What did Priya buy?", "Tomas
+ * moved?"); any other stays whole.
+ */
+function subQuestions(question) {
+  const parts = question
+    .replace(/\?+$/, '')
+    .split(/\s+(?:after|before|when|while)\s+/i)
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return { questions: parts.length > 1 ? parts.map((part) => `${part}?`) : [] };
 }
 
 /** A prose answer: insights over numbered memories, or a chat reply naming what reached it. */

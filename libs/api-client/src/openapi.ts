@@ -1266,6 +1266,8 @@ export interface components {
       people?: number;
       /** @description word overlap (0-1) with a result above it, held against it by diversity (MMR) */
       overlap?: number;
+      /** @description the sub-question the chat model split the query into (SEARCH_DECOMPOSE) that found this memory with a higher score than the whole query did */
+      subQuestion?: string;
     };
     ScoredMemoryView: {
       /** Format: uuid */

@@ -13,6 +13,7 @@ import { InsightsService } from './insights/insights.service.js';
 import { MemoryQuota } from './quota/memory-quota.js';
 import { MemoryService } from './memory.service.js';
 import { MemoryRetriever } from './search/memory-retriever.js';
+import { QueryDecomposer } from './search/query-decomposer.js';
 import { SearchCache } from './search/search-cache.js';
 import { UserSpaces } from './spaces/user-spaces.js';
 import { AdminReembedController } from './reembed/admin-reembed.controller.js';
@@ -45,6 +46,7 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
   providers: [
     MemoryService,
     MemoryRetriever,
+    QueryDecomposer,
     SearchCache,
     InsightsService,
     UserSpaces,

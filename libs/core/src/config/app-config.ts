@@ -110,6 +110,8 @@ export abstract class AppConfig {
       /** Share of the ranking given to not repeating a result above (MMR). */
       diversity: number;
     };
+    /** The chat model splits multi-hop questions into a search per event (an LLM lane). */
+    decompose: boolean;
   };
   /** Expiry of memories (expiresAt, ttl). */
   abstract readonly expiry: { sweepIntervalMs: number };

@@ -280,6 +280,11 @@ export class EnvironmentSchema {
   @Max(1)
   SEARCH_DIVERSITY = 0.1;
 
+  /** The chat model splits multi-hop questions into one search per event (one call a search). */
+  @toBool()
+  @IsBoolean()
+  SEARCH_DECOMPOSE = false;
+
   /** Recency weight: scores halve every this many days since a memory changed; 0 is off. */
   @toInt()
   @IsInt()

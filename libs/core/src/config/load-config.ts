@@ -283,6 +283,7 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
         peopleWeight: schema.SEARCH_PEOPLE_WEIGHT,
         diversity: schema.SEARCH_DIVERSITY,
       },
+      decompose: schema.SEARCH_DECOMPOSE,
     },
     expiry: { sweepIntervalMs: durationMs(schema.MEMORY_EXPIRY_SWEEP_INTERVAL) },
     extraction: {

@@ -93,6 +93,8 @@ export interface Scoring {
   people?: number;
   /** Word overlap (0-1) with a result ranked above it, which diversity (MMR) held against it. */
   overlap?: number;
+  /** The sub-question (query decomposition) that ranked it higher than the whole question. */
+  subQuestion?: string;
 }
 
 /** Whether a reranker reordered the results: off (none configured or not asked), applied, failed. */

@@ -34,6 +34,7 @@ import type { MemorySearch, ScoredMemory, SearchMode, SearchOutcome } from '../d
 import { toVectorFilter } from '../domain/memory-filter.js';
 import { toMemory } from '../domain/memory-record.mapper.js';
 import { isRecordShown, isShown } from '../domain/visibility.js';
+import { QueryDecomposer } from './query-decomposer.js';
 import { weighByRecency } from './recency.js';
 import { type SpaceHandle, UserSpaces } from '../spaces/user-spaces.js';
 
@@ -85,6 +86,7 @@ export class MemoryRetriever {
     private readonly store: VectorStore,
     private readonly lexical: LexicalSearch,
     private readonly reranker: Reranker,
+    private readonly decomposer: QueryDecomposer,
     private readonly config: AppConfig,
   ) {}
 
@@ -113,7 +115,13 @@ export class MemoryRetriever {
         ? await this.byKeyword(scope, search, filters)
         : mode === 'vector'
           ? await this.byVector(scope, search, filters, UserSpaces.embedderOf(serving))
-          : await this.hybrid(scope, search, filters, UserSpaces.embedderOf(serving), signals!);
+          : await this.hybridLanes(
+              scope,
+              search,
+              filters,
+              UserSpaces.embedderOf(serving),
+              signals!,
+            );
     const halfLifeDays = search.halfLifeDays ?? this.config.search.halfLifeDays;
     const weighed = weighByRecency(
       this.withSignals(
@@ -378,6 +386,36 @@ export class MemoryRetriever {
     return fuse([...evidence.values()], this.vectorWeight(scope), fullMatch).map((fused) =>
       this.result(scope, records.get(fused.id)!, fused, 'hybrid'),
     );
+  }
+
+  /**
+   * Hybrid search of the question and, with query decomposition on, of each sub-question the
+   * chat model split it into (asked while the question is searched): a memory keeps its best
+   * score, and names the sub-question that gave it when that one beat the whole question.
+   */
+  private async hybridLanes(
+    scope: VectorScope,
+    search: MemorySearch,
+    filters: Filters,
+    embedder: Embedder,
+    signals: QuerySignals,
+  ): Promise<ScoredMemory[]> {
+    const parts = this.decomposer.enabled
+      ? this.decomposer.subQuestions(search.query)
+      : Promise.resolve([]);
+    const whole = await this.hybrid(scope, search, filters, embedder, signals);
+    const subQuestions = await parts;
+    if (subQuestions.length === 0) return whole;
+    const best = new Map(whole.map((result) => [result.id, result]));
+    for (const subQuestion of subQuestions) {
+      const query = { ...search, query: subQuestion };
+      for (const result of await this.hybrid(scope, query, filters, embedder, signals)) {
+        const known = best.get(result.id);
+        if (known && known.score >= result.score) continue;
+        best.set(result.id, { ...result, scoring: { ...result.scoring, subQuestion } });
+      }
+    }
+    return [...best.values()].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
   }
 
   /**
