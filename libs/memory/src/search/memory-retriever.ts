@@ -14,6 +14,7 @@ import {
   type Evidence,
   type Fused,
   fuse,
+  type LexicalHit,
   LexicalSearch,
   peopleNamedIn,
   type QuerySignals,
@@ -355,9 +356,8 @@ export class MemoryRetriever {
     // What the rest match is bounded, so all of it is read in one pass: every candidate's BM25
     // is then known, whichever side proposed it.
     const terms = await this.lexical.selectiveTerms(scope, search.query);
-    const keywordScores = new Map<string, number>();
-    for (const hit of await this.lexical.matches(scope, terms))
-      keywordScores.set(hit.id, hit.score);
+    const hits = await this.lexical.matches(scope, terms);
+    const keywordScores = new Map(hits.map((hit) => [hit.id, hit.score]));
     const records = new Map<string, StoredRecord>();
     const evidence = new Map<string, Evidence>();
     const propose = async (ids: string[]) => {
@@ -370,7 +370,7 @@ export class MemoryRetriever {
         evidence.set(id, { id, similarity: cosineSimilarity(embedding!, stored) });
       }
     };
-    await propose(bestByKeyword(keywordScores, pool));
+    await propose(bestByKeyword(hits, pool));
     // The date lane: memories said within the dates the query names are candidates too, with
     // their similarity from their stored vectors.
     if (signals.windows.length) {
@@ -468,10 +468,21 @@ export class MemoryRetriever {
   }
 }
 
-/** The ids of the `limit` best-scored, best first (ties by id, as the index orders them). */
-function bestByKeyword(scores: Map<string, number>, limit: number): string[] {
-  return [...scores]
-    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
-    .slice(0, limit)
-    .map(([id]) => id);
+/**
+ * The ids of the `limit` best hits, best first (ties by id, as the index orders them): one pass
+ * keeping the best so far, since the hits are many (up to the term budget) and few are kept.
+ */
+function bestByKeyword(hits: LexicalHit[], limit: number): string[] {
+  const better = (a: LexicalHit, b: LexicalHit) =>
+    a.score > b.score || (a.score === b.score && a.id < b.id);
+  const best: LexicalHit[] = [];
+  for (const hit of hits) {
+    if (best.length === limit && !better(hit, best[limit - 1]!)) continue;
+    if (best.length === limit) best.pop();
+    let at = best.length;
+    best.push(hit);
+    for (; at > 0 && better(hit, best[at - 1]!); at--) best[at] = best[at - 1]!;
+    best[at] = hit;
+  }
+  return best.map((hit) => hit.id);
 }
