@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
+import type { EmbeddedChromaServer } from '@memory-system/vector';
+import { createChromaDatabase, sharedChromaUrl, startChroma } from './support/chroma.js';
 import { RedisServer } from './support/redis.js';
 import { freePort, ServerProcess } from './support/server-process.js';
 import { ADMIN } from './support/test-app.js';
@@ -111,6 +112,68 @@ describe('starting up', () => {
       await redis?.stop();
     }
   }, 120_000);
+
+  it('waits for a late Chroma (live 200, ready 503 naming Chroma), then serves once it comes', async () => {
+    const port = await freePort();
+    const env = await serviceEnv({ LOG_FORMAT: 'json' });
+    // A Chroma of the test's own, started later on this port: its default database.
+    const server = await start({
+      ...env,
+      CHROMA_URL: `http://127.0.0.1:${port}`,
+      CHROMA_DATABASE: 'default_database',
+    });
+    let chroma: EmbeddedChromaServer | undefined;
+    try {
+      await server.waitForLive();
+      await server.waitForOutput(
+        new RegExp(`Waiting for Chroma at 127.0.0.1:${port} to check the Chroma server`),
+      );
+      await server.waitForOutput(
+        new RegExp(
+          `Waiting for Chroma at 127.0.0.1:${port} to look for memories in other embedding spaces`,
+        ),
+      );
+      const ready = await request(server.url).get('/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.details.chroma.status).toBe('down');
+      expect(ready.body.details.startup).toEqual({
+        status: 'down',
+        waiting: ['check the Chroma server', 'look for memories in other embedding spaces'],
+      });
+      const login = await request(server.url)
+        .post('/api/v1/auth/login')
+        .send({ username: ADMIN.username, password: ADMIN.password })
+        .expect(200);
+      const agent = request
+        .agent(server.url)
+        .set('Authorization', `Bearer ${login.body.accessToken}`);
+      const away = await agent.post('/api/v1/memories').send({ content: 'too early', type: 'n' });
+      expect(away.status).toBe(503);
+      expect(away.headers['retry-after']).toBeDefined();
+      expect(away.headers['content-type']).toContain('application/problem+json');
+      await sleep(3000); // several tries fail meanwhile, each pause longer; the process stays
+      expect(server.child.exitCode).toBeNull();
+      const tries = jsonLines(server).filter((l) =>
+        /Waiting for Chroma at .* to check the Chroma server \(try \d+ failed/.test(String(l.msg)),
+      );
+      expect(tries.length).toBeGreaterThanOrEqual(2);
+
+      chroma = await startChroma(undefined, port);
+      await waitForStatus(`${server.url}/health/ready`, 200, 60_000);
+      await server.waitForOutput(
+        /Chroma at .* answers: done: look for memories in other embedding spaces/,
+      );
+      await agent.post('/api/v1/memories').send({ content: 'late chroma', type: 'n' }).expect(201);
+      const found = await agent.post('/api/v1/memories/search').send({ query: 'late' }).expect(200);
+      expect(found.body.results.map((r: { content: string }) => r.content)).toEqual([
+        'late chroma',
+      ]);
+      jsonLines(server); // every line JSON, the waiting ones included
+    } finally {
+      await server.stop();
+      await chroma?.stop();
+    }
+  }, 180_000);
 
   it('refuses a second process on a data folder a live one holds, and lets one in after it ended', async () => {
     const env = await serviceEnv({ LOG_FORMAT: 'json' });

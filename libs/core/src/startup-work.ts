@@ -44,6 +44,8 @@ export class StartupWork implements OnApplicationShutdown {
           this.timers.delete(timer);
           void attempt(tries + 1, Math.min(pause * 2, LONGEST_PAUSE_MS));
         }, pause);
+        // The server keeps the process up; a command (the CLI) is not held open by a retry.
+        timer.unref();
         this.timers.add(timer);
       }
     };

@@ -1,10 +1,10 @@
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { Logger, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { UserDataErasure } from '@memory-system/core';
+import { Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { StartupWork, UserDataErasure } from '@memory-system/core';
 import { InferenceModule } from '@memory-system/inference';
 import { RetrievalModule } from '@memory-system/retrieval';
 import { StateModule } from '@memory-system/state';
-import { VectorModule } from '@memory-system/vector';
+import { VectorModule, VectorStore } from '@memory-system/vector';
 import { ContextBuilder } from './context/context-builder.js';
 import { ContextController } from './context/context.controller.js';
 import { LegacyMemoryController } from './legacy/legacy-memory.controller.js';
@@ -71,8 +71,6 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
   ],
 })
 export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
-  private readonly logger = new Logger(MemoryModule.name);
-
   constructor(
     private readonly erasure: UserDataErasure,
     private readonly memories: MemoryService,
@@ -81,6 +79,8 @@ export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly expiries: ExpiryIndex,
     private readonly extractions: ExtractionService,
     private readonly subjects: SubjectRegistry,
+    private readonly store: VectorStore,
+    private readonly startup: StartupWork,
   ) {}
 
   onModuleInit(): void {
@@ -92,11 +92,14 @@ export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
     this.erasure.register(this.subjects);
   }
 
-  /** Users whose memories are in another embedding space keep being served from it. */
+  /**
+   * Users whose memories are in another embedding space keep being served from it: found at
+   * start, and while Chroma does not answer yet, waited for (readiness stays down until found).
+   */
   async onApplicationBootstrap(): Promise<void> {
-    await this.spaces.detectWaiting().catch((error: Error) => {
-      this.logger.warn(`Could not check for memories in other embedding spaces: ${error.message}`);
-    });
+    await this.startup.run('look for memories in other embedding spaces', this.store.location, () =>
+      this.spaces.detectWaiting().then(() => undefined),
+    );
   }
 }
 

@@ -55,6 +55,8 @@ export interface ArchivedRecord {
 }
 
 export abstract class VectorStore {
+  /** Where the store is, for log lines (e.g. "Chroma at chromadb:8000"): no credentials. */
+  abstract readonly location: string;
   /** Adds records; ids must be new. */
   abstract add(scope: VectorScope, records: VectorRecord[]): Promise<void>;
   /**

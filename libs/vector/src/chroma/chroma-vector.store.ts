@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ChromaClient, ChromaNotFoundError, type Collection } from 'chromadb';
-import { AppConfig, BackendUnavailable, Metrics } from '@memory-system/core';
+import { AppConfig, BackendUnavailable, Metrics, StartupWork } from '@memory-system/core';
 import {
   type ArchivedRecord,
   type CollectionInfo,
@@ -21,7 +21,7 @@ import {
 } from './chroma-records.client.js';
 import { mapChromaError, withTimeout } from './chroma-errors.js';
 import { COLLECTION_PREFIX, collectionNameFor, collectionPrefixFor } from './collection-name.js';
-import { checkChromaApiVersion } from './chroma-version-check.js';
+import { checkChromaApiVersion, ChromaUnreachable } from './chroma-version-check.js';
 import { HNSW_SETTINGS } from './hnsw-settings.js';
 
 function clientFor(endpoint: ChromaEndpoint, config: AppConfig): ChromaClient {
@@ -49,13 +49,16 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
   private readonly recordClient: ChromaRecordsClient;
   /** Collection handles by name; a failed lookup is forgotten so the next call retries. */
   private readonly collections = new Map<string, Promise<Collection>>();
+  readonly location: string;
 
   constructor(
     private readonly endpoint: ChromaEndpoint,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly startup: StartupWork,
   ) {
     super();
+    this.location = `Chroma at ${new URL(endpoint.url).host}`;
     this.client = clientFor(endpoint, config);
     this.recordClient = new ChromaRecordsClient({
       url: endpoint.url,
@@ -66,9 +69,20 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
     });
   }
 
-  /** Refuses to start against a server too old for the v2 API; an unreachable one is only logged. */
+  /**
+   * Refuses to start against a server too old for the v2 API or that refuses our credentials.
+   * One that does not answer yet is waited for (StartupWork: retried with a growing pause,
+   * readiness down meanwhile) while requests answer 503.
+   */
   async onModuleInit(): Promise<void> {
-    await checkChromaApiVersion(this.endpoint, this.config.chroma.timeoutMs, this.logger);
+    const check = () =>
+      checkChromaApiVersion(this.endpoint, this.config.chroma.timeoutMs, this.logger);
+    try {
+      await check();
+    } catch (error) {
+      if (!(error instanceof ChromaUnreachable)) throw error;
+      await this.startup.run('check the Chroma server', this.location, check);
+    }
   }
 
   /** Last, once the HTTP server has closed: a request still answering keeps its connections. */

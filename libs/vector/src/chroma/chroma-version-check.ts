@@ -12,6 +12,14 @@ export class IncompatibleChromaServer extends Error {
   }
 }
 
+/** No answer from Chroma at all (not started yet, or away): waited for, not a reason to stop. */
+export class ChromaUnreachable extends Error {
+  constructor(url: string, cause: Error) {
+    super(`Chroma at ${url} does not answer (${cause.message})`);
+    this.name = 'ChromaUnreachable';
+  }
+}
+
 async function status(url: string, headers: Record<string, string>, ms: number): Promise<number> {
   const response = await fetch(url, { headers, signal: AbortSignal.timeout(ms) });
   await response.arrayBuffer();
@@ -21,6 +29,7 @@ async function status(url: string, headers: Record<string, string>, ms: number):
 /**
  * A v2 heartbeat means a compatible server. A 404 there with a 200 from the v1 heartbeat means a
  * server too old for us: stop with a message that says so rather than fail later with a 404.
+ * A server that does not answer throws ChromaUnreachable, for the caller to try again later.
  */
 export async function checkChromaApiVersion(
   endpoint: ChromaEndpoint,
@@ -31,11 +40,7 @@ export async function checkChromaApiVersion(
   try {
     v2 = await status(`${endpoint.url}/api/v2/heartbeat`, endpoint.headers, timeoutMs);
   } catch (error) {
-    logger.warn(
-      `Chroma at ${endpoint.url} is not reachable yet (${(error as Error).message}); ` +
-        'requests will answer 503 until it is.',
-    );
-    return;
+    throw new ChromaUnreachable(endpoint.url, error as Error);
   }
   if (v2 === 200) return;
   if (v2 === 404) {
