@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type request from 'supertest';
 import { FakeVllmServer } from './support/fake-vllm.server.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { RedisServer } from './support/redis.js';
+import { createTestApp, type TestApp, USER_PASSWORD } from './support/test-app.js';
 
 const memory = { content: 'Something to remember', type: 'note' };
 
@@ -213,4 +216,136 @@ describe('with a wrong vLLM API key', () => {
     expectProblem(res, 502);
     expect(res.body.detail).toMatch(/VLLM_API_KEY/);
   });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`not so after ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
+
+/**
+ * A real Redis stopped while the service runs, then started again on the same port and files:
+ * every route that needs the state store (all but the probes: credentials, rate limits, the
+ * change feed, locks, sessions) answers 503 with Retry-After meanwhile, never 500, and the
+ * service serves again once Redis is back.
+ */
+describe('when Redis goes away while the service runs', () => {
+  let redis: RedisServer;
+  let t: TestApp;
+  let refreshToken: string;
+  let apiKey: string;
+  let memoryId: string;
+  let sessionId: string;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    t = await createTestApp({ REDIS_URL: redis.url });
+    refreshToken = (await t.login('alice', USER_PASSWORD)).refreshToken;
+    apiKey = (await t.api.post('/api/v1/auth/api-keys').send({ name: 'agent' }).expect(201)).body
+      .key;
+    memoryId = (await t.api.post('/api/v1/memories').send(memory).expect(201)).body.id;
+    sessionId = (await t.api.post('/api/v1/sessions').send({}).expect(201)).body.id;
+    await redis.stop();
+  }, 120_000);
+  afterAll(async () => {
+    await t.close();
+    await redis.stop();
+  });
+
+  const routes = (): Array<[string, () => request.Test]> => [
+    [
+      'POST /memories',
+      () => t.api.post('/api/v1/memories').send({ content: 'while away', type: 'n' }),
+    ],
+    ['POST /memories/batch', () => t.api.post('/api/v1/memories/batch').send({ items: [memory] })],
+    [
+      'POST /memories/search',
+      () => t.api.post('/api/v1/memories/search').send({ query: 'remember' }),
+    ],
+    ['GET /memories', () => t.api.get('/api/v1/memories')],
+    ['GET /memories/:id', () => t.api.get(`/api/v1/memories/${memoryId}`)],
+    [
+      'PATCH /memories/:id',
+      () => t.api.patch(`/api/v1/memories/${memoryId}`).send({ content: 'changed' }),
+    ],
+    ['GET /memories/:id/history', () => t.api.get(`/api/v1/memories/${memoryId}/history`)],
+    ['DELETE /memories/:id', () => t.api.delete(`/api/v1/memories/${memoryId}`)],
+    ['GET /memories/export', () => t.api.get('/api/v1/memories/export')],
+    ['POST /context', () => t.api.post('/api/v1/context').send({ query: 'remember' })],
+    ['POST /sessions', () => t.api.post('/api/v1/sessions').send({})],
+    ['GET /sessions', () => t.api.get('/api/v1/sessions')],
+    [
+      'POST /sessions/:id/context',
+      () =>
+        t.api
+          .post(`/api/v1/sessions/${sessionId}/context`)
+          .send({ items: [{ role: 'user', content: 'hi' }] }),
+    ],
+    ['GET /auth/me', () => t.api.get('/api/v1/auth/me')],
+    ['GET /auth/me (API key)', () => t.http.get('/api/v1/auth/me').set('X-API-Key', apiKey)],
+    ['GET /auth/api-keys', () => t.api.get('/api/v1/auth/api-keys')],
+    [
+      'POST /auth/login',
+      () => t.http.post('/api/v1/auth/login').send({ username: 'alice', password: USER_PASSWORD }),
+    ],
+    ['POST /auth/refresh', () => t.http.post('/api/v1/auth/refresh').send({ refreshToken })],
+    ['GET /admin/users', () => t.admin.get('/api/v1/admin/users')],
+    ['GET /admin/backups', () => t.admin.get('/api/v1/admin/backups')],
+    ['GET /v1/models', () => t.api.get('/v1/models')],
+    [
+      'POST /mcp',
+      () =>
+        t.http
+          .post('/mcp')
+          .set('X-API-Key', apiKey)
+          .set('Accept', 'application/json, text/event-stream')
+          .send({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    ],
+  ];
+
+  it('answers 503 with Retry-After on every route that needs it, never 500', async () => {
+    // All at once: each waits for the Redis client's two tries (a few seconds) before its 503.
+    const answers = Object.fromEntries(
+      await Promise.all(
+        routes().map(async ([name, send]) => {
+          const res = await send();
+          const shape = /^application\/problem\+json/.test(res.headers['content-type'] ?? '')
+            ? 'problem'
+            : res.body?.error?.message
+              ? 'OpenAI error'
+              : 'other';
+          return [
+            name,
+            `${res.status}${res.headers['retry-after'] ? ' Retry-After' : ''} ${shape}`,
+          ];
+        }),
+      ),
+    );
+    expect(answers).toEqual(
+      Object.fromEntries(
+        routes().map(([name]) => [
+          name,
+          // The OpenAI-compatible routes answer in OpenAI's error shape, for its SDKs.
+          `503 Retry-After ${name.startsWith('GET /v1/') ? 'OpenAI error' : 'problem'}`,
+        ]),
+      ),
+    );
+    expect((await t.http.get('/health/live')).status).toBe(200);
+    const ready = await t.http.get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.details.state.status).toBe('down');
+  }, 120_000);
+
+  it('serves again once Redis is back', async () => {
+    await redis.restart();
+    await waitFor(async () => (await t.api.get('/api/v1/auth/me')).status === 200);
+    await t.api.get(`/api/v1/memories/${memoryId}`).expect(200);
+    await t.api
+      .post('/api/v1/memories')
+      .send({ content: 'after the outage', type: 'n' })
+      .expect(201);
+    await t.http.get('/api/v1/auth/me').set('X-API-Key', apiKey).expect(200);
+  }, 60_000);
 });

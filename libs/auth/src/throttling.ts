@@ -40,7 +40,9 @@ export class SharedThrottlerStorage implements ThrottlerStorage {
     const { count, resetInMs } = await this.state
       .hit('throttle', `${throttlerName}:${key}`, ttl)
       .catch((error: Error) => {
-        throw new BackendUnavailable('state', error.message);
+        throw error instanceof BackendUnavailable
+          ? error
+          : new BackendUnavailable('state', error.message);
       });
     const seconds = Math.max(1, Math.ceil(resetInMs / 1000));
     const blocked = count > limit;

@@ -8,6 +8,7 @@ import type {
   StateEntry,
 } from '../state-store.port.js';
 import { StateStore } from '../state-store.port.js';
+import { outagesAsUnavailable } from './outages-as-unavailable.js';
 
 /** Reads the entry's JSON, adds one, writes it back without expiry and indexes the id (as `n`). */
 const INCREMENT_STEPS = `
@@ -62,8 +63,9 @@ export class RedisStateStore extends StateStore {
   /**
    * A client that keeps reconnecting (ioredis' default: a pause growing to 2 s) however long
    * Redis is away; meanwhile each call fails after two tries, so requests answer 503 instead of
-   * hanging. Connection errors are logged once each through the app's logger (else ioredis
-   * prints them itself, as plain text).
+   * hanging, as BackendUnavailable (see outagesAsUnavailable): a 503, never a 500. Connection
+   * errors are logged once each through the app's logger (else ioredis prints them itself, as
+   * plain text).
    */
   static connect(url: string, prefix?: string): RedisStateStore {
     const redis = new Redis(url, {
@@ -83,7 +85,7 @@ export class RedisStateStore extends StateStore {
       if (lastError) logger.log(`${where} answers again`);
       lastError = undefined;
     });
-    return new RedisStateStore(redis, prefix);
+    return outagesAsUnavailable(new RedisStateStore(redis, prefix), redis);
   }
 
   async get<T>(namespace: string, id: string): Promise<T | undefined> {
