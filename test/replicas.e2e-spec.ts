@@ -24,6 +24,7 @@ const counter = async (app: TestApp, name: string, labels: Record<string, string
 
 const REBUILDS = 'memory_system_keyword_index_rebuilds_total';
 const FEED_ENTRIES = 'memory_system_keyword_index_feed_entries_total';
+const CATCH_UPS = 'memory_system_keyword_index_catch_up_seconds_count';
 
 /**
  * Two app processes on one Redis and one Chroma, as the stack runs them behind Swarm's mesh:
@@ -195,6 +196,7 @@ describe('two replicas keep their keyword indexes in step from the change feed',
     const { onA, onB } = await userOnBoth('alternating');
     const rebuildsBefore = [await counter(a, REBUILDS), await counter(b, REBUILDS)];
     const feedBefore = await counter(b, FEED_ENTRIES);
+    const catchUpsBefore = await counter(b, CATCH_UPS);
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
       const [writer, reader] = i % 2 ? [onB, onA] : [onA, onB];
@@ -225,6 +227,8 @@ describe('two replicas keep their keyword indexes in step from the change feed',
     expect(await counter(a, REBUILDS)).toBeLessThanOrEqual(rebuildsBefore[0]! + 1);
     expect(await counter(b, REBUILDS)).toBeLessThanOrEqual(rebuildsBefore[1]! + 1);
     expect(await counter(b, FEED_ENTRIES)).toBeGreaterThan(feedBefore);
+    // Each of A's five single writes read on B was one timed catch-up (the bench reads these).
+    expect(await counter(b, CATCH_UPS)).toBeGreaterThanOrEqual(catchUpsBefore + 5);
   }, 180_000);
 
   it('catches up from the feed on a replica that was down meanwhile, without a rebuild', async () => {

@@ -148,6 +148,18 @@ export class Metrics {
       }),
   );
 
+  readonly keywordIndexCatchUpDuration = metric(
+    'keyword_index_catch_up_seconds',
+    () =>
+      new Histogram({
+        name: `${PREFIX}keyword_index_catch_up_seconds`,
+        help:
+          "Bringing a user's keyword index up to date from the change feed (reading the feed, " +
+          're-reading the ids it names from Chroma, applying them), once per catch-up',
+        buckets: LATENCY_BUCKETS,
+      }),
+  );
+
   readonly memoriesExpired = metric(
     'memories_expired_total',
     () =>
