@@ -1,3 +1,4 @@
+import { TableHead } from '../table-head';
 import { useEffect, useState } from 'preact/hooks';
 import { call, client } from '../api';
 import { FormMessage, useFormState } from '../form';
@@ -135,15 +136,7 @@ export function BackupsPanel() {
         </div>
       )}
       <table class="table" aria-label="Backup archives">
-        <thead>
-          <tr>
-            <th scope="col">Archive</th>
-            <th scope="col">Size</th>
-            <th scope="col">Made</th>
-            <th scope="col">Check</th>
-            <th scope="col">Restore</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Archive', 'Size', 'Made', 'Check', 'Restore']} />
         <tbody>
           {items.map((backup) => (
             <tr key={backup.name}>

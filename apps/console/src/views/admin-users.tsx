@@ -1,3 +1,4 @@
+import { TableHead } from '../table-head';
 import { useEffect, useState } from 'preact/hooks';
 import { call, client, type Schemas } from '../api';
 import { Field, FormMessage, useFormState } from '../form';
@@ -123,16 +124,7 @@ export function UsersPanel({ me }: { me: User }) {
       </form>
       <FormMessage form={list} />
       <table class="table" aria-label="User accounts">
-        <thead>
-          <tr>
-            <th scope="col">Username</th>
-            <th scope="col">Role</th>
-            <th scope="col">State</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Username', 'Role', 'State']} actions />
         <tbody>
           {users.map((user) => (
             <tr key={user.id}>

@@ -1,3 +1,4 @@
+import { TableHead } from '../table-head';
 import { useState } from 'preact/hooks';
 import { call, client, type Schemas } from '../api';
 import { Field, FormMessage, useFormState } from '../form';
@@ -83,13 +84,7 @@ export function ExtractView() {
           </p>
           {receipt.decisions.length === 0 && <p>No facts to remember.</p>}
           <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">Action</th>
-                <th scope="col">Fact</th>
-                <th scope="col">Acts on</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Action', 'Fact', 'Acts on']} />
             <tbody>
               {receipt.decisions.map((decision) => (
                 <tr>

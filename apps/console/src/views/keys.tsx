@@ -1,3 +1,4 @@
+import { TableHead } from '../table-head';
 import { useEffect, useState } from 'preact/hooks';
 import { call, client, type Schemas } from '../api';
 import { Field, FormMessage, useFormState } from '../form';
@@ -92,16 +93,7 @@ function SubjectsTable() {
         <p>No subjects yet.</p>
       ) : (
         <table class="table" aria-label="Subjects">
-          <thead>
-            <tr>
-              <th scope="col">Subject</th>
-              <th scope="col">Memories</th>
-              <th scope="col">Last activity</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Subject', 'Memories', 'Last activity']} actions />
           <tbody>
             {subjects.map((subject) => (
               <tr key={subject.id}>
@@ -214,18 +206,7 @@ export function KeysView({ user }: { user: Schemas['UserView'] }) {
       </form>
       <FormMessage form={list} />
       <table class="table" aria-label="API keys">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Prefix</th>
-            <th scope="col">Scopes</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Last used</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Name', 'Prefix', 'Scopes', 'Expires', 'Last used']} actions />
         <tbody>
           {keys.map((key) => (
             <tr key={key.id}>
