@@ -1,7 +1,7 @@
-import { TableHead } from '../table-head';
 import { useEffect, useState } from 'preact/hooks';
 import { call, client } from '../api';
 import { FormMessage, useFormState } from '../form';
+import { TableHead } from '../table-head';
 
 interface Backup {
   name: string;

@@ -1,9 +1,31 @@
-import { TableHead } from '../table-head';
 import { useEffect, useState } from 'preact/hooks';
 import { call, client, type Schemas } from '../api';
-import { Field, FormMessage, useFormState } from '../form';
+import { Field, type FormState, FormMessage, useFormState } from '../form';
+import { TableHead } from '../table-head';
 
 type User = Schemas['UserView'];
+
+/** A password being set (a new account's or a reset), with the API's message about it beside it. */
+function NewPasswordField(props: {
+  label: string;
+  form: FormState;
+  value: string;
+  onInput: (value: string) => void;
+}) {
+  return (
+    <Field label={props.label} name="password" form={props.form}>
+      {(field) => (
+        <input
+          {...field}
+          type="password"
+          autocomplete="new-password"
+          value={props.value}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+        />
+      )}
+    </Field>
+  );
+}
 
 function ResetPassword({ user, onDone }: { user: User; onDone: () => void }) {
   const form = useFormState();
@@ -23,17 +45,12 @@ function ResetPassword({ user, onDone }: { user: User; onDone: () => void }) {
   };
   return (
     <form onSubmit={submit} aria-label={`New password for ${user.username}`}>
-      <Field label={`New password for ${user.username}`} name="password" form={form}>
-        {(props) => (
-          <input
-            {...props}
-            type="password"
-            autocomplete="new-password"
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-        )}
-      </Field>
+      <NewPasswordField
+        label={`New password for ${user.username}`}
+        form={form}
+        value={password}
+        onInput={setPassword}
+      />
       <FormMessage form={form} />
       <button type="submit" disabled={form.busy}>
         Set password
@@ -93,17 +110,12 @@ export function UsersPanel({ me }: { me: User }) {
               />
             )}
           </Field>
-          <Field label="Initial password" name="password" form={form}>
-            {(props) => (
-              <input
-                {...props}
-                type="password"
-                autocomplete="new-password"
-                value={password}
-                onInput={(e) => setPassword(e.currentTarget.value)}
-              />
-            )}
-          </Field>
+          <NewPasswordField
+            label="Initial password"
+            form={form}
+            value={password}
+            onInput={setPassword}
+          />
           <Field label="Role" name="role" form={form}>
             {(props) => (
               <select

@@ -1,7 +1,7 @@
-import { TableHead } from '../table-head';
 import { useState } from 'preact/hooks';
 import { call, client, type Schemas } from '../api';
 import { Field, FormMessage, useFormState } from '../form';
+import { TableHead } from '../table-head';
 
 type Message = Schemas['ConversationMessageDto'];
 const ROLES = new Set(['user', 'assistant', 'system']);

@@ -1,7 +1,7 @@
-import { TableHead } from '../table-head';
 import { useEffect, useState } from 'preact/hooks';
 import { call, client, type Schemas } from '../api';
 import { Field, FormMessage, useFormState } from '../form';
+import { TableHead } from '../table-head';
 
 type Scope = Schemas['CreateApiKeyDto']['scopes'] extends Array<infer S> | undefined ? S : never;
 const SCOPES: Scope[] = ['memories:read', 'memories:write', 'sessions', 'subjects', 'admin'];
