@@ -78,11 +78,14 @@ describe('a restore against a Chroma that is slow to delete a large collection',
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.headers['retry-after']).toBeDefined();
     expect(res.body.detail).toMatch(/deleting a collection timed out after 1000 ms/);
-    // The proxy still hands Chroma the delete, which Chroma finishes on its own (waited for, not
-    // slept on: a slow machine takes longer); running the restore again completes it (and the
-    // failed one released its lock: no 409).
+    // The proxy still hands Chroma the deletes the restore and its roll-back gave up on, which
+    // Chroma finishes on its own (waited for, not slept on: a slow machine takes longer; a delete
+    // landing later would drop the collection the next restore makes). Running the restore again
+    // then completes it (and the failed one released its lock: no 409).
     await waitFor(
-      async () => (await collectionNames(sharedChromaUrl(), database)).length === 0,
+      async () =>
+        proxy.unanswered() === 0 &&
+        (await collectionNames(sharedChromaUrl(), database)).length === 0,
       15_000,
     );
     const again = await t.admin

@@ -22,8 +22,15 @@ export const isRecordWrite = (req: IncomingMessage) =>
 export async function chromaProxy(
   target: string,
   rules: ProxyRules,
-): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+): Promise<{
+  server: Server;
+  url: string;
+  /** Calls passed (or still to pass) to Chroma that Chroma has not answered yet. */
+  unanswered: () => number;
+  close: () => Promise<void>;
+}> {
   const { hostname, port } = new URL(target);
+  let unanswered = 0;
   const server = createServer((req, res) => {
     const failure = rules.fail?.(req);
     if (failure) {
@@ -33,15 +40,27 @@ export async function chromaProxy(
       res.end(JSON.stringify({ error: 'InternalError', message }));
       return;
     }
+    // Counted until Chroma answers, even when the caller gave up waiting: a held-back call
+    // still reaches Chroma later.
+    unanswered++;
+    let settled = false;
+    const settle = () => {
+      if (!settled) unanswered--;
+      settled = true;
+    };
     const upstream = () =>
       request(
         { hostname, port, path: req.url, method: req.method, headers: req.headers },
         (answer) => {
+          answer.once('end', settle).once('error', settle);
           res.writeHead(answer.statusCode!, answer.headers);
           answer.pipe(res);
         },
         // A call still on its way when the test ends: drop it quietly.
-      ).on('error', () => res.destroy());
+      ).on('error', () => {
+        settle();
+        res.destroy();
+      });
     const delay = rules.delayMs?.(req) ?? 0;
     if (rules.observe) {
       const chunks: Buffer[] = [];
@@ -61,6 +80,7 @@ export async function chromaProxy(
   return {
     server,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    unanswered: () => unanswered,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
