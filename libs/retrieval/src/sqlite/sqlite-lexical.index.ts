@@ -25,6 +25,8 @@ import { type ChangedSlot, SqliteNeighbourFields } from './sqlite-neighbour-fiel
 const OWNER = /^[0-9a-f]{8,64}$/;
 /** FTS5's Porter stemmer over its Unicode tokenizer, accents folded. */
 const TOKENIZER = `porter unicode61 remove_diacritics 2`;
+/** Documents one transaction of an apply writes before other requests get a turn. */
+const APPLY_CHUNK = 100;
 /** The table layout this code writes; an index file of another is dropped and rebuilt. */
 const LAYOUT = '3-neighbours-said';
 
@@ -162,21 +164,37 @@ export class SqliteLexicalIndex extends LexicalIndex {
     })();
   }
 
+  /**
+   * Applies the change APPLY_CHUNK documents at a time, a transaction each, letting other
+   * requests run in between: a batch of 500 took the event loop for about 90 ms in one piece
+   * (measured). The index is marked in step only with the last chunk, so a reader meanwhile sees
+   * it behind and waits for the writer's lock; an apply cut short leaves it behind, caught up
+   * from the feed when next read.
+   */
   async apply(owner: string, change: LexicalChange, synced?: SyncPoint): Promise<void> {
-    this.db.transaction(() => {
-      // Never built here: the next search builds it whole from Chroma.
-      const tables = this.live(owner);
-      if (!tables) return;
-      this.counts.delete(tables.ids);
-      const slots: ChangedSlot[] = [];
-      for (const id of [...(change.delete ?? []), ...(change.upsert ?? []).map((d) => d.id)]) {
-        const left = this.remove(tables, id);
-        if (left) slots.push(left);
-      }
-      slots.push(...this.insert(tables, change.upsert ?? []));
-      this.neighbours.refreshAround(tables, slots);
-      if (synced) this.mark(owner, synced, tables);
-    })();
+    const upserts = change.upsert ?? [];
+    for (let start = 0; ; start += APPLY_CHUNK) {
+      const chunk = upserts.slice(start, start + APPLY_CHUNK);
+      const last = start + APPLY_CHUNK >= upserts.length;
+      const applied = this.db.transaction(() => {
+        // Never built here: the next search builds it whole from Chroma.
+        const tables = this.live(owner);
+        if (!tables) return false;
+        this.counts.delete(tables.ids);
+        const slots: ChangedSlot[] = [];
+        const removed = start === 0 ? (change.delete ?? []) : [];
+        for (const id of [...removed, ...chunk.map((d) => d.id)]) {
+          const left = this.remove(tables, id);
+          if (left) slots.push(left);
+        }
+        slots.push(...this.insert(tables, chunk));
+        this.neighbours.refreshAround(tables, slots);
+        if (last && synced) this.mark(owner, synced, tables);
+        return true;
+      })();
+      if (!applied || last) return;
+      await new Promise((next) => setImmediate(next));
+    }
   }
 
   async search(owner: string, terms: string[], limit: number): Promise<LexicalHit[]> {
