@@ -6,7 +6,7 @@ import { NoChatModel, OpenAiCompatibleChatModel } from './chat/openai-compatible
 import { CachingEmbedder } from './embedding-cache/caching.embedder.js';
 import { EmbeddingCache } from './embedding-cache/embedding-cache.js';
 import { Embedder } from './embedder.port.js';
-import { LocalEmbedder } from './local/local.embedder.js';
+import { localEmbedder } from './local/threaded-local.embedder.js';
 import { OpenAiCompatibleClient, type ServerSettings } from './openai/openai-compatible.client.js';
 import { OpenAiCompatibleEmbedder } from './openai/openai-compatible.embedder.js';
 import { BackendPolicy } from './resilience/backend-policy.js';
@@ -46,7 +46,7 @@ function client(http: HttpService, config: AppConfig, metrics: Metrics, server: 
       ): Embedder => {
         const { url, apiKey, timeoutMs, model, maxBatch, localDimensions, localModel } =
           config.embedding;
-        if (!url) return new LocalEmbedder(localDimensions, localModel);
+        if (!url) return localEmbedder(localDimensions, localModel, config.embedding.localThreads);
         const remote = client(http, config, metrics, {
           name: 'vllm-embeddings',
           baseUrl: url,

@@ -1,8 +1,9 @@
 import { HttpService } from '@nestjs/axios';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, Metrics } from '@memory-system/core';
 import { Embedder, type EmbeddingSpace, sameSpace } from './embedder.port.js';
-import { isLocalModel, LocalEmbedder } from './local/local.embedder.js';
+import { isLocalModel } from './local/local.embedder.js';
+import { localEmbedder } from './local/threaded-local.embedder.js';
 import { OpenAiCompatibleClient } from './openai/openai-compatible.client.js';
 import { OpenAiCompatibleEmbedder } from './openai/openai-compatible.embedder.js';
 import { BackendPolicy } from './resilience/backend-policy.js';
@@ -14,7 +15,7 @@ import { BackendPolicy } from './resilience/backend-policy.js';
  * several; a one-model vLLM answers an error, and such a space is searchable by keyword only).
  */
 @Injectable()
-export class SpaceEmbedders {
+export class SpaceEmbedders implements OnApplicationShutdown {
   private readonly others = new Map<string, Embedder>();
 
   constructor(
@@ -37,8 +38,17 @@ export class SpaceEmbedders {
     return embedder;
   }
 
+  /** Ends the worker threads of the other local spaces' embedders. */
+  async onApplicationShutdown(): Promise<void> {
+    for (const embedder of this.others.values()) {
+      await (embedder as Partial<OnApplicationShutdown>).onApplicationShutdown?.();
+    }
+  }
+
   private build(space: EmbeddingSpace): Embedder | undefined {
-    if (isLocalModel(space.model)) return new LocalEmbedder(space.dimension, space.model);
+    if (isLocalModel(space.model)) {
+      return localEmbedder(space.dimension, space.model, this.config.embedding.localThreads);
+    }
     const { url, apiKey, timeoutMs, maxBatch } = this.config.embedding;
     if (!url) return undefined;
     const server = { name: 'vllm-embeddings', baseUrl: url, apiKey, timeoutMs };

@@ -63,6 +63,8 @@ export abstract class AppConfig {
     maxBatch: number;
     localDimensions: number;
     localModel: 'local-semantic-v3' | 'local-weighted-ngrams-v2' | 'local-hashed-ngrams-v1';
+    /** LOCAL_EMBEDDING_THREADS: undefined is automatic, 0 embeds on the main thread. */
+    localThreads?: number;
   };
   abstract readonly chat: {
     /** Undefined: no LLM, insights answer 503. */

@@ -167,6 +167,14 @@ export class EnvironmentSchema {
     'local-semantic-v3' | 'local-weighted-ngrams-v2' | 'local-hashed-ngrams-v1' =
     'local-semantic-v3';
 
+  /** Worker threads the local embedder embeds batches in; unset: automatic, 0: the main thread. */
+  @IsOptional()
+  @toInt()
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  LOCAL_EMBEDDING_THREADS?: number;
+
   @IsOptional()
   @IsUrl(urlOptions)
   VLLM_CHAT_URL?: string;

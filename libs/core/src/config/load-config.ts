@@ -319,6 +319,7 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       maxBatch: schema.VLLM_MAX_BATCH,
       localDimensions: schema.LOCAL_EMBEDDING_DIMENSIONS,
       localModel: schema.LOCAL_EMBEDDING_MODEL,
+      localThreads: schema.LOCAL_EMBEDDING_THREADS,
     },
   };
 }
