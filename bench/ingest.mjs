@@ -4,6 +4,8 @@
 // POST /memories/batch. BENCH_INGEST_ORDER=alternate takes turns a batch at a time (raw, API, raw,
 // ...), so both meet Chroma with as much in it; by default all raw batches go first, as in
 // `npm run bench`. BENCH_PROFILE=<dir> writes the API process's CPU profile there (--cpu-prof).
+// LOCAL_EMBEDDING_THREADS is passed to the API (0: embed on its main thread). Also reports the
+// API's longest event-loop stall while ingesting (what any other request would have waited).
 // Prints JSON; it measures, it asserts nothing.
 import { ChromaClient } from 'chromadb';
 import { LocalEmbedder } from '../dist/libs/inference/src/index.js';
@@ -25,10 +27,12 @@ try {
     configuration: { hnsw: { space: 'cosine' } },
   });
   const profile = process.env.BENCH_PROFILE;
-  const app = await startApp(
-    chroma.url,
-    profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {},
-  );
+  const app = await startApp(chroma.url, {
+    ...(profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` } : {}),
+    ...(process.env.LOCAL_EMBEDDING_THREADS !== undefined
+      ? { LOCAL_EMBEDDING_THREADS: process.env.LOCAL_EMBEDDING_THREADS }
+      : {}),
+  });
   try {
     const rawBatch = (i) => addRawBatch(raw, embedder, documents, i, BATCH);
     const apiBatch = (i) => postBatch(app, documents, i, BATCH);
@@ -38,6 +42,7 @@ try {
       await work();
       seconds[side] += (performance.now() - started) / 1000;
     };
+    await longestStall(app); // prom-client's event-loop histogram restarts at each read
     if (ALTERNATE) {
       for (let i = 0; i < RECORDS; i += BATCH) {
         await timed('raw', () => rawBatch(i));
@@ -47,6 +52,7 @@ try {
       for (let i = 0; i < RECORDS; i += BATCH) await timed('raw', () => rawBatch(i));
       for (let i = 0; i < RECORDS; i += BATCH) await timed('api', () => apiBatch(i));
     }
+    const stallMs = Math.round((await longestStall(app)) * 1000);
     const rawPerSecond = RECORDS / seconds.raw;
     const apiPerSecond = RECORDS / seconds.api;
     console.log(
@@ -57,6 +63,8 @@ try {
         rawPerSecond: Math.round(rawPerSecond),
         apiPerSecond: Math.round(apiPerSecond),
         ratio: Math.round((apiPerSecond / rawPerSecond) * 100) / 100,
+        apiLongestEventLoopStallMs: stallMs,
+        localEmbeddingThreads: process.env.LOCAL_EMBEDDING_THREADS ?? 'default',
       }),
     );
   } finally {
@@ -64,4 +72,10 @@ try {
   }
 } finally {
   await chroma.stop();
+}
+
+/** The API's longest event-loop delay since the last read, in seconds (its /metrics). */
+async function longestStall(app) {
+  const text = await (await fetch(`${app.url}/metrics`)).text();
+  return Number(/^memory_system_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1] ?? NaN);
 }

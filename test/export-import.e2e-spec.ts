@@ -1,5 +1,6 @@
 import { createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
 import { chromaProxy, isRecordWrite } from './support/chroma-proxy.js';
+import { exportText } from './support/export.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 interface Memory {
@@ -13,20 +14,6 @@ interface Memory {
 }
 type Agent = TestApp['api'];
 
-const exportOf = async (agent: Agent, embeddings = false, path = '/api/v1/memories/export') => {
-  const res = await agent
-    .get(path)
-    .query({ embeddings })
-    .buffer(true)
-    .parse((response, done) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => done(null, body));
-    })
-    .expect(200);
-  expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
-  return res.body as string;
-};
 const lines = (ndjson: string) =>
   ndjson
     .trim()
@@ -59,7 +46,7 @@ describe('per-user export and import', () => {
   afterAll(() => t.close());
 
   it('exports a header and every memory, with vectors only when asked', async () => {
-    const [header, ...memories] = lines(await exportOf(t.api));
+    const [header, ...memories] = lines(await exportText(t.api));
     expect(header).toMatchObject({
       format: 'memory-system-memories',
       version: 2,
@@ -77,13 +64,13 @@ describe('per-user export and import', () => {
       metadata: { severity: 3 },
       createdAt: expect.any(String),
     });
-    const [withVectors, ...embedded] = lines(await exportOf(t.api, true));
+    const [withVectors, ...embedded] = lines(await exportText(t.api, true));
     expect(withVectors).toMatchObject({ embeddings: true });
     for (const m of embedded) expect((m.embedding as number[]).length).toBe(384);
   });
 
   it('imports into another user with ids and times kept; the same file twice stores nothing twice', async () => {
-    const file = await exportOf(t.api, true);
+    const file = await exportText(t.api, true);
     const first = await importInto(bob, file).expect(200);
     expect(first.body).toEqual({
       memories: 3,
@@ -120,12 +107,12 @@ describe('per-user export and import', () => {
       .patch(`/api/v1/memories/${memory.id}`)
       .send({ content: 'Erin drives a blue car' })
       .expect(200);
-    const [, line] = lines(await exportOf(erin));
+    const [, line] = lines(await exportText(erin));
     expect(line).toMatchObject({ content: 'Erin drives a blue car', pinned: true });
     expect(line!.history).toEqual([
       expect.objectContaining({ version: 1, content: 'Erin drives a red car', event: 'updated' }),
     ]);
-    const file = await exportOf(erin);
+    const file = await exportText(erin);
     await importInto(frank, file).expect(200);
     await importInto(frank, file).expect(200);
     const versions = (await frank.get(`/api/v1/memories/${memory.id}/history`).expect(200)).body
@@ -137,7 +124,7 @@ describe('per-user export and import', () => {
     const erinsOwn = (await erin.get(`/api/v1/memories/${memory.id}/history`).expect(200)).body;
     expect(erinsOwn.items[0].imported).toBeUndefined();
     // Exported again and imported, a version says so afresh (a file cannot pre-set the mark).
-    const forged = lines(await exportOf(frank)).map((l, i) =>
+    const forged = lines(await exportText(frank)).map((l, i) =>
       i === 0
         ? l
         : {
@@ -199,7 +186,7 @@ describe('per-user export and import', () => {
 
   it('refuses a file with a bad line, naming the line, and stores nothing of it', async () => {
     const dave = (await t.signUp('dave-import')).agent;
-    const [header, ...memories] = (await exportOf(t.api)).trim().split('\n');
+    const [header, ...memories] = (await exportText(t.api)).trim().split('\n');
     const broken = JSON.parse(memories[1]!) as Record<string, unknown>;
     broken.content = '   ';
     const cases: Array<[string[], RegExp]> = [
@@ -223,7 +210,7 @@ describe('per-user export and import', () => {
 
   it("lets an admin export and import a named user's memories, and no one else", async () => {
     const erin = await t.signUp('erin-import');
-    const aliceFile = await exportOf(
+    const aliceFile = await exportText(
       t.admin,
       false,
       `/api/v1/admin/users/${t.aliceId}/memories/export`,
@@ -271,14 +258,14 @@ describe('per-user export and import', () => {
       .post('/api/v1/memories/import')
       .set('X-API-Key', reader)
       .set('Content-Type', 'application/x-ndjson')
-      .send(await exportOf(t.api));
+      .send(await exportText(t.api));
     expect(denied.status).toBe(403);
     expect(denied.body.detail).toMatch(/memories:write/);
   });
 
   it('says a file of the same model without vectors was embedded here, not re-embedded', async () => {
     const dora = (await t.signUp('dora')).agent;
-    const res = await importInto(dora, await exportOf(t.api)).expect(200);
+    const res = await importInto(dora, await exportText(t.api)).expect(200);
     expect(res.body).toMatchObject({ reembedded: false, vectorsFromFile: false });
   });
 });

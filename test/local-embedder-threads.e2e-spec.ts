@@ -1,4 +1,5 @@
 import { LocalEmbedder } from '@memory-system/inference';
+import { exportText } from './support/export.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -22,18 +23,9 @@ describe('the local embedder in worker threads', () => {
   );
 
   async function storedVectors(t: TestApp): Promise<Map<string, number[]>> {
-    const res = await t.api
-      .get('/api/v1/memories/export')
-      .query({ embeddings: true })
-      .buffer(true)
-      .parse((response, done) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => done(null, body));
-      })
-      .expect(200);
+    const ndjson = await exportText(t.api, true);
     const vectors = new Map<string, number[]>();
-    for (const line of (res.body as string).trim().split('\n')) {
+    for (const line of ndjson.trim().split('\n')) {
       const entry = JSON.parse(line) as { content?: string; embedding?: number[] };
       if (entry.content && entry.embedding) vectors.set(entry.content, entry.embedding);
     }

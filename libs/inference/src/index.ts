@@ -7,9 +7,9 @@ export {
   LOCAL_MODEL_V2,
   LOCAL_MODEL_V3,
   LOCAL_MODELS,
-  LocalEmbedder,
   type LocalModel,
-} from './local/local.embedder.js';
+} from './local/local-vectors.js';
+export { LocalEmbedder } from './local/local.embedder.js';
 export { ChatModel, type Completion, type RelayedAnswer } from './chat/chat-model.port.js';
 export type { ChatMessage, ChatOptions, ModelCard } from './openai/openai-compatible.client.js';
 export { TokenCounter } from './tokens/token-counter.port.js';

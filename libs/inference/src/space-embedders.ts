@@ -2,7 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, Metrics } from '@memory-system/core';
 import { Embedder, type EmbeddingSpace, sameSpace } from './embedder.port.js';
-import { isLocalModel } from './local/local.embedder.js';
+import { isLocalModel } from './local/local-vectors.js';
 import { localEmbedder } from './local/threaded-local.embedder.js';
 import { OpenAiCompatibleClient } from './openai/openai-compatible.client.js';
 import { OpenAiCompatibleEmbedder } from './openai/openai-compatible.embedder.js';

@@ -1,11 +1,11 @@
+import { LocalEmbedder } from './local.embedder.js';
 import {
   LOCAL_MODEL_ID,
   LOCAL_MODEL_V1,
   LOCAL_MODEL_V2,
   LOCAL_MODEL_V3,
-  LocalEmbedder,
   type LocalModel,
-} from './local.embedder.js';
+} from './local-vectors.js';
 
 function cosine(a: number[], b: number[]): number {
   return a.reduce((sum, value, i) => sum + value * b[i]!, 0);

@@ -10,17 +10,6 @@ import {
 } from './local-vectors.js';
 import { wordVectors } from './word-vectors.js';
 
-export {
-  isLocalModel,
-  LOCAL_MODEL_ID,
-  LOCAL_MODEL_V1,
-  LOCAL_MODEL_V2,
-  LOCAL_MODEL_V3,
-  LOCAL_MODELS,
-  type LocalModel,
-  V3_MIN_HASHED_DIMENSIONS,
-} from './local-vectors.js';
-
 /**
  * The embedded default embedder: offline, deterministic, no model download. v1 and v2 hash text
  * features into signed buckets and L2-normalise, so cosine similarity rises with shared words

@@ -3,7 +3,8 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { Piscina } from 'piscina';
 import { vectorProblem } from '@memory-system/core';
 import type { Embedder, EmbeddingSpace } from '../embedder.port.js';
-import { LocalEmbedder, type LocalModel } from './local.embedder.js';
+import { LocalEmbedder } from './local.embedder.js';
+import type { LocalModel } from './local-vectors.js';
 import type { LocalEmbedTask } from './local-embedder.worker.js';
 
 /**
