@@ -325,14 +325,17 @@ describe('backups', () => {
     const name = backup.stdout.split('\t')[0]!;
     expect(name).toMatch(/^memory-system-/);
     expect(backup.stderr).toMatch(/chroma: \d+\/\d+ \(100%\)/);
-    expect(cli('list').stdout).toContain(name);
+    const list = cli('list');
+    expect(list.stdout).toContain(name);
+    expect(list.stderr).toMatch(/^Listed \d+ backups?$/m);
     const verify = cli('verify', name);
     expect(verify.stdout).toMatch(/^OK: \d+ records/);
     expect(verify.stderr).not.toMatch(/^verify: 0$/m); // no step without a count
     const restore = cli('restore', join(backupDir, `${name}.tar`), '--mode', 'merge');
     expect(restore.status).toBe(0);
-    expect(restore.stdout).toMatch(
-      /Restored .* \(merge\): .*kept in the backup memory-system-\S+ \(restore it to undo\)/,
+    // What it did is the last line.
+    expect(restore.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^Restored .* \(merge\): .*kept in the backup memory-system-\S+ \(restore it to undo\)$/,
     );
     // Progress lines on a non-terminal: none repeats.
     const progressLines = restore.stderr.split('\n').filter((line) => /: \d+/.test(line));

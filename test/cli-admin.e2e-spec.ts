@@ -55,6 +55,7 @@ describe('admin CLI: users, API keys, export and import', () => {
 
     const listed = await cli('users', 'list');
     expect(listed.stdout).toMatch(/\tfrank\tuser\n/);
+    expect(listed.stderr).toMatch(/^Listed \d+ users$/m);
     expect(listed.stdout).toMatch(/\tadmin\tadmin\n/);
 
     expect((await cli('users', 'disable', 'frank')).code).toBe(0);
@@ -106,7 +107,9 @@ describe('admin CLI: users, API keys, export and import', () => {
     const all = await cli('api-keys', 'list');
     expect(all.stdout).toContain(`${key.id}\talice\tlaptop agent\tmemories:read\t`);
     expect(all.stdout).not.toContain(key.key.slice(`msk_${key.id}_`.length));
-    expect((await cli('api-keys', 'list', '--user', 'frank')).stdout).toBe('');
+    const none = await cli('api-keys', 'list', '--user', 'frank');
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toMatch(/^Listed 0 API keys$/m);
 
     expect((await cli('api-keys', 'revoke', key.id)).code).toBe(0);
     await t.http.get('/api/v1/auth/me').set('X-API-Key', key.key).expect(401);

@@ -87,6 +87,8 @@ describe('restoring accounts onto a new machine', () => {
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`Account ${oldAdminId} came back as admin\\.restored-`));
+    // The summary stays the last line, after the renamed accounts.
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(/^Restored /);
   });
 
   it('keeps every username unique after the merge; the new admin still logs in to their own account', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CreateUserDto, UserAdministration } from '@memory-system/auth';
 import { validateAs } from '@memory-system/core';
-import { type CliCommand, option } from './command.js';
+import { type CliCommand, listed, option } from './command.js';
 
 const USER_ACTIONS = ['list', 'create', 'disable', 'enable', 'reset-password'];
 const KEY_ACTIONS = ['list', 'revoke'];
@@ -32,12 +32,15 @@ export const accountCommands: Record<string, CliCommand> = {
       const admin = app.get(UserAdministration);
       const [action, name] = line.words as [string, string];
       switch (action) {
-        case 'list':
-          for (const user of await admin.listUsers())
+        case 'list': {
+          const users = await admin.listUsers();
+          for (const user of users)
             console.log(
               `${user.id}\t${user.username}\t${user.role}${user.disabled ? '\tdisabled' : ''}`,
             );
+          listed(users.length, 'user');
           return;
+        }
         case 'create': {
           const password = randomBytes(18).toString('base64url');
           // The API's own rules for names and roles.
@@ -94,7 +97,8 @@ export const accountCommands: Record<string, CliCommand> = {
       const userName = option(line, 'user');
       const owner = userName ? await admin.find(userName) : undefined;
       const names = new Map<string, string>();
-      for (const key of await admin.listKeys(owner?.id)) {
+      const keys = await admin.listKeys(owner?.id);
+      for (const key of keys) {
         if (!names.has(key.userId)) {
           names.set(
             key.userId,
@@ -105,6 +109,7 @@ export const accountCommands: Record<string, CliCommand> = {
           `${key.id}\t${names.get(key.userId)}\t${key.name}\t${key.scopes.join(',')}\t${key.prefix}\tlast used ${key.lastUsedAt ?? 'never'}`,
         );
       }
+      listed(keys.length, 'API key');
     },
   },
 };

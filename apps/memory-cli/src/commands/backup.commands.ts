@@ -1,6 +1,6 @@
 import { type BackupRef, BackupService, type RestoreMode } from '@memory-system/backup';
 import { ReembedService } from '@memory-system/memory';
-import { type CliCommand, option } from './command.js';
+import { type CliCommand, listed, option } from './command.js';
 
 // A bare name is a backup in BACKUP_DIR; anything with a slash or .tar is a file.
 const refOf = (target: string): BackupRef =>
@@ -20,8 +20,9 @@ export const backupCommands: Record<string, CliCommand> = {
     usage: [['list', 'list the backups in BACKUP_DIR']],
     check: () => undefined,
     run: async (app) => {
-      for (const b of await app.get(BackupService).list())
-        console.log(`${b.name}\t${b.createdAt}\t${b.bytes} bytes`);
+      const backups = await app.get(BackupService).list();
+      for (const b of backups) console.log(`${b.name}\t${b.createdAt}\t${b.bytes} bytes`);
+      listed(backups.length, 'backup');
     },
   },
   verify: {
@@ -60,13 +61,13 @@ export const backupCommands: Record<string, CliCommand> = {
         keepCredentials: line.options.has('keep-credentials'),
       });
       progress.end();
+      for (const { userId, from, to } of result.accounts?.renamed ?? []) {
+        console.log(`Account ${userId} came back as ${to}: the name ${from} is taken`);
+      }
       console.log(
         `Restored ${result.name} (${result.mode}): ${result.records} records, ${result.entries} state entries; ` +
           `the store as it was before is kept in the backup ${result.preRestoreBackup} (restore it to undo)`,
       );
-      for (const { userId, from, to } of result.accounts?.renamed ?? []) {
-        console.log(`Account ${userId} came back as ${to}: the name ${from} is taken`);
-      }
     },
   },
   reembed: {

@@ -40,6 +40,14 @@ export function parseCommandLine(args: string[]): CommandLine {
   return { words, options };
 }
 
+/**
+ * A list's closing line: the rows on stdout are tab-separated for scripts, so what the command
+ * did ("3 backups") goes to stderr, where a pipe does not read it.
+ */
+export function listed(count: number, noun: string): void {
+  console.error(`Listed ${count} ${noun}${count === 1 ? '' : 's'}`);
+}
+
 export function option(line: CommandLine, name: string): string | undefined {
   const value = line.options.get(name);
   return typeof value === 'string' ? value : undefined;
