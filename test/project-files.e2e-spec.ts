@@ -1,10 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import semver from 'semver';
 import { EnvironmentSchema } from '@memory-system/core';
+import { createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
 import { anchorOf, renderReadme } from './support/readme-sections.mjs';
+import { freePort } from './support/server-process.js';
+import { waitFor } from './support/write-load.js';
 
 /** The files a newcomer reads first tell the truth: the README's generated parts and the Node line. */
 const root = process.cwd();
@@ -69,6 +74,43 @@ describe('npm start', () => {
       },
     );
     expect(verdict.trim()).toBe('up to date');
+  });
+
+  it('serves /health from a second start without building (npm test was the first)', async () => {
+    // npm as a newcomer's shell finds it; its scripts run the node first on PATH (CI puts the
+    // declared line there).
+    const chromaUrl = sharedChromaUrl();
+    const port = await freePort();
+    const npmStart = spawn('npm', ['start'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        NODE_ENV: 'test',
+        PORT: String(port),
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'ms-data-')),
+        BACKUP_DIR: mkdtempSync(join(tmpdir(), 'ms-backups-')),
+        ADMIN_PASSWORD: 'npm-start-admin-password',
+        CHROMA_URL: chromaUrl,
+        CHROMA_DATABASE: await createChromaDatabase(chromaUrl),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // npm and the service in one process group, stopped together
+    });
+    let output = '';
+    npmStart.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    npmStart.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor(
+        async () =>
+          (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.status === 200,
+        60_000,
+      );
+      expect(output).toContain('dist/ is up to date with the sources: starting without a build');
+      expect(output).not.toContain('Building');
+    } finally {
+      process.kill(-npmStart.pid!, 'SIGTERM');
+      await once(npmStart, 'exit');
+    }
   });
 });
 
