@@ -175,6 +175,21 @@ describe('OpenAI-compatible chat proxy at /v1', () => {
     }
     expect(chunks).toBeGreaterThan(3);
     expect(text).toMatch(/^Insight over 0 memories/);
+    // On the wire, OpenAI's server-sent events end with the literal data: [DONE].
+    const raw = await t.http
+      .post('/v1/chat/completions')
+      .set('Authorization', `Bearer ${key}`)
+      .set('X-Memory-Learn', 'false')
+      .send({ model: chat.model, messages: [{ role: 'user', content: 'Hi' }], stream: true })
+      .buffer(true)
+      .parse((response, done) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => done(null, body));
+      })
+      .expect(200);
+    expect(raw.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect((raw.body as string).trimEnd().split('\n\n').at(-1)).toBe('data: [DONE]');
     expect(lastRelayed().stream).toBe(true);
     expect(lastRelayed().messages[0]!.content).toContain(allergyId);
   });
@@ -247,6 +262,9 @@ describe('OpenAI-compatible chat proxy at /v1', () => {
       .catch((e: unknown) => e);
     expect(forbidden).toBeInstanceOf(PermissionDeniedError);
     expect((forbidden as PermissionDeniedError).message).toMatch(/memories:read/);
+    // The model list needs credentials only, no scope.
+    const listed = await clientWith(writeOnly).models.list();
+    expect(listed.data.map((m) => m.id)).toEqual([chat.model]);
 
     // An unknown model: the model server's own answer, status and message.
     const unknown = await client.chat.completions
