@@ -103,8 +103,7 @@ export class ChatProxyController {
   ): Promise<void> {
     const started = performance.now();
     const request = readChatRequest(body);
-    const caller = chatSubject(credentials, request.body.user);
-    await this.subjects.touch(caller);
+    const caller = await this.subjects.enter(chatSubject(credentials, request.body.user));
     const options = memoryOptions(req, caller, this.config);
     const added = options.off
       ? undefined

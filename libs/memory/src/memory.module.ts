@@ -25,6 +25,7 @@ import { ExpirySweeper } from './lifecycle/expiry-sweeper.js';
 import { ReembedService } from './reembed/reembed.service.js';
 import { SubjectActivityInterceptor } from './subjects/subject-activity.interceptor.js';
 import { SubjectRegistry } from './subjects/subject-registry.js';
+import { SubjectErasures } from './subjects/subject-erasures.js';
 import { SubjectsController } from './subjects/subjects.controller.js';
 import { AdminUserMemoriesController } from './transfer/admin-user-memories.controller.js';
 import { MemoryTransferController } from './transfer/memory-transfer.controller.js';
@@ -58,6 +59,7 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
     MemoryQuota,
     ContextBuilder,
     SubjectRegistry,
+    SubjectErasures,
     { provide: APP_INTERCEPTOR, useClass: SubjectActivityInterceptor },
   ],
   exports: [

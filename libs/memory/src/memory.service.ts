@@ -52,6 +52,7 @@ import { SearchCache } from './search/search-cache.js';
 import { type UserSpace, UserSpaces } from './spaces/user-spaces.js';
 import { MemoryRetriever } from './search/memory-retriever.js';
 import { MemoryQuota } from './quota/memory-quota.js';
+import { SubjectErasures } from './subjects/subject-erasures.js';
 
 export interface CreateOutcome {
   memory: Memory;
@@ -105,6 +106,7 @@ export class MemoryService implements UserDataEraser {
     private readonly state: StateStore,
     private readonly quota: MemoryQuota,
     private readonly directory: UserDirectory,
+    private readonly erasures: SubjectErasures,
   ) {}
 
   /**
@@ -125,20 +127,24 @@ export class MemoryService implements UserDataEraser {
    * this lock (settleWrites), so whatever got in before the mark is there for the erasure.
    */
   private ownersWrite<T>(
-    userId: string,
+    caller: Caller,
     work: () => Promise<T>,
     kind: 'store' | 'remove' = 'store',
   ): Promise<T> {
-    return this.exclusiveWrite(userId, async () => {
-      await this.assertMayWrite(userId, kind);
+    return this.exclusiveWrite(caller.userId, async () => {
+      await this.assertMayWrite(caller, kind);
       return work();
     });
   }
 
-  /** A disabled account keeps losing what expires; only a live one gains anything. */
-  private async assertMayWrite(userId: string, kind: 'store' | 'remove' = 'store'): Promise<void> {
+  /**
+   * A disabled account keeps losing what expires; only a live one gains anything. A subject
+   * erased while the request ran takes nothing more from it.
+   */
+  private async assertMayWrite(caller: Caller, kind: 'store' | 'remove' = 'store'): Promise<void> {
+    await this.erasures.assertNotOvertaken(caller);
     // A subject's space takes writes while its owner's account does.
-    const standing = await this.directory.standing(accountOfSpace(userId));
+    const standing = await this.directory.standing(accountOfSpace(caller.userId));
     if (standing === 'active' || (kind === 'remove' && standing === 'disabled')) return;
     throw new Forbidden(
       `The account is ${standing === 'gone' ? 'deleted' : 'disabled'}: nothing more is stored for it.`,
@@ -193,7 +199,7 @@ export class MemoryService implements UserDataEraser {
     inputs: Array<NewMemory | ImportedMemory>,
   ): Promise<CreateOutcome[]> {
     for (const input of inputs) expiryOf(input); // a bad expiry is refused before any work
-    await this.assertMayWrite(caller.userId); // and a closed account's before its collection is opened
+    await this.assertMayWrite(caller); // and a closed account's before its collection is opened
     // Every named session must be the caller's before anything is stored.
     const sessionIds = inputs.flatMap((input) => (input.sessionId ? [input.sessionId] : []));
     if (sessionIds.length) await this.sessions.assertOwned(caller, sessionIds);
@@ -218,7 +224,7 @@ export class MemoryService implements UserDataEraser {
     const targetEmbeddings =
       fresh.length && space.target ? await UserSpaces.embedderOf(space.target).embed(contents) : [];
 
-    const createdByHash = await this.ownersWrite(caller.userId, async () => {
+    const createdByHash = await this.ownersWrite(caller, async () => {
       // Someone (here or on another replica) may have stored the same content meanwhile.
       const raced =
         (await this.writeVersion(caller.userId)) === versionSeen
@@ -373,7 +379,7 @@ export class MemoryService implements UserDataEraser {
     const expiry = expiryOf(patch);
     const space = await this.spaces.of(caller.userId);
     const scope = this.scopeIn(caller, space.serving.space);
-    return this.ownersWrite(caller.userId, async () => {
+    return this.ownersWrite(caller, async () => {
       const [record] = await this.store.get(scope, [id], { embeddings: true });
       if (!record?.embedding || isExpired(toMemory(record, scope.model)))
         throw new MemoryNotFound(id);
@@ -458,7 +464,7 @@ export class MemoryService implements UserDataEraser {
     const scope = this.scopeIn(caller, space.serving.space);
     // A delete writes history: it waits for the lock and a live account like any write.
     return this.ownersWrite(
-      caller.userId,
+      caller,
       async () => {
         const [record] = await this.store.get(scope, [id]);
         if (!record) throw new MemoryNotFound(id);

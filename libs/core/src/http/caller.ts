@@ -13,7 +13,15 @@ export interface Caller {
    */
   readonly userId: string;
   /** Set when the request acts for an end user of the account's app (see subject.ts). */
-  readonly subject?: { readonly id: string; readonly ownerId: string };
+  readonly subject?: {
+    readonly id: string;
+    readonly ownerId: string;
+    /**
+     * How often the subject had been erased when the request began (SubjectRegistry.enter): a
+     * write of a request that an erasure overtook is refused rather than landing afterwards.
+     */
+    readonly erasures?: number;
+  };
   readonly role: Role;
   /**
    * How the caller proved who they are; `system`: the service acting on its own (the expiry

@@ -9,6 +9,7 @@ import {
   UserDataErasure,
 } from '@memory-system/core';
 import { StateStore } from '@memory-system/state';
+import { SubjectErasures } from './subject-erasures.js';
 
 const SUBJECTS = 'subjects';
 
@@ -33,19 +34,28 @@ export class SubjectRegistry implements UserDataEraser {
   constructor(
     private readonly state: StateStore,
     private readonly erasure: UserDataErasure,
+    private readonly erasures: SubjectErasures,
   ) {}
 
-  /** Notes that a request acted for the caller's subject, if it names one. */
-  async touch(caller: Caller): Promise<void> {
-    if (!caller.subject) return;
+  /**
+   * A request begins to act for the caller's subject, if it names one: the subject is noted as
+   * active, and the caller returned is the one to act as (it knows which erasures came before).
+   */
+  async enter(caller: Caller): Promise<Caller> {
+    if (!caller.subject) return caller;
+    await this.touch(caller, caller.subject);
+    return this.erasures.stamp(caller);
+  }
+
+  private async touch(caller: Caller, subject: NonNullable<Caller['subject']>): Promise<void> {
     const now = Date.now();
     if (now - (this.touchedAt.get(caller.userId) ?? -Infinity) < TOUCH_EVERY_MS) return;
     this.touchedAt.set(caller.userId, now);
     const known: KnownSubject = {
-      id: caller.subject.id,
+      id: subject.id,
       lastActivityAt: new Date(now).toISOString(),
     };
-    await this.state.put(SUBJECTS, caller.userId, known, { owner: caller.subject.ownerId });
+    await this.state.put(SUBJECTS, caller.userId, known, { owner: subject.ownerId });
   }
 
   /** An account's subjects by id, a page at a time. */
@@ -64,13 +74,20 @@ export class SubjectRegistry implements UserDataEraser {
     };
   }
 
-  /** Erases everything of one subject; false when the account never acted for it. */
+  /**
+   * Erases everything of one subject; false when the account never acted for it. The space is
+   * marked first, so that no write of a request already under way lands after the erasure (its
+   * extractions are stopped, writes holding the lock waited for: see UserDataErasure); a request
+   * that begins after the erasure uses the subject afresh.
+   */
   async erase(ownerId: string, subjectId: string): Promise<boolean> {
     const space = subjectSpace(ownerId, subjectId);
     if (!(await this.state.get(SUBJECTS, space))) return false;
+    await this.erasures.begin(space);
     await this.erasure.eraseAll(space);
     await this.state.delete(SUBJECTS, space);
     this.touchedAt.delete(space);
+    await this.erasures.end(space);
     return true;
   }
 

@@ -74,8 +74,7 @@ export class AdminUserMemoriesController {
     @Query() query: AdminSubjectQuery,
     @Body() body: unknown,
   ): Promise<ImportReport> {
-    const owner = await this.actingAs(admin, userId, query.subject);
-    await this.subjects.touch(owner);
+    const owner = await this.subjects.enter(await this.actingAs(admin, userId, query.subject));
     return this.transfer.import(owner, ndjsonBody(body));
   }
 
