@@ -485,18 +485,29 @@ describe('subjects through re-embedding, admin transfers, backups and restores',
   }, 240_000);
   afterAll(() => t?.close());
 
-  it('re-embeds every subject into the new model, each still apart', async () => {
+  it('re-embeds every subject into the new model, each still apart, counted as subjects', async () => {
+    // What waits is told apart: alice's own memories, and her two subjects'.
+    await t.server.waitForOutput(
+      /4 memories of 1 users and 2 subjects are in another embedding space/,
+    );
+    expect((await t.http.get('/health').expect(200)).body.info.embeddingSpaces).toMatchObject({
+      waitingUsers: 1,
+      waitingSubjects: 2,
+      waitingMemories: 4,
+    });
     await t.admin.post('/api/v1/admin/reembed').expect(202);
     const deadline = Date.now() + 60_000;
-    let status: { state: string; users: { done: number; total: number } };
+    type Progress = { done: number; total: number };
+    let status: { state: string; users: Progress; subjects: Progress };
     do {
       await new Promise((resolve) => setTimeout(resolve, 100));
       status = (await t.admin.get('/api/v1/admin/reembed').expect(200)).body;
       // idle until the background run writes its first status
     } while (['idle', 'running'].includes(status.state) && Date.now() < deadline);
     expect(status.state).toBe('done');
-    // alice, her two subjects (and the admin, who holds nothing, is not counted)
-    expect(status.users).toEqual({ done: 3, total: 3 });
+    // alice (the admin, who holds nothing, is not counted), and her two subjects
+    expect(status.users).toEqual({ done: 1, total: 1 });
+    expect(status.subjects).toEqual({ done: 2, total: 2 });
     expect(await contents()).toEqual(OWNER);
     expect(await contents('s1')).toEqual(S1);
     expect(await contents('s2')).toEqual(S2);

@@ -2403,7 +2403,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description state idle|running|done|failed, users and memories done */
+      /** @description state idle|running|done|failed; users (accounts), subjects and memories, each done of total */
       200: {
         headers: {
           [name: string]: unknown;

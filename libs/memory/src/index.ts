@@ -40,3 +40,4 @@ export {
 export { ContextRequestDto } from './context/context.dto.js';
 export { checkedContextRequest } from './context/context.controller.js';
 export { SubjectRegistry } from './subjects/subject-registry.js';
+export { usersAndSubjects } from './subjects/subject-spaces.js';

@@ -1,5 +1,5 @@
 import { type BackupRef, BackupService, type RestoreMode } from '@memory-system/backup';
-import { ReembedService } from '@memory-system/memory';
+import { ReembedService, usersAndSubjects } from '@memory-system/memory';
 import { type CliCommand, listed, option } from './command.js';
 
 // A bare name is a backup in BACKUP_DIR; anything with a slash or .tar is a file.
@@ -77,7 +77,7 @@ export const backupCommands: Record<string, CliCommand> = {
       const result = await app.get(ReembedService).run(progress);
       progress.end();
       console.log(
-        `Re-embedded ${result.memories} memories of ${result.users} users into ${result.model}/${result.dimension}; dropped ${result.droppedCollections} old collections`,
+        `Re-embedded ${result.memories} memories of ${usersAndSubjects(result)} into ${result.model}/${result.dimension}; dropped ${result.droppedCollections} old collections`,
       );
     },
   },

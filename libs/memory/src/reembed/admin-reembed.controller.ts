@@ -33,7 +33,10 @@ export class AdminReembedController {
 
   @Get()
   @ApiOperation({ summary: 'Progress of the current or last re-embedding' })
-  @ApiOkResponse({ description: 'state idle|running|done|failed, users and memories done' })
+  @ApiOkResponse({
+    description:
+      'state idle|running|done|failed; users (accounts), subjects and memories, each done of total',
+  })
   status(): Promise<ReembedStatus> {
     return this.reembed.status();
   }

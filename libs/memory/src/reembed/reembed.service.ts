@@ -15,13 +15,17 @@ import {
 } from '@memory-system/vector';
 import { MARKER_CACHE_MS, SPACES, type SpaceMarker, UserSpaces } from '../spaces/user-spaces.js';
 import { withoutImpliedKeys } from '../domain/memory-record.mapper.js';
+import { subjectSpaceHashes, usersAndSubjects } from '../subjects/subject-spaces.js';
 
 export type ReembedProgress = (event: { phase: string; done: number; total?: number }) => void;
 
 export interface ReembedReport {
   model: string;
   dimension: number;
+  /** Accounts whose own memories moved. */
   users: number;
+  /** Subjects (end users an account's keys act for) whose memories moved. */
+  subjects: number;
   memories: number;
   droppedCollections: number;
 }
@@ -31,6 +35,7 @@ export interface ReembedStatus {
   state: 'idle' | 'running' | 'done' | 'failed';
   target?: EmbeddingSpace;
   users?: { done: number; total: number };
+  subjects?: { done: number; total: number };
   memories?: { done: number; total: number };
   startedAt?: string;
   finishedAt?: string;
@@ -110,19 +115,26 @@ export class ReembedService {
     const startedAt = new Date().toISOString();
     const plan = this.plan(await this.vectors.listCollections(), target);
     const total = plan.reduce((n, user) => n + user.sources.reduce((m, s) => m + s.count, 0), 0);
+    // Each memory space is moved alike; the report tells accounts' own from their subjects'.
+    const subjectHashes = plan.length ? await subjectSpaceHashes(this.state) : new Set<string>();
+    const spaces = { users: { done: 0, total: 0 }, subjects: { done: 0, total: 0 } };
+    const kindOf = (user: { hash: string }) =>
+      subjectHashes.has(user.hash) ? spaces.subjects : spaces.users;
+    for (const user of plan) kindOf(user).total++;
+    const planned = { users: spaces.users.total, subjects: spaces.subjects.total };
     let done = 0;
-    let users = 0;
     const status = (state: ReembedStatus['state'], extra: Partial<ReembedStatus> = {}) =>
       this.state.put<ReembedStatus>(STATUS, 'current', {
         state,
         target,
-        users: { done: users, total: plan.length },
+        users: { ...spaces.users },
+        subjects: { ...spaces.subjects },
         memories: { done, total },
         startedAt,
         ...extra,
       });
     this.logger.log(
-      `Re-embedding ${total} memories of ${plan.length} users into ${target.model}/${target.dimension}`,
+      `Re-embedding ${total} memories of ${usersAndSubjects(planned)} into ${target.model}/${target.dimension}`,
     );
     await status('running');
     try {
@@ -148,7 +160,7 @@ export class ReembedService {
           }
           advance(source.count - counted);
         }
-        users++;
+        kindOf(user).done++;
         await status('running');
       }
       await status('done', { finishedAt: new Date().toISOString() });
@@ -159,9 +171,14 @@ export class ReembedService {
       );
       throw error;
     }
-    this.logger.log(`Re-embedded ${done} memories of ${plan.length} users`);
+    this.logger.log(`Re-embedded ${done} memories of ${usersAndSubjects(planned)}`);
     const dropped = plan.reduce((n, user) => n + user.sources.length, 0);
-    return { ...target, users: plan.length, memories: done, droppedCollections: dropped };
+    return {
+      ...target,
+      ...planned,
+      memories: done,
+      droppedCollections: dropped,
+    };
   }
 
   /** Every user with a collection in another space, with their sources, largest first. */

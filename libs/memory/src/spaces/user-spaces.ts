@@ -8,6 +8,7 @@ import {
 } from '@memory-system/inference';
 import { StateStore } from '@memory-system/state';
 import { userHashOf, userHashOfCollection, VectorStore } from '@memory-system/vector';
+import { subjectSpaceHashes, usersAndSubjects } from '../subjects/subject-spaces.js';
 
 /** Per user (by hash), when not simply the configured space: where they are served from. */
 export const SPACES = 'embedding-space';
@@ -42,7 +43,10 @@ export const MARKER_CACHE_MS = 1000;
  */
 /** Memories stored in an embedding space other than the configured one. */
 export interface WaitingMemories {
+  /** Accounts with memories waiting (their own, not their subjects'). */
   users: number;
+  /** Subjects (end users an account's keys act for) with memories waiting. */
+  subjects: number;
   memories: number;
   /** Their spaces, as model/dimension. */
   models: string[];
@@ -114,10 +118,10 @@ export class UserSpaces {
         await this.setMarker(hash, { serving: largest.space });
       }
     }
-    if (waiting.users > 0) {
+    if (waiting.users + waiting.subjects > 0) {
       const current = await this.current();
       this.logger.warn(
-        `${waiting.memories} memories of ${waiting.users} users are in another embedding space (${waiting.models.join(', ')}) ` +
+        `${waiting.memories} memories of ${usersAndSubjects(waiting)} are in another embedding space (${waiting.models.join(', ')}) ` +
           `than the configured ${current.model}/${current.dimension}: they are served from there until you ` +
           'run `npm run cli -- reembed` (or POST /api/v1/admin/reembed).',
       );
@@ -150,13 +154,12 @@ export class UserSpaces {
         { space: { model: c.model, dimension: c.dimension }, count: c.count },
       ]);
     }
-    const waiting: WaitingMemories = { users: 0, memories: 0, models: [] };
+    const waiting: WaitingMemories = { users: 0, subjects: 0, memories: 0, models: [] };
     const models = new Set<string>();
     const byUser = [];
     for (const [hash, spaces] of collections) {
       const others = spaces.filter((s) => !sameSpace(s.space, current));
       if (others.length === 0) continue;
-      waiting.users++;
       for (const other of others) {
         waiting.memories += other.count;
         models.add(`${other.space.model}/${other.space.dimension}`);
@@ -164,6 +167,10 @@ export class UserSpaces {
       byUser.push({ hash, spaces, others });
     }
     waiting.models = [...models];
+    // A subject's space is one more "user" to its collections: the registry tells them apart.
+    const subjects = byUser.length ? await subjectSpaceHashes(this.state) : new Set<string>();
+    waiting.subjects = byUser.filter(({ hash }) => subjects.has(hash)).length;
+    waiting.users = byUser.length - waiting.subjects;
     return { waiting, byUser };
   }
 

@@ -11,7 +11,8 @@ import {
 import { StateStore } from '@memory-system/state';
 import { SubjectErasures } from './subject-erasures.js';
 
-const SUBJECTS = 'subjects';
+/** The registry's namespace, keyed by subject space (see subject-spaces.ts). */
+export const SUBJECTS = 'subjects';
 
 /** How often one process writes a subject's lastActivityAt down (not on every request). */
 const TOUCH_EVERY_MS = 30_000;

@@ -86,9 +86,10 @@ export class BackendHealthIndicators {
     // Counting needs Chroma; when it is down, the chroma indicator says so already.
     const waiting = await this.spaces.waiting().catch(() => undefined);
     if (!waiting) return indicator.up({ counted: false });
-    if (waiting.users === 0) return indicator.up({ waitingMemories: 0 });
+    if (waiting.memories === 0) return indicator.up({ waitingMemories: 0 });
     return indicator.up({
       waitingUsers: waiting.users,
+      waitingSubjects: waiting.subjects,
       waitingMemories: waiting.memories,
       models: waiting.models,
       action: 'run `npm run cli -- reembed` (or POST /api/v1/admin/reembed)',
