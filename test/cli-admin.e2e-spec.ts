@@ -146,4 +146,50 @@ describe('admin CLI: users, API keys, export and import', () => {
     expect((await cli('import', '--user', 'frank')).code).toBe(2);
     expect((await cli('frobnicate')).code).toBe(2);
   });
+
+  it("exports one subject's memories with --subject and imports them into another user's subject", async () => {
+    const key = (
+      await t.api
+        .post('/api/v1/auth/api-keys')
+        .send({ name: 'app', scopes: ['memories:read', 'memories:write', 'subjects'] })
+        .expect(201)
+    ).body.key as string;
+    const subjectMemories = ['Sol plays the cello', 'Sol lives in Ghent'];
+    await t.http
+      .post('/api/v1/memories/batch')
+      .set({ 'X-API-Key': key, 'X-Memory-Subject': 'sol' })
+      .send({ items: subjectMemories.map((content) => ({ content, type: 'note' })) })
+      .expect(200);
+    const file = join(dataDir, 'alice-sol.ndjson');
+
+    const exported = await cli('export', '--user', 'alice', '--subject', 'sol', '--out', file);
+    expect(exported.code).toBe(0);
+    expect(exported.stderr).toMatch(/Exported 2 memories/);
+    const lines = readFileSync(file, 'utf8').trim().split('\n').slice(1);
+    expect(lines.map((line) => JSON.parse(line).content).sort()).toEqual(
+      [...subjectMemories].sort(),
+    );
+
+    const imported = await cli('import', '--user', 'frank', '--subject', 'sol-copy', file);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/Imported 2 memories: 2 stored, 0 already there/);
+    const frank = t.agentFor((await t.login('frank', frankPassword)).accessToken);
+    const contents = async (subject?: string) => {
+      const req = frank.get('/api/v1/memories').query({ limit: 100 });
+      if (subject) req.set('X-Memory-Subject', subject);
+      return ((await req.expect(200)).body.items as Array<{ content: string }>).map(
+        (m) => m.content,
+      );
+    };
+    expect((await contents('sol-copy')).sort()).toEqual([...subjectMemories].sort());
+    // Frank's own memories (imported above) and the listing of his subjects.
+    expect(await contents()).not.toContain('Sol plays the cello');
+    const subjects = (await frank.get('/api/v1/subjects').expect(200)).body.items;
+    expect(subjects).toEqual([expect.objectContaining({ id: 'sol-copy', memories: 2 })]);
+
+    // A bad subject id is refused before anything starts, naming the rule.
+    const refused = await cli('export', '--user', 'alice', '--subject', 'a/b');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--subject: a subject id is 1 to 128 characters/);
+  });
 });

@@ -2,33 +2,49 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { UserAdministration } from '@memory-system/auth';
-import { type Caller } from '@memory-system/core';
-import { MemoryTransferService } from '@memory-system/memory';
+import { actingFor, assertSubjectId, type Caller } from '@memory-system/core';
+import { MemoryTransferService, SubjectRegistry } from '@memory-system/memory';
 import type { INestApplicationContext } from '@nestjs/common';
-import { type CliCommand, option } from './command.js';
+import { type CliCommand, type CommandLine, option } from './command.js';
 
-/** The named user as the caller: every store call of the transfer is scoped to them. */
-async function userCaller(app: INestApplicationContext, name: string): Promise<Caller> {
-  const user = await app.get(UserAdministration).find(name);
-  return {
+/**
+ * The named user, or with --subject one of their subjects (as the admin routes' ?subject=), as
+ * the caller: every store call of the transfer is scoped to that memory space.
+ */
+async function userCaller(app: INestApplicationContext, line: CommandLine): Promise<Caller> {
+  const user = await app.get(UserAdministration).find(option(line, 'user')!);
+  const owner: Caller = {
     userId: user.id,
     role: user.role,
     via: 'system',
-    scopes: ['memories:read', 'memories:write'],
+    scopes: ['memories:read', 'memories:write', 'subjects'],
   };
+  return actingFor(owner, option(line, 'subject'));
+}
+
+/** A usage problem with --user and --subject (a bad subject id is refused before anything starts). */
+function checkUserAndSubject(line: CommandLine, command: string): string | undefined {
+  if (!option(line, 'user')) return `${command} needs --user <name>.`;
+  if (!line.options.has('subject')) return undefined;
+  try {
+    assertSubjectId(option(line, 'subject'), '--subject');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 export const transferCommands: Record<string, CliCommand> = {
   export: {
     usage: [
       [
-        'export --user <name> [--embeddings] [--out file.ndjson]',
-        "a user's memories as NDJSON (to stdout without --out)",
+        'export --user <name> [--subject <id>] [--embeddings] [--out file.ndjson]',
+        "a user's (or one of their subjects') memories as NDJSON (to stdout without --out)",
       ],
     ],
-    check: (line) => (option(line, 'user') ? undefined : 'export needs --user <name>.'),
+    check: (line) => checkUserAndSubject(line, 'export'),
     run: async (app, line, progress) => {
-      const caller = await userCaller(app, option(line, 'user')!);
+      const caller = await userCaller(app, line);
       const file = option(line, 'out');
       const out = file ? createWriteStream(file, { mode: 0o600 }) : process.stdout;
       const lines = app
@@ -52,14 +68,17 @@ export const transferCommands: Record<string, CliCommand> = {
   import: {
     usage: [
       [
-        'import --user <name> <file.ndjson>',
-        "store an export in a user's memories (checked first)",
+        'import --user <name> [--subject <id>] <file.ndjson>',
+        "store an export in a user's (or one of their subjects') memories (checked first)",
       ],
     ],
     check: (line) =>
-      option(line, 'user') && line.words[0] ? undefined : 'import needs --user <name> and a file.',
+      line.words[0]
+        ? checkUserAndSubject(line, 'import')
+        : 'import needs --user <name> and a file.',
     run: async (app, line, progress) => {
-      const caller = await userCaller(app, option(line, 'user')!);
+      // A subject imported into is listed and erasable like one a key acted for.
+      const caller = await app.get(SubjectRegistry).enter(await userCaller(app, line));
       const text = await readFile(line.words[0]!, 'utf8');
       const report = await app
         .get(MemoryTransferService)
