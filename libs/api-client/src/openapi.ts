@@ -902,6 +902,18 @@ export interface components {
        *     ]
        */
       tags?: string[];
+      /**
+       * Format: date-time
+       * @description Only memories that occurred at or after this moment (inclusive; ISO 8601), by their occurredAt (createdAt when none was given).
+       * @example 2023-05-01T00:00:00Z
+       */
+      occurredAfter?: string;
+      /**
+       * Format: date-time
+       * @description Only memories that occurred before this moment (exclusive; ISO 8601), by their occurredAt (createdAt when none was given); later than occurredAfter when both are given, so that windows such as May (2023-05-01 to 2023-06-01) tile.
+       * @example 2023-06-01T00:00:00Z
+       */
+      occurredBefore?: string;
     };
     ContextMemoryView: {
       /** Format: uuid */
@@ -1214,6 +1226,18 @@ export interface components {
        * @description Only memories created before this.
        */
       createdBefore?: string;
+      /**
+       * Format: date-time
+       * @description Only memories that occurred at or after this moment (inclusive; ISO 8601), by their occurredAt (createdAt when none was given).
+       * @example 2023-05-01T00:00:00Z
+       */
+      occurredAfter?: string;
+      /**
+       * Format: date-time
+       * @description Only memories that occurred before this moment (exclusive; ISO 8601), by their occurredAt (createdAt when none was given); later than occurredAfter when both are given, so that windows such as May (2023-05-01 to 2023-06-01) tile.
+       * @example 2023-06-01T00:00:00Z
+       */
+      occurredBefore?: string;
     };
     SearchMemoriesDto: {
       /** @example what coffee does the user like? */
@@ -2030,6 +2054,10 @@ export interface operations {
         sessionId?: string;
         /** @description The conversation (thread) this memory was said in, e.g. a chat id; its memories are ordered by occurredAt, and a message is found through its neighbours in it */
         conversationId?: string;
+        /** @description Only memories that occurred at or after this moment (inclusive; ISO 8601), by their occurredAt (createdAt when none was given). */
+        occurredAfter?: string;
+        /** @description Only memories that occurred before this moment (exclusive; ISO 8601), by their occurredAt (createdAt when none was given); later than occurredAfter when both are given, so that windows such as May (2023-05-01 to 2023-06-01) tile. */
+        occurredBefore?: string;
         /** @description Superseded and retracted memories too, marked by their status. */
         includeSuperseded?: boolean;
       };

@@ -77,6 +77,17 @@ const conversationId = z
 const occurredAt = z
   .string()
   .describe('ISO 8601 date-time it was said or happened (default: now).');
+/** A window on when memories occurred (occurredAt, else createdAt), as the REST filters take it. */
+const occurredWindow = {
+  occurredAfter: z
+    .string()
+    .optional()
+    .describe('ISO 8601: only memories that occurred at or after this moment (inclusive).'),
+  occurredBefore: z
+    .string()
+    .optional()
+    .describe('ISO 8601: only memories that occurred before this moment (exclusive).'),
+};
 
 /** The tools an agent gets, on the same services (and so the same rules) as the REST API. */
 export function memoryTools(
@@ -118,7 +129,8 @@ export function memoryTools(
       title: 'Recall',
       description:
         'Find the memories that best answer a question, best first (keyword and meaning combined by ' +
-        'default). Ask in natural language; filter by type, tags, metadata, session or date.',
+        'default). Ask in natural language; filter by type, tags, metadata, session, conversation or ' +
+        'when memories were created or occurred.',
       scopes: ['memories:read'],
       input: {
         query: z.string().describe('What to look for, e.g. "what coffee does the user like?"'),
@@ -154,6 +166,7 @@ export function memoryTools(
             conversationId: conversationId.optional(),
             createdAfter: z.string().optional().describe('ISO 8601 date-time.'),
             createdBefore: z.string().optional().describe('ISO 8601 date-time.'),
+            ...occurredWindow,
           })
           .optional(),
       },
@@ -185,6 +198,7 @@ export function memoryTools(
         conversationId: conversationId
           .optional()
           .describe('Only this conversation, in the order its memories occurred.'),
+        ...occurredWindow,
         includeSuperseded,
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
@@ -289,6 +303,7 @@ export function memoryTools(
           .describe(`The most tokens the text may take (1-${CONTEXT_BUDGET_MAX}, default 1000).`),
         types: z.array(type).optional().describe('Only memories of these types.'),
         tags: tags.optional().describe('Only memories with every one of these tags.'),
+        ...occurredWindow,
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
       run: async (caller, args) => {

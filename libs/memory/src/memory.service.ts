@@ -73,7 +73,10 @@ export interface Change {
   cause: ChangeCause;
 }
 
-interface ListQuery extends Pick<MemoryFilter, 'type' | 'sessionId' | 'conversationId'> {
+interface ListQuery extends Pick<
+  MemoryFilter,
+  'type' | 'sessionId' | 'conversationId' | 'occurredAfter' | 'occurredBefore'
+> {
   tag?: string;
   limit: number;
   cursor?: string;
@@ -514,10 +517,7 @@ export class MemoryService implements UserDataEraser {
     const scope = await this.servingScope(caller);
     if (query.conversationId) return this.conversationPage(scope, query, query.conversationId);
     const after = query.cursor ? decodeCursor(query.cursor, isKeyCursor).k : undefined;
-    const filter = toVectorFilter(
-      { type: query.type, sessionId: query.sessionId, tags: query.tag ? [query.tag] : undefined },
-      query,
-    );
+    const filter = toVectorFilter(listFilter(query), query);
     const now = Date.now();
     const { records, more } = await this.lexical.page(scope, {
       after,
@@ -540,10 +540,7 @@ export class MemoryService implements UserDataEraser {
     conversationId: string,
   ): Promise<MemoryPage> {
     const cursor = query.cursor ? decodeCursor(query.cursor, isConversationCursor) : undefined;
-    const filter = toVectorFilter(
-      { type: query.type, sessionId: query.sessionId, tags: query.tag ? [query.tag] : undefined },
-      query,
-    );
+    const filter = toVectorFilter(listFilter(query), query);
     const now = Date.now();
     const items: Memory[] = [];
     const chunk = Math.max(100, query.limit * 2);
@@ -712,4 +709,10 @@ function sameStoredFields(current: Memory, updated: Memory): boolean {
 
 function sortedEntries(record: Record<string, unknown>): Array<[string, unknown]> {
   return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The filter a list query asks for (its one tag as a list of tags). */
+function listFilter(query: ListQuery): MemoryFilter {
+  const { type, sessionId, tag, occurredAfter, occurredBefore } = query;
+  return { type, sessionId, tags: tag ? [tag] : undefined, occurredAfter, occurredBefore };
 }

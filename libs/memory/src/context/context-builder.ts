@@ -22,6 +22,10 @@ export interface ContextRequest {
   types?: string[];
   /** Only memories with every one of these tags. */
   tags?: string[];
+  /** ISO 8601: only memories that occurred at or after this moment. */
+  occurredAfter?: string;
+  /** ISO 8601: only memories that occurred before this moment. */
+  occurredBefore?: string;
 }
 
 export interface ContextMemory {
@@ -115,13 +119,14 @@ export class ContextBuilder {
   ): Promise<ScoredMemory[]> {
     const limit = candidatesFor(request.tokenBudget);
     const tags = request.tags?.length ? request.tags : undefined;
+    const { occurredAfter, occurredBefore } = request;
     const types = request.types?.length ? [...new Set(request.types)] : [undefined];
     const results = await Promise.all(
       types.map((type) =>
         this.memories.search(caller, {
           query: query.slice(0, MemoryLimits.queryMaxChars),
           limit,
-          ...(type || tags ? { filter: { type, tags } } : {}),
+          filter: { type, tags, occurredAfter, occurredBefore },
         }),
       ),
     );

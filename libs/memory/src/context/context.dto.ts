@@ -86,6 +86,8 @@ export class ContextRequestDto {
   types?: string[];
 
   @MemoryFields.tags() tags?: string[];
+  @MemoryFields.occurredAfter() occurredAfter?: string;
+  @MemoryFields.occurredBefore() occurredBefore?: string;
 }
 
 export class ContextMemoryView {

@@ -100,6 +100,7 @@ describe('memory record mapping', () => {
     const plain = toRecordMetadata(memory);
     expect(plain).not.toHaveProperty('conversationId');
     expect(plain).not.toHaveProperty('occurredAt');
+    expect(plain).not.toHaveProperty('hasOccurredAt');
     const said: Memory = {
       ...memory,
       conversationId: 'chat-7',
@@ -109,6 +110,7 @@ describe('memory record mapping', () => {
     expect(before).toMatchObject({
       conversationId: 'chat-7',
       occurredAt: Date.parse('2023-05-08T13:56:00.000Z'),
+      hasOccurredAt: true,
     });
     expect(
       toMemory({ id: memory.id, document: memory.content, metadata: before }, 'local'),

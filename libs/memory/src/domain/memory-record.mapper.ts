@@ -12,6 +12,8 @@ import { MEMORY_STATUSES, type Memory, type MemoryMetadata, type MemoryStatus } 
 const TAG = 'tag:';
 const META = 'meta:';
 export const TOMBSTONE = '\u0000';
+/** Set on every record that carries its own occurredAt (the others occurred when created). */
+export const OCCURRED_AT_SET = 'hasOccurredAt';
 
 const LIFECYCLE_DEFAULTS: Metadata = {
   status: 'current',
@@ -54,7 +56,12 @@ export function toRecordMetadata(memory: Memory, previous: Metadata = {}): Metad
     metadata.conversationId = memory.conversationId ?? '';
   }
   const occurredAt = Date.parse(memory.occurredAt);
-  if (occurredAt !== createdAt || 'occurredAt' in previous) metadata.occurredAt = occurredAt;
+  if (occurredAt !== createdAt || 'occurredAt' in previous) {
+    metadata.occurredAt = occurredAt;
+    // Chroma cannot ask whether a key is missing, only whether a flag is not true: this one lets
+    // an occurredAt window judge a record without occurredAt by its createdAt (see toVectorFilter).
+    metadata[OCCURRED_AT_SET] = true;
+  }
   for (const tag of memory.tags) metadata[TAG + tag] = true;
   for (const [key, value] of Object.entries(memory.metadata)) metadata[META + key] = value;
   return metadata;

@@ -151,6 +151,10 @@ export interface MemoryFilter {
   conversationId?: string;
   createdAfter?: Date;
   createdBefore?: Date;
+  /** ISO 8601: only memories that occurred at or after this moment (inclusive). */
+  occurredAfter?: string;
+  /** ISO 8601: only memories that occurred before this moment (exclusive). */
+  occurredBefore?: string;
 }
 
 export interface MemoryPage {

@@ -30,6 +30,9 @@ export class ListMemoriesQuery {
   /** Given: that conversation's memories, in the order they occurred (occurredAt, then id). */
   @MemoryFields.conversationId() conversationId?: string;
 
+  @MemoryFields.occurredAfter() occurredAfter?: string;
+  @MemoryFields.occurredBefore() occurredBefore?: string;
+
   /** A query string: only the words true and false. */
   @Transform(({ value }: { value: unknown }) =>
     value === 'true' ? true : value === 'false' ? false : value,

@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { MemoryLimits } from '../domain/memory-limits.js';
 import { IsFlatMetadata } from './flat-metadata.validator.js';
+import { IsLaterThan, IsReadableInstant } from './occurred-window.validator.js';
 
 /** The field rules shared by create, update, filter and the seed routes, written once. */
 export const MemoryFields = {
@@ -163,5 +164,37 @@ export const MemoryFields = {
       }),
       IsOptional(),
       IsISO8601({ strict: true }, { message: 'occurredAt must be an ISO 8601 date-time' }),
+    ),
+  /** The start of an occurredAt window (inclusive), for filters. */
+  occurredAfter: () =>
+    applyDecorators(
+      ApiPropertyOptional({
+        format: 'date-time',
+        type: String,
+        description:
+          'Only memories that occurred at or after this moment (inclusive; ISO 8601), by their ' +
+          'occurredAt (createdAt when none was given).',
+        example: '2023-05-01T00:00:00Z',
+      }),
+      IsOptional(),
+      IsISO8601({ strict: true }, { message: 'occurredAfter must be an ISO 8601 date-time' }),
+      IsReadableInstant(),
+    ),
+  /** The end of an occurredAt window (exclusive), for filters. */
+  occurredBefore: () =>
+    applyDecorators(
+      ApiPropertyOptional({
+        format: 'date-time',
+        type: String,
+        description:
+          'Only memories that occurred before this moment (exclusive; ISO 8601), by their ' +
+          'occurredAt (createdAt when none was given); later than occurredAfter when both are ' +
+          'given, so that windows such as May (2023-05-01 to 2023-06-01) tile.',
+        example: '2023-06-01T00:00:00Z',
+      }),
+      IsOptional(),
+      IsISO8601({ strict: true }, { message: 'occurredBefore must be an ISO 8601 date-time' }),
+      IsReadableInstant(),
+      IsLaterThan('occurredAfter'),
     ),
 };

@@ -40,6 +40,9 @@ export class MemoryFilterDto {
   @Type(() => Date)
   @IsDate({ message: 'createdBefore must be an ISO 8601 date' })
   createdBefore?: Date;
+
+  @MemoryFields.occurredAfter() occurredAfter?: string;
+  @MemoryFields.occurredBefore() occurredBefore?: string;
 }
 
 export class SearchMemoriesDto {
