@@ -1,6 +1,7 @@
 export {
   type LexicalChange,
   type LexicalDocument,
+  type KeywordMatches,
   type LexicalHit,
   LexicalIndex,
 } from './lexical-index.port.js';

@@ -27,6 +27,18 @@ export interface LexicalHit {
   score: number;
 }
 
+/**
+ * Every document holding one of a query's terms, with its BM25. Ids are read only for the
+ * documents asked about: most matches are only compared, and reading the id of each (from the
+ * table that holds the records) was a third of the work.
+ */
+export interface KeywordMatches {
+  /** The `limit` best, best first (equal scores in the order the documents were indexed). */
+  best(limit: number): Promise<LexicalHit[]>;
+  /** The BM25 of each named document that matched (one that did not is left out). */
+  scoresOf(ids: string[]): Promise<Map<string, number>>;
+}
+
 /** What one write changes in an owner's index. */
 export interface LexicalChange {
   upsert?: LexicalDocument[];
@@ -81,10 +93,10 @@ export abstract class LexicalIndex {
     terms: string[],
   ): Promise<{ documents: number; frequencies: Map<string, number> }>;
   /**
-   * Every document holding one of the analysed `terms`, with its BM25, in no order: one pass
-   * over the terms' matches, for terms known to be selective (its cost grows with the matches).
+   * Every document holding one of the analysed `terms`, with its BM25: one pass over the terms'
+   * matches, for terms known to be selective (its cost grows with the matches).
    */
-  abstract matches(owner: string, terms: string[]): Promise<LexicalHit[]>;
+  abstract matches(owner: string, terms: string[]): Promise<KeywordMatches>;
   /**
    * The stored copies of the named records (those it does not hold are left out); without
    * `embeddings`, their vectors are left empty (decoding them is most of the work).

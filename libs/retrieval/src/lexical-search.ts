@@ -11,6 +11,7 @@ import {
 import {
   DISTRUSTED,
   type IndexedRecord,
+  type KeywordMatches,
   type LexicalChange,
   type LexicalDocument,
   type LexicalHit,
@@ -344,10 +345,10 @@ export class LexicalSearch implements BeforeApplicationShutdown {
   }
 
   /**
-   * Every memory holding one of the terms, with its BM25, in no order; for the terms
-   * `selectiveTerms` chose (which caught up), whose matches it bounds.
+   * Every memory holding one of the terms, with its BM25; for the terms `selectiveTerms` chose
+   * (which caught up), whose matches it bounds.
    */
-  matches(scope: VectorScope, terms: string[]): Promise<LexicalHit[]> {
+  matches(scope: VectorScope, terms: string[]): Promise<KeywordMatches> {
     return this.index.matches(lexicalOwner(scope.userId), terms);
   }
 

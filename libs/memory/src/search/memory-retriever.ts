@@ -14,7 +14,6 @@ import {
   type Evidence,
   type Fused,
   fuse,
-  type LexicalHit,
   LexicalSearch,
   peopleNamedIn,
   type QuerySignals,
@@ -356,8 +355,7 @@ export class MemoryRetriever {
     // What the rest match is bounded, so all of it is read in one pass: every candidate's BM25
     // is then known, whichever side proposed it.
     const terms = await this.lexical.selectiveTerms(scope, search.query);
-    const hits = await this.lexical.matches(scope, terms);
-    const keywordScores = new Map(hits.map((hit) => [hit.id, hit.score]));
+    const matched = await this.lexical.matches(scope, terms);
     const records = new Map<string, StoredRecord>();
     const evidence = new Map<string, Evidence>();
     const propose = async (ids: string[]) => {
@@ -370,7 +368,7 @@ export class MemoryRetriever {
         evidence.set(id, { id, similarity: cosineSimilarity(embedding!, stored) });
       }
     };
-    await propose(bestByKeyword(hits, pool));
+    await propose((await matched.best(pool)).map((hit) => hit.id));
     // The date lane: memories said within the dates the query names are candidates too, with
     // their similarity from their stored vectors.
     if (signals.windows.length) {
@@ -381,6 +379,7 @@ export class MemoryRetriever {
       records.set(match.id, match);
       evidence.set(match.id, { id: match.id, similarity: 1 - match.distance });
     }
+    const keywordScores = await matched.scoresOf([...evidence.keys()]);
     for (const item of evidence.values()) item.keyword = keywordScores.get(item.id) ?? 0;
     const fullMatch = await this.lexical.fullMatchScore(scope, terms);
     return fuse([...evidence.values()], this.vectorWeight(scope), fullMatch).map((fused) =>
@@ -466,23 +465,4 @@ export class MemoryRetriever {
       this.config.search.vectorWeight ?? LOCAL_VECTOR_WEIGHTS[scope.model] ?? REMOTE_VECTOR_WEIGHT
     );
   }
-}
-
-/**
- * The ids of the `limit` best hits, best first (ties by id, as the index orders them): one pass
- * keeping the best so far, since the hits are many (up to the term budget) and few are kept.
- */
-function bestByKeyword(hits: LexicalHit[], limit: number): string[] {
-  const better = (a: LexicalHit, b: LexicalHit) =>
-    a.score > b.score || (a.score === b.score && a.id < b.id);
-  const best: LexicalHit[] = [];
-  for (const hit of hits) {
-    if (best.length === limit && !better(hit, best[limit - 1]!)) continue;
-    if (best.length === limit) best.pop();
-    let at = best.length;
-    best.push(hit);
-    for (; at > 0 && better(hit, best[at - 1]!); at--) best[at] = best[at - 1]!;
-    best[at] = hit;
-  }
-  return best.map((hit) => hit.id);
 }

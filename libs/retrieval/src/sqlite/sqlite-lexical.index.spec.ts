@@ -121,12 +121,25 @@ describe('SqliteLexicalIndex', () => {
     });
     const matches = await sut.matches(ALICE, ['kayak', 'lake']);
     const ranked = await sut.search(ALICE, ['kayak', 'lake'], 10);
-    expect(new Map(matches.map((hit) => [hit.id, hit.score]))).toEqual(
+    expect(ranked.map((hit) => hit.id).sort()).toEqual(['m1', 'm3']);
+    expect(await matches.best(10)).toEqual(ranked);
+    expect(await matches.best(1)).toEqual(ranked.slice(0, 1));
+    expect(await matches.scoresOf(['m2', 'm3', 'm1', 'none'])).toEqual(
       new Map(ranked.map((hit) => [hit.id, hit.score])),
     );
-    expect(matches.map((hit) => hit.id).sort()).toEqual(['m1', 'm3']);
-    expect(await sut.matches(ALICE, [])).toEqual([]);
-    expect(await sut.matches(BOB, ['kayak'])).toEqual([]);
+    expect(await (await sut.matches(ALICE, [])).best(10)).toEqual([]);
+    expect(await (await sut.matches(BOB, ['kayak'])).best(10)).toEqual([]);
+  });
+
+  it('answers nothing for matches read before a rebuild replaced the tables they name', async () => {
+    await sut.apply(ALICE, { upsert: [doc('m1', 'kayak red')] });
+    const before = await sut.matches(ALICE, ['kayak']);
+    await sut.rebuild(ALICE, pagesOf([['m2', 'kayak blue']]), at(1));
+    expect(await before.best(10)).toEqual([]);
+    expect(await before.scoresOf(['m1', 'm2'])).toEqual(new Map());
+    expect((await (await sut.matches(ALICE, ['kayak'])).best(10)).map((hit) => hit.id)).toEqual([
+      'm2',
+    ]);
   });
 
   it('records generations, rebuilds beside the live index and ignores changes to an owner never built', async () => {

@@ -7,6 +7,7 @@ import { makeRoom } from '@memory-system/core';
 import {
   DISTRUSTED,
   type IndexedRecord,
+  type KeywordMatches,
   type LexicalChange,
   type LexicalDocument,
   type LexicalHit,
@@ -23,6 +24,10 @@ import { type ChangedSlot, SqliteNeighbourFields } from './sqlite-neighbour-fiel
 
 /** Owners are hex hashes; anything else never reaches SQL as a table name. */
 const OWNER = /^[0-9a-f]{8,64}$/;
+const NO_MATCHES: KeywordMatches = {
+  best: () => Promise.resolve([]),
+  scoresOf: () => Promise.resolve(new Map()),
+};
 /** FTS5's Porter stemmer over its Unicode tokenizer, accents folded. */
 const TOKENIZER = `porter unicode61 remove_diacritics 2`;
 /** Documents one transaction of an apply writes before other requests get a turn. */
@@ -270,15 +275,54 @@ export class SqliteLexicalIndex extends LexicalIndex {
     return counts;
   }
 
-  async matches(owner: string, terms: string[]): Promise<LexicalHit[]> {
+  async matches(owner: string, terms: string[]): Promise<KeywordMatches> {
     const tables = this.live(owner);
-    if (terms.length === 0 || !tables) return [];
-    // No ORDER BY: ranking inside FTS5 sorts every match anyway, and the caller reads them all.
-    return this.prepared<[string], LexicalHit>(
-      `SELECT i.id AS id, -bm25(${tables.fts}, 1.0, ${this.neighbourWeight.toFixed(4)}) AS score
-         FROM ${tables.fts} f JOIN ${tables.ids} i ON i.rid = f.rowid
-         WHERE ${tables.fts} MATCH ?`,
-    ).all(this.matching(terms));
+    if (terms.length === 0 || !tables) return NO_MATCHES;
+    // Scores by rowid only: no ORDER BY (ranking inside FTS5 sorts every match anyway), and no
+    // join with the records' table, whose wide rows (each with its vector) cost a page read per
+    // match for an id that is mostly never used.
+    const rows = this.prepared<[string], [number, number]>(
+      `SELECT rowid, -bm25(${tables.fts}, 1.0, ${this.neighbourWeight.toFixed(4)})
+         FROM ${tables.fts} WHERE ${tables.fts} MATCH ?`,
+    )
+      .raw(true)
+      .all(this.matching(terms));
+    const scores = new Map(rows);
+    // Rowids name documents only in the tables they were read from: a rebuild since then
+    // replaced them, and the answer is then that nothing matched. A write meanwhile gives the
+    // documents it changes new rowids, so their scores are left out of this search (in the rare
+    // case SQLite hands a deleted last document's rowid to a new one, lent to that one).
+    const same = () => this.live(owner)?.suffix === tables.suffix;
+    return {
+      best: async (limit) => {
+        if (!same()) return [];
+        const best = bestScored(rows, limit);
+        const ids = new Map(
+          this.prepared<[string], [number, string]>(
+            `SELECT rid, id FROM ${tables.ids} WHERE rid IN (SELECT value FROM json_each(?))`,
+          )
+            .raw(true)
+            .all(JSON.stringify(best.map(([rid]) => rid))),
+        );
+        return best.flatMap(([rid, score]) => {
+          const id = ids.get(rid);
+          return id === undefined ? [] : [{ id, score }];
+        });
+      },
+      scoresOf: async (ids) => {
+        if (!same() || ids.length === 0) return new Map();
+        const found = new Map<string, number>();
+        for (const [id, rid] of this.prepared<[string], [string, number]>(
+          `SELECT id, rid FROM ${tables.ids} WHERE id IN (SELECT value FROM json_each(?))`,
+        )
+          .raw(true)
+          .all(JSON.stringify(ids))) {
+          const score = scores.get(rid);
+          if (score !== undefined) found.set(id, score);
+        }
+        return found;
+      },
+    };
   }
 
   async records(
@@ -624,4 +668,23 @@ interface Tables {
 /** Any term may match (OR), as in textbook BM25; each term is quoted so none is FTS5 syntax. */
 function matchExpression(terms: string[]): string {
   return terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
+}
+
+/**
+ * The `limit` best of [rowid, score] matches, best first, equal scores by rowid: one pass keeping
+ * the best so far, since the matches are many (up to the term budget) and few are kept.
+ */
+function bestScored(rows: Array<[number, number]>, limit: number): Array<[number, number]> {
+  const better = (a: [number, number], b: [number, number]) =>
+    a[1] > b[1] || (a[1] === b[1] && a[0] < b[0]);
+  const best: Array<[number, number]> = [];
+  for (const row of rows) {
+    if (best.length === limit && !better(row, best[limit - 1]!)) continue;
+    if (best.length === limit) best.pop();
+    let at = best.length;
+    best.push(row);
+    for (; at > 0 && better(row, best[at - 1]!); at--) best[at] = best[at - 1]!;
+    best[at] = row;
+  }
+  return best;
 }
