@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ChromaClient } from 'chromadb';
-import { percentile, startFreshChroma } from './support.mjs';
+import { percentile, startFreshChroma, unitVector } from './support.mjs';
 
 const SIZE = Number(process.env.BENCH_HNSW_SIZE ?? 100_000);
 const SETTINGS = JSON.parse(
@@ -25,16 +25,7 @@ const CONCURRENCY = 4;
 const diskMb = (dir) => Number(execFileSync('du', ['-sk', dir]).toString().split('\t')[0]) / 1024;
 const round = (x) => Math.round(x * 10) / 10;
 
-/** A deterministic unit vector per index, the same in every run. */
-function vector(index) {
-  let state = index + 1;
-  const values = Array.from({ length: DIMENSION }, () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31 - 0.5;
-  });
-  const norm = Math.hypot(...values);
-  return values.map((v) => v / norm);
-}
+const vector = (index) => unitVector(index, DIMENSION);
 
 const record = (i) => ({
   id: `m-${i}`,

@@ -26,9 +26,24 @@ export function texts(count, seed, length, first = 0) {
   );
 }
 
-/** A fresh embedded Chroma on an empty folder: timings drift on a reused one (DESIGN.md). */
-export function startFreshChroma() {
+/** A deterministic unit vector of `dimension` numbers per index, the same in every run. */
+export function unitVector(index, dimension) {
+  let state = index + 1;
+  const values = Array.from({ length: dimension }, () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31 - 0.5;
+  });
+  const norm = Math.hypot(...values);
+  return values.map((v) => v / norm);
+}
+
+/**
+ * A fresh embedded Chroma on an empty folder: timings drift on a reused one (DESIGN.md).
+ * `options.indexCacheCollections` as the app's CHROMA_INDEX_CACHE_COLLECTIONS; absent: Chroma's default.
+ */
+export function startFreshChroma(options = {}) {
   return EmbeddedChromaServer.start({
+    ...options,
     dataDir: mkdtempSync(join(tmpdir(), 'ms-bench-chroma-')),
     runtimeDir:
       process.env.CHROMA_RUNTIME_DIR ||

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdminClient, ChromaClient } from 'chromadb';
-import { EmbeddedChromaServer } from '@memory-system/vector';
+import { type EmbeddedChromaOptions, EmbeddedChromaServer } from '@memory-system/vector';
 
 /** The jest global set-up starts one real Chroma server and leaves its URL here. */
 export const CHROMA_URL_VARIABLE = 'MEMORY_SYSTEM_TEST_CHROMA_URL';
@@ -18,8 +18,10 @@ export function sharedChromaUrl(): string {
 export function startChroma(
   dataDir = mkdtempSync(join(tmpdir(), 'ms-chroma-')),
   port?: number,
+  options: Pick<EmbeddedChromaOptions, 'indexCacheCollections'> = {},
 ): Promise<EmbeddedChromaServer> {
   return EmbeddedChromaServer.start({
+    ...options,
     dataDir,
     port,
     runtimeDir:

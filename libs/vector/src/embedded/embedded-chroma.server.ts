@@ -14,6 +14,13 @@ export interface EmbeddedChromaOptions {
   /** 0 or absent: a free port. */
   port?: number;
   startupTimeoutMs?: number;
+  /**
+   * Collections whose vector index Chroma keeps in memory (its own default: 65,536). The app
+   * leaves it unset: Chroma 1.3 cannot load an evicted index again while records of it were
+   * not yet written to disk (fewer than sync_threshold since the last write), and answers
+   * "Nothing found on disk" for that collection until it restarts (bench/chroma-collections.mjs).
+   */
+  indexCacheCollections?: number;
   log?: (message: string) => void;
 }
 
@@ -44,16 +51,7 @@ export class EmbeddedChromaServer {
     const cli = locateChromaCli();
     await mkdir(options.dataDir, { recursive: true });
     const port = options.port || (await findFreePort(HOST));
-    const chromaArgs = [
-      cli,
-      'run',
-      '--path',
-      options.dataDir,
-      '--host',
-      HOST,
-      '--port',
-      String(port),
-    ];
+    const chromaArgs = [cli, 'run', ...(await serverArguments(options, port))];
     const [command, args] = withParentDeathSignal(runtime.command, [
       ...runtime.args,
       ...chromaArgs,
@@ -65,7 +63,7 @@ export class EmbeddedChromaServer {
     // child logs warnings and errors only, unless RUST_LOG says otherwise.
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+      env: { ...withoutChromaVariables(process.env), RUST_LOG: process.env.RUST_LOG ?? 'warn' },
     });
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -164,6 +162,37 @@ export interface ChromaServerHandle {
 }
 
 const serverFile = (dataDir: string) => join(dataDir, '.memory-system-server.json');
+const configFile = (dataDir: string) => join(dataDir, '.memory-system-chroma.yaml');
+
+/**
+ * `chroma run` takes either flags or a config file, and only the file reaches the index cache
+ * (segment_manager.hnsw_index_pool_cache_config). Chroma's default keeps every collection's index
+ * in memory, about 2.6 MB even for a collection of 10 memories of 384 dimensions.
+ */
+async function serverArguments(options: EmbeddedChromaOptions, port: number): Promise<string[]> {
+  const capacity = options.indexCacheCollections;
+  if (capacity === undefined) {
+    return ['--path', options.dataDir, '--host', HOST, '--port', String(port)];
+  }
+  const config = {
+    persist_path: options.dataDir,
+    listen_address: HOST,
+    port,
+    // One shard: the cache splits its capacity evenly between shards (64 by default).
+    segment_manager: { hnsw_index_pool_cache_config: { memory: { capacity, shards: 1 } } },
+  };
+  // JSON is YAML, and needs no quoting rules of its own for the path.
+  await writeFile(configFile(options.dataDir), JSON.stringify(config, null, 2));
+  return [configFile(options.dataDir)];
+}
+
+/**
+ * Chroma reads CHROMA_* variables as settings of its own next to a config file, and the app's
+ * (CHROMA_AUTH, CHROMA_TENANT, ...) mean something else: the child gets none of them.
+ */
+function withoutChromaVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('CHROMA_')));
+}
 
 async function readServerFile(dataDir: string): Promise<{ url: string; pid: number } | undefined> {
   try {
