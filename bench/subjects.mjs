@@ -32,8 +32,9 @@ const rssMbOf = (pid) =>
 const diskMbOf = (dir) => Number(execFileSync('du', ['-sk', dir]).toString().split('\t')[0]) / 1024;
 
 const chroma = await startFreshChroma();
-// Room for a Chroma slowed by the machine's other work: a create must not fail the run.
-const app = await startApp(chroma.url, { CHROMA_TIMEOUT_MS: '60000' });
+// Room for a Chroma slowed by the machine's other work: a create must not fail the run. One
+// login serves the whole run, so its token must outlive the fill (4,000 subjects take 20 min).
+const app = await startApp(chroma.url, { CHROMA_TIMEOUT_MS: '60000', JWT_ACCESS_TTL: '4h' });
 try {
   const chromaPid = chroma.child.pid;
   const before = { disk: diskMbOf(chroma.dataDir), rss: rssMbOf(chromaPid) };
@@ -50,7 +51,11 @@ try {
           { items: memoriesOf(i) },
           { 'X-Memory-Subject': `s-${i}` },
         );
-        if ((i + 1) % 1000 === 0) process.stderr.write(`  ${i + 1} subjects\n`);
+        if ((i + 1) % 1000 === 0) {
+          process.stderr.write(
+            `  ${i + 1} subjects, chroma RSS ${rssMbOf(chromaPid).toFixed(0)} MB\n`,
+          );
+        }
       }
     }),
   );
