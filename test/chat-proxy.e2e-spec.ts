@@ -1,3 +1,4 @@
+import { wholeText } from './support/export.js';
 import OpenAI, {
   AuthenticationError,
   BadRequestError,
@@ -182,11 +183,7 @@ describe('OpenAI-compatible chat proxy at /v1', () => {
       .set('X-Memory-Learn', 'false')
       .send({ model: chat.model, messages: [{ role: 'user', content: 'Hi' }], stream: true })
       .buffer(true)
-      .parse((response, done) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => done(null, body));
-      })
+      .parse(wholeText)
       .expect(200);
     expect(raw.headers['content-type']).toMatch(/^text\/event-stream/);
     expect((raw.body as string).trimEnd().split('\n\n').at(-1)).toBe('data: [DONE]');
