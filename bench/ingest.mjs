@@ -1,9 +1,9 @@
 // node bench/ingest.mjs (after npm run build): the ingest part of `npm run bench` alone, to work on
 // it: BENCH_RECORDS (default 10000) memories added straight to a fresh Chroma in batches of 500
 // (embedded by the same local embedder, as the API must) against the same texts through
-// POST /memories/batch. BENCH_INGEST_ORDER=alternate takes turns a batch at a time (raw, API, raw,
-// ...), so both meet Chroma with as much in it; by default all raw batches go first, as in
-// `npm run bench`. BENCH_PROFILE=<dir> writes the API process's CPU profile there (--cpu-prof).
+// POST /memories/batch, taking turns a batch at a time (raw, API, raw, ...) as `npm run bench`
+// does, so both meet Chroma with as much in it; BENCH_INGEST_ORDER=raw-first sends all raw batches
+// first. BENCH_PROFILE=<dir> writes the API process's CPU profile there (--cpu-prof).
 // LOCAL_EMBEDDING_THREADS is passed to the API (0: embed on its main thread). Also reports the
 // API's longest event-loop stall while ingesting (what any other request would have waited).
 // Prints JSON; it measures, it asserts nothing.
@@ -13,7 +13,7 @@ import { addRawBatch, postBatch, startApp, startFreshChroma, stopApp, texts } fr
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 10_000);
 const BATCH = 500;
-const ALTERNATE = process.env.BENCH_INGEST_ORDER === 'alternate';
+const ALTERNATE = process.env.BENCH_INGEST_ORDER !== 'raw-first';
 
 const chroma = await startFreshChroma();
 try {

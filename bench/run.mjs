@@ -162,6 +162,7 @@ async function singles(raw, app, embedder, scratch) {
         contentHash: contentHash('bench', text),
         createdAt: now,
         updatedAt: now,
+        occurredAt: now,
         status: 'current',
         supersededBy: null,
         expiresAt: null,
@@ -204,14 +205,22 @@ async function main() {
       embeddingFunction: null,
       configuration: { hnsw: { space: 'cosine' } },
     });
-    let started = performance.now();
-    for (let i = 0; i < RECORDS; i += BATCH) await addRawBatch(raw, embedder, documents, i, BATCH);
-    const rawIngest = RECORDS / ((performance.now() - started) / 1000);
-
+    // A batch each in turn, so both meet Chroma holding as much and equally busy: all raw
+    // batches first left the API's to a Chroma still compacting the raw side's (0.79 against
+    // 0.91 alternating, on the same quiet machine within the hour).
     const app = await startApp(chroma.url, {});
-    started = performance.now();
-    for (let i = 0; i < RECORDS; i += BATCH) await postBatch(app, documents, i, BATCH);
-    const apiIngest = RECORDS / ((performance.now() - started) / 1000);
+    const ingestSeconds = { raw: 0, api: 0 };
+    const timed = async (side, work) => {
+      const started = performance.now();
+      await work();
+      ingestSeconds[side] += (performance.now() - started) / 1000;
+    };
+    for (let i = 0; i < RECORDS; i += BATCH) {
+      await timed('raw', () => addRawBatch(raw, embedder, documents, i, BATCH));
+      await timed('api', () => postBatch(app, documents, i, BATCH));
+    }
+    const rawIngest = RECORDS / ingestSeconds.raw;
+    const apiIngest = RECORDS / ingestSeconds.api;
     results.ingest = {
       rawPerSecond: rawIngest,
       apiPerSecond: apiIngest,
