@@ -154,6 +154,15 @@ describe('ChromaRecordsClient against a real Chroma', () => {
     expect(mine.name).toBe('ChromaNotFoundError'); // the store reopens the collection on this one
   });
 
+  it('says not found for a collection that is gone, opened or dropped again', async () => {
+    // ChromaVectorStore relies on it: hasCollection answers false, a second drop is no error.
+    await chromadb.createCollection({ name: 'dropped-twice', embeddingFunction: null });
+    await chromadb.deleteCollection({ name: 'dropped-twice' });
+    const opened = await failureOf(() => chromadb.getCollection({ name: 'dropped-twice' }));
+    const dropped = await failureOf(() => chromadb.deleteCollection({ name: 'dropped-twice' }));
+    expect([opened.name, dropped.name]).toEqual(['ChromaNotFoundError', 'ChromaNotFoundError']);
+  });
+
   it('asks once more when a read met a record being deleted, and fails on a second such answer', async () => {
     // Chroma's own words when a get or query races a delete of one of its records.
     const raced = 'Error executing plan: Internal error: Error finding id';

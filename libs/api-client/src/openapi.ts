@@ -2431,7 +2431,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description state idle|running|done|failed; users (accounts), subjects and memories, each done of total */
+      /** @description state idle|running|done|failed; users (accounts), subjects and memories, each done of total; erased: users and subjects deleted while it ran (skipped, nothing of theirs kept) */
       200: {
         headers: {
           [name: string]: unknown;

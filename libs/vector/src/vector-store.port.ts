@@ -115,7 +115,10 @@ export abstract class VectorStore {
     info: Omit<CollectionInfo, 'count'>,
     records: ArchivedRecord[],
   ): Promise<void>;
+  /** Drops a collection; one already gone is no error. */
   abstract dropCollection(name: string): Promise<void>;
+  /** Whether a collection exists (a re-embedding tells a user erased meanwhile by its source). */
+  abstract hasCollection(name: string): Promise<boolean>;
   /** Removes records of a collection by id (re-embedding reconciles its copy with them). */
   abstract deleteRecords(name: string, ids: string[]): Promise<void>;
 }

@@ -77,7 +77,7 @@ export const backupCommands: Record<string, CliCommand> = {
       const result = await app.get(ReembedService).run(progress);
       progress.end();
       console.log(
-        `Re-embedded ${result.memories} memories of ${usersAndSubjects(result)} into ${result.model}/${result.dimension}; dropped ${result.droppedCollections} old collections`,
+        `Re-embedded ${result.memories} memories of ${usersAndSubjects(result)} into ${result.model}/${result.dimension}; dropped ${result.droppedCollections} old collections${result.erased ? `; skipped ${result.erased} erased meanwhile` : ''}`,
       );
     },
   },

@@ -35,7 +35,8 @@ export class AdminReembedController {
   @ApiOperation({ summary: 'Progress of the current or last re-embedding' })
   @ApiOkResponse({
     description:
-      'state idle|running|done|failed; users (accounts), subjects and memories, each done of total',
+      'state idle|running|done|failed; users (accounts), subjects and memories, each done of ' +
+      'total; erased: users and subjects deleted while it ran (skipped, nothing of theirs kept)',
   })
   status(): Promise<ReembedStatus> {
     return this.reembed.status();

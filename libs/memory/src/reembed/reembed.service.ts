@@ -28,6 +28,8 @@ export interface ReembedReport {
   subjects: number;
   memories: number;
   droppedCollections: number;
+  /** Users and subjects erased while the run moved them: skipped, nothing of theirs kept. */
+  erased: number;
 }
 
 /** Where a re-embedding stands, for GET /api/v1/admin/reembed and a resumed run. */
@@ -37,6 +39,8 @@ export interface ReembedStatus {
   users?: { done: number; total: number };
   subjects?: { done: number; total: number };
   memories?: { done: number; total: number };
+  /** Users and subjects erased while the run moved them (skipped). */
+  erased?: number;
   startedAt?: string;
   finishedAt?: string;
   error?: string;
@@ -123,6 +127,8 @@ export class ReembedService {
     for (const user of plan) kindOf(user).total++;
     const planned = { users: spaces.users.total, subjects: spaces.subjects.total };
     let done = 0;
+    let erased = 0;
+    let dropped = 0;
     const status = (state: ReembedStatus['state'], extra: Partial<ReembedStatus> = {}) =>
       this.state.put<ReembedStatus>(STATUS, 'current', {
         state,
@@ -130,6 +136,7 @@ export class ReembedService {
         users: { ...spaces.users },
         subjects: { ...spaces.subjects },
         memories: { done, total },
+        erased,
         startedAt,
         ...extra,
       });
@@ -144,6 +151,7 @@ export class ReembedService {
         const sources = [...user.sources].sort(
           (a, b) => Number(sameSpace(b, served)) - Number(sameSpace(a, served)),
         );
+        let wasErased = false;
         for (const source of sources) {
           // Progress counts each source as it was planned: writes meanwhile move neither end.
           let counted = 0;
@@ -153,14 +161,25 @@ export class ReembedService {
             done += step;
             progress({ phase: 'reembed', done, total });
           };
-          if (sameSpace(source, served)) {
-            await this.migrate(user.hash, source, target, user.targetCount, advance);
-          } else {
-            await this.salvage(user.hash, source, target, advance);
-          }
+          const moved = await this.moveThenDrop(source, () =>
+            sameSpace(source, served)
+              ? this.migrate(user.hash, source, target, user.targetCount, advance)
+              : this.salvage(user.hash, source, target, advance),
+          );
           advance(source.count - counted);
+          if (!moved) {
+            wasErased = true;
+            break;
+          }
+          dropped++;
+          await this.sourceDropped(user.hash, source, target);
         }
-        kindOf(user).done++;
+        if (wasErased) {
+          await this.forget(user.hash, user.sources, target);
+          erased++;
+        } else {
+          kindOf(user).done++;
+        }
         await status('running');
       }
       await status('done', { finishedAt: new Date().toISOString() });
@@ -172,12 +191,12 @@ export class ReembedService {
       throw error;
     }
     this.logger.log(`Re-embedded ${done} memories of ${usersAndSubjects(planned)}`);
-    const dropped = plan.reduce((n, user) => n + user.sources.length, 0);
     return {
       ...target,
       ...planned,
       memories: done,
       droppedCollections: dropped,
+      erased,
     };
   }
 
@@ -250,7 +269,6 @@ export class ReembedService {
     } else {
       advance(source.count);
     }
-    await this.dropSource(hash, source, target);
   }
 
   /**
@@ -283,18 +301,51 @@ export class ReembedService {
     });
     // Chroma changed behind the keyword index: every replica rebuilds this user's.
     if (added > 0) await this.lexical.changedElsewhere(hash);
-    await this.dropSource(hash, source, target);
   }
 
-  private async dropSource(
+  /**
+   * Moves one source, then drops it; false when the user was erased meanwhile, on this replica or
+   * another: their source vanished under the copy, or before we came to drop it.
+   */
+  private async moveThenDrop(source: CollectionInfo, move: () => Promise<void>): Promise<boolean> {
+    try {
+      await move();
+      if (!(await this.vectors.hasCollection(source.name))) return false;
+      await this.vectors.dropCollection(source.name);
+      return true;
+    } catch (error) {
+      if (await this.vectors.hasCollection(source.name)) throw error;
+      return false;
+    }
+  }
+
+  /** After a source is dropped: its cursor goes, and a marker that says nothing more. */
+  private async sourceDropped(
     hash: string,
     source: CollectionInfo,
     target: EmbeddingSpace,
   ): Promise<void> {
-    await this.vectors.dropCollection(source.name);
     await this.state.delete(CURSORS, source.name);
     const now = await this.state.get<SpaceMarker>(SPACES, hash);
     if (now && sameSpace(now.serving, target)) await this.spaces.setMarker(hash, undefined);
+  }
+
+  /**
+   * A user erased while we moved them: what the run wrote after the erasure (a page read before
+   * it) goes too, with the marker and cursors, so nothing of theirs is left anywhere.
+   */
+  private async forget(
+    hash: string,
+    sources: CollectionInfo[],
+    target: EmbeddingSpace,
+  ): Promise<void> {
+    const names = [collectionNameForHash(hash, target), ...sources.map((s) => s.name)];
+    for (const name of names) {
+      await this.vectors.dropCollection(name);
+      await this.state.delete(CURSORS, name);
+    }
+    await this.spaces.setMarker(hash, undefined);
+    this.logger.warn(`A user or subject (${hash}) was erased while being re-embedded: skipped`);
   }
 
   /**

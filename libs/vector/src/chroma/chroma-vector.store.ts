@@ -252,7 +252,22 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
 
   async dropCollection(name: string): Promise<void> {
     this.collections.delete(name);
-    await this.guardAdmin('deleting a collection', () => this.client.deleteCollection({ name }));
+    try {
+      await this.guardAdmin('deleting a collection', () => this.client.deleteCollection({ name }));
+    } catch (error) {
+      // Dropped meanwhile by someone else (a user's erasure and a re-embedding forgetting them).
+      if (!(error instanceof ChromaNotFoundError)) throw error;
+    }
+  }
+
+  async hasCollection(name: string): Promise<boolean> {
+    try {
+      await this.guard('opening a collection', () => this.client.getCollection({ name }));
+      return true;
+    } catch (error) {
+      if (error instanceof ChromaNotFoundError) return false;
+      throw error;
+    }
   }
 
   async deleteRecords(name: string, ids: string[]): Promise<void> {

@@ -1,0 +1,130 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { userHashOf } from '@memory-system/vector';
+import { collectionNames } from './support/chroma.js';
+import { FakeVllmServer } from './support/fake-vllm.server.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+/** Over two pages of the re-embedding's copy (500 records a page). */
+const BIG = 1200;
+const V1 = { LOCAL_EMBEDDING_MODEL: 'local-hashed-ngrams-v1', LOCAL_EMBEDDING_DIMENSIONS: '384' };
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > 60_000) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** Rows of the state store under `namespaces` whose id mentions `needle`. */
+function stateRows(file: string, namespaces: string[], needle: string): unknown[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare(
+        `SELECT namespace, id FROM state WHERE namespace IN (${namespaces.map(() => '?').join(',')}) AND instr(id, ?) > 0`,
+      )
+      .all(...namespaces, needle);
+  } finally {
+    db.close();
+  }
+}
+
+describe('a user deleted while a re-embedding copies them (issue 27)', () => {
+  let t: TestApp;
+  let vllm: FakeVllmServer;
+  const dataDir = mkdtempSync(join(tmpdir(), 'ms-reembed-erasure-'));
+
+  afterAll(async () => {
+    await t?.close();
+    await vllm?.stop();
+  });
+
+  it('leaves nothing of them anywhere, and finishes the run for everyone else', async () => {
+    // Written while the first local model was configured.
+    const old = await createTestApp({ DATA_DIR: dataDir, ...V1 });
+    const chroma = old.chroma!;
+    const big = await old.signUp('big');
+    for (let start = 0; start < BIG; start += 400) {
+      await big.agent
+        .post('/api/v1/memories/batch')
+        .send({
+          items: Array.from({ length: 400 }, (_, i) => ({
+            content: `Big note ${start + i} about tide tables`,
+            type: 'note',
+          })),
+        })
+        .expect(200);
+    }
+    const other = await old.signUp('other');
+    for (const content of ['Other plays the cello', 'Other grows tomatoes']) {
+      await other.agent.post('/api/v1/memories').send({ content, type: 'fact' }).expect(201);
+    }
+    await old.close();
+
+    // Upgraded to a remote embedding model whose every call is slow.
+    vllm = await new FakeVllmServer({ runner: 'pooling' }).start();
+    t = await createTestApp({
+      DATA_DIR: dataDir,
+      CHROMA_URL: chroma.url,
+      CHROMA_DATABASE: chroma.database,
+      VLLM_EMBEDDING_URL: vllm.url,
+      VLLM_EMBEDDING_MODEL: vllm.model,
+    });
+    vllm.fail({ kind: 'slow', delayMs: 400, times: Infinity });
+    const copyingBig = () =>
+      vllm.requests.some(
+        (r) => r.path === '/v1/embeddings' && JSON.stringify(r.body).includes('Big note'),
+      );
+
+    await t.admin.post('/api/v1/admin/reembed').expect(202);
+    // The largest user goes first: delete them while their first page is being embedded.
+    await until(copyingBig, 'the copy of the big user');
+    await t.admin.delete(`/api/v1/admin/users/${big.id}`).expect(204);
+    vllm.clearFaults();
+
+    let status: { state: string; [key: string]: unknown };
+    for (let waited = 0; ; waited += 100) {
+      status = (await t.admin.get('/api/v1/admin/reembed').expect(200)).body;
+      if (status.state !== 'running' || waited > 120_000) break;
+      await sleep(100);
+    }
+    expect(status).toMatchObject({ state: 'done', erased: 1, users: { done: 1, total: 2 } });
+
+    // The other user is moved whole and found in the new space.
+    const login = await t.login('other', 'alice-password-123');
+    const agent = t.agentFor(login.accessToken);
+    const items = (await agent.get('/api/v1/memories').expect(200)).body.items as Array<{
+      content: string;
+      embeddingModel: string;
+    }>;
+    expect(items.map((m) => m.content).sort()).toEqual([
+      'Other grows tomatoes',
+      'Other plays the cello',
+    ]);
+    expect(new Set(items.map((m) => m.embeddingModel))).toEqual(new Set([vllm.model]));
+    const found = (
+      await agent
+        .post('/api/v1/memories/search')
+        .send({ query: 'cello', mode: 'vector', limit: 1 })
+        .expect(200)
+    ).body.results;
+    expect(found[0].content).toBe('Other plays the cello');
+
+    // Nothing of the deleted user: no collection (the page written after the erasure went too),
+    // no space marker, no copy cursor.
+    const bigHash = userHashOf(big.id);
+    const names = await collectionNames(chroma.url, chroma.database);
+    expect(names.filter((n) => n.includes(bigHash))).toEqual([]);
+    const others = names.filter((n) => n.includes(userHashOf(other.id)));
+    expect(others).toHaveLength(1);
+    expect(others[0]).not.toContain('local-hashed-ngrams-v1');
+    expect(
+      stateRows(join(dataDir, 'state.db'), ['embedding-space', 'reembed-cursor'], bigHash),
+    ).toEqual([]);
+    await t.server.waitForOutput(/was erased while being re-embedded: skipped/);
+  });
+});
