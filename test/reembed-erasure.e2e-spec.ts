@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { userHashOf } from '@memory-system/vector';
+import { userHashOf, userHashOfCollection } from '@memory-system/vector';
 import { collectionNames } from './support/chroma.js';
 import { FakeVllmServer } from './support/fake-vllm.server.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, type TestApp, USER_PASSWORD } from './support/test-app.js';
 
 /** Over two pages of the re-embedding's copy (500 records a page). */
 const BIG = 1200;
@@ -33,7 +33,28 @@ function stateRows(file: string, namespaces: string[], needle: string): unknown[
   }
 }
 
-describe('a user deleted while a re-embedding copies them (issue 27)', () => {
+/** Whose memories the run copies when they are erased: an account's own, or a subject's. */
+const CASES = [
+  {
+    kind: 'a user',
+    headers: {},
+    erase: (t: TestApp, big: { id: string }) =>
+      t.admin.delete(`/api/v1/admin/users/${big.id}`).expect(204),
+    moved: { users: { done: 1, total: 2 }, subjects: { done: 0, total: 0 } },
+  },
+  {
+    kind: 'a subject',
+    headers: { 'X-Memory-Subject': 'big-subject' },
+    erase: async (t: TestApp) =>
+      t
+        .agentFor((await t.login('big', USER_PASSWORD)).accessToken)
+        .delete('/api/v1/subjects/big-subject')
+        .expect(204),
+    moved: { users: { done: 1, total: 1 }, subjects: { done: 0, total: 1 } },
+  },
+];
+
+describe.each(CASES)('$kind deleted while a re-embedding copies them (issue 27)', (c) => {
   let t: TestApp;
   let vllm: FakeVllmServer;
   const dataDir = mkdtempSync(join(tmpdir(), 'ms-reembed-erasure-'));
@@ -43,7 +64,7 @@ describe('a user deleted while a re-embedding copies them (issue 27)', () => {
     await vllm?.stop();
   });
 
-  it('leaves nothing of them anywhere, and finishes the run for everyone else', async () => {
+  it('leaves nothing of theirs anywhere, and finishes the run for everyone else', async () => {
     // Written while the first local model was configured.
     const old = await createTestApp({ DATA_DIR: dataDir, ...V1 });
     const chroma = old.chroma!;
@@ -51,6 +72,7 @@ describe('a user deleted while a re-embedding copies them (issue 27)', () => {
     for (let start = 0; start < BIG; start += 400) {
       await big.agent
         .post('/api/v1/memories/batch')
+        .set(c.headers)
         .send({
           items: Array.from({ length: 400 }, (_, i) => ({
             content: `Big note ${start + i} about tide tables`,
@@ -63,6 +85,11 @@ describe('a user deleted while a re-embedding copies them (issue 27)', () => {
     for (const content of ['Other plays the cello', 'Other grows tomatoes']) {
       await other.agent.post('/api/v1/memories').send({ content, type: 'fact' }).expect(201);
     }
+    // Theirs is the one collection that is not the other user's.
+    const [bigHash, ...more] = (await collectionNames(chroma.url, chroma.database))
+      .map((name) => userHashOfCollection(name))
+      .filter((hash): hash is string => !!hash && hash !== userHashOf(other.id));
+    expect(more).toEqual([]);
     await old.close();
 
     // Upgraded to a remote embedding model whose every call is slow.
@@ -83,7 +110,7 @@ describe('a user deleted while a re-embedding copies them (issue 27)', () => {
     await t.admin.post('/api/v1/admin/reembed').expect(202);
     // The largest user goes first: delete them while their first page is being embedded.
     await until(copyingBig, 'the copy of the big user');
-    await t.admin.delete(`/api/v1/admin/users/${big.id}`).expect(204);
+    await c.erase(t, big);
     vllm.clearFaults();
 
     let status: { state: string; [key: string]: unknown };
@@ -92,10 +119,10 @@ describe('a user deleted while a re-embedding copies them (issue 27)', () => {
       if (status.state !== 'running' || waited > 120_000) break;
       await sleep(100);
     }
-    expect(status).toMatchObject({ state: 'done', erased: 1, users: { done: 1, total: 2 } });
+    expect(status).toMatchObject({ state: 'done', erased: 1, ...c.moved });
 
     // The other user is moved whole and found in the new space.
-    const login = await t.login('other', 'alice-password-123');
+    const login = await t.login('other', USER_PASSWORD);
     const agent = t.agentFor(login.accessToken);
     const items = (await agent.get('/api/v1/memories').expect(200)).body.items as Array<{
       content: string;
@@ -114,9 +141,8 @@ describe('a user deleted while a re-embedding copies them (issue 27)', () => {
     ).body.results;
     expect(found[0].content).toBe('Other plays the cello');
 
-    // Nothing of the deleted user: no collection (the page written after the erasure went too),
+    // Nothing of the deleted one: no collection (the page written after the erasure went too),
     // no space marker, no copy cursor.
-    const bigHash = userHashOf(big.id);
     const names = await collectionNames(chroma.url, chroma.database);
     expect(names.filter((n) => n.includes(bigHash))).toEqual([]);
     const others = names.filter((n) => n.includes(userHashOf(other.id)));
