@@ -2566,6 +2566,13 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description An erasure of this subject is already running */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
   SessionsController_list_v1: {

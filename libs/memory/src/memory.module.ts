@@ -26,6 +26,7 @@ import { ReembedService } from './reembed/reembed.service.js';
 import { SubjectActivityInterceptor } from './subjects/subject-activity.interceptor.js';
 import { SubjectRegistry } from './subjects/subject-registry.js';
 import { SubjectErasures } from './subjects/subject-erasures.js';
+import { UnfinishedErasures } from './subjects/unfinished-erasures.js';
 import { SubjectsController } from './subjects/subjects.controller.js';
 import { AdminUserMemoriesController } from './transfer/admin-user-memories.controller.js';
 import { MemoryTransferController } from './transfer/memory-transfer.controller.js';
@@ -70,6 +71,7 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
     UserSpaces,
     ContextBuilder,
     SubjectRegistry,
+    SubjectErasures,
   ],
 })
 export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
@@ -105,6 +107,9 @@ export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
   }
 }
 
-/** The service's scheduled upkeep of memories (the expiry sweep): the API runs it, the CLI not. */
-@Module({ imports: [MemoryModule, StateModule], providers: [ExpirySweeper] })
+/**
+ * The service's upkeep of memories (the expiry sweep, finishing subject erasures cut short): the
+ * API runs it, the CLI not.
+ */
+@Module({ imports: [MemoryModule, StateModule], providers: [ExpirySweeper, UnfinishedErasures] })
 export class MemoryUpkeepModule {}

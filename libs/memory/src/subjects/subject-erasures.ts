@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { type Caller, Conflict } from '@memory-system/core';
-import { StateStore } from '@memory-system/state';
+import { LOCKS, StateStore } from '@memory-system/state';
 import { userHashOf } from '@memory-system/vector';
 
 /**
@@ -8,8 +9,34 @@ import { userHashOf } from '@memory-system/vector';
  * erased, a counter every replica bumps.
  */
 const ERASURES = 'subject-erasures';
-/** Per subject space: present while an erasure runs, and after one cut short until it is redone. */
+/**
+ * Per subject space: present while an erasure runs, and after one cut short (a crash, a backend
+ * outage) until it is finished. It names the space, so that a restart can finish it.
+ */
 const ERASING = 'subject-erasing';
+
+/** An erasure's lease lives this long unless renewed: a holder that died frees it this soon. */
+export const ERASURE_LEASE_MS = 60_000;
+const RENEW_EVERY_MS = ERASURE_LEASE_MS / 3;
+
+interface ErasingMark {
+  since: string;
+  /** The subject's space (absent on marks written before erasures could be finished at start). */
+  space?: string;
+}
+
+interface LeaseHolder {
+  holder: string;
+  since: string;
+}
+
+/** The right to erase one subject, held by one erasure at a time on every replica. */
+export interface ErasureLease {
+  release(): Promise<void>;
+}
+
+const leaseId = (hash: string) => `subject-erasure:${hash}`;
+const subjectIdOf = (space: string) => space.slice(space.indexOf('/') + 1);
 
 /**
  * Keeps a write that an erasure overtook out of the erased subject's space. Unlike an account a
@@ -42,10 +69,67 @@ export class SubjectErasures {
     );
   }
 
-  /** Marks the space: from now on no write of a request that began before lands. */
-  async begin(space: string): Promise<void> {
-    await this.state.put(ERASING, userHashOf(space), { since: new Date().toISOString() });
-    await this.state.increment(ERASURES, userHashOf(space));
+  /**
+   * Takes the subject's erasure lease (409 while another erasure of it runs, on any replica: two
+   * at once would let the first one's end open the space while the second still erases), then
+   * marks the space: from now on no write of a request that began before lands.
+   */
+  async begin(space: string): Promise<ErasureLease> {
+    const hash = userHashOf(space);
+    const mine: LeaseHolder = { holder: randomUUID(), since: new Date().toISOString() };
+    if (!(await this.state.insert(LOCKS, leaseId(hash), mine, { ttlMs: ERASURE_LEASE_MS }))) {
+      const running = await this.state.get<LeaseHolder>(LOCKS, leaseId(hash));
+      throw new Conflict(
+        `The subject ${JSON.stringify(subjectIdOf(space))} is being erased already (since ${running?.since ?? 'a moment ago'}): that erasure answers when it is done; afterwards the subject is gone.`,
+      );
+    }
+    // Renewed while the erasure runs, however long a large subject takes.
+    const renewal = setInterval(() => {
+      this.state
+        .put(LOCKS, leaseId(hash), mine, { ttlMs: ERASURE_LEASE_MS })
+        .catch(() => undefined);
+    }, RENEW_EVERY_MS);
+    renewal.unref();
+    const lease: ErasureLease = {
+      release: async () => {
+        clearInterval(renewal);
+        const current = await this.state.get<LeaseHolder>(LOCKS, leaseId(hash));
+        if (current?.holder === mine.holder) await this.state.delete(LOCKS, leaseId(hash));
+      },
+    };
+    try {
+      const mark: ErasingMark = { since: mine.since, space };
+      await this.state.put(ERASING, hash, mark);
+      await this.state.increment(ERASURES, hash);
+      return lease;
+    } catch (error) {
+      await lease.release().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Whether an erasure of the space began and has not finished (running, or cut short). */
+  async unfinished(space: string): Promise<boolean> {
+    return (await this.state.get(ERASING, userHashOf(space))) !== undefined;
+  }
+
+  /** The spaces of erasures begun and not finished (running elsewhere, or cut short). */
+  async allUnfinished(): Promise<string[]> {
+    const spaces: string[] = [];
+    for (let after: string | undefined; ;) {
+      const page = await this.state.list<ErasingMark>(ERASING, { limit: 500, after });
+      for (const { value } of page) if (value.space) spaces.push(value.space);
+      if (page.length < 500) return spaces;
+      after = page.at(-1)!.id;
+    }
+  }
+
+  /**
+   * Frees the lease of an erasure that no process runs any more. Only for a store no other
+   * replica shares: its one process, starting, knows that no erasure of its own is running.
+   */
+  async dropStaleLease(space: string): Promise<void> {
+    if (!this.state.shared) await this.state.delete(LOCKS, leaseId(userHashOf(space)));
   }
 
   /** The erasure is done: requests that begin from now on may use the subject afresh. */

@@ -76,19 +76,27 @@ export class SubjectRegistry implements UserDataEraser {
   }
 
   /**
-   * Erases everything of one subject; false when the account never acted for it. The space is
-   * marked first, so that no write of a request already under way lands after the erasure (its
-   * extractions are stopped, writes holding the lock waited for: see UserDataErasure); a request
-   * that begins after the erasure uses the subject afresh.
+   * Erases everything of one subject; false when the account never acted for it (and no erasure
+   * of it is unfinished). The space is marked first, so that no write of a request already under
+   * way lands after the erasure (its extractions are stopped, writes holding the lock waited for:
+   * see UserDataErasure); a request that begins after the erasure uses the subject afresh. One
+   * erasure of a subject runs at a time (409 to another); one cut short (a crash, a backend
+   * outage) keeps the space marked until it is done again, by the same request or at the next
+   * start (see UnfinishedErasures).
    */
   async erase(ownerId: string, subjectId: string): Promise<boolean> {
     const space = subjectSpace(ownerId, subjectId);
-    if (!(await this.state.get(SUBJECTS, space))) return false;
-    await this.erasures.begin(space);
-    await this.erasure.eraseAll(space);
-    await this.state.delete(SUBJECTS, space);
-    this.touchedAt.delete(space);
-    await this.erasures.end(space);
+    const known = (await this.state.get(SUBJECTS, space)) !== undefined;
+    if (!known && !(await this.erasures.unfinished(space))) return false;
+    const lease = await this.erasures.begin(space);
+    try {
+      await this.erasure.eraseAll(space);
+      await this.state.delete(SUBJECTS, space);
+      this.touchedAt.delete(space);
+      await this.erasures.end(space);
+    } finally {
+      await lease.release();
+    }
     return true;
   }
 

@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -56,6 +57,7 @@ export class SubjectsController {
     summary: 'Erase a subject: its memories, versions, sessions, keyword entries and vectors',
   })
   @ApiNoContentResponse()
+  @ApiConflictResponse({ description: 'An erasure of this subject is already running' })
   async erase(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
     assertSubjectId(id, 'id');
     const ownerId = accountIdOf(caller);
