@@ -40,4 +40,5 @@ export {
 export { ContextRequestDto } from './context/context.dto.js';
 export { checkedContextRequest } from './context/context.controller.js';
 export { SubjectRegistry } from './subjects/subject-registry.js';
+export { SubjectErasures } from './subjects/subject-erasures.js';
 export { usersAndSubjects } from './subjects/subject-spaces.js';

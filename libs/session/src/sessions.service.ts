@@ -12,7 +12,7 @@ import {
   type UserDataEraser,
 } from '@memory-system/core';
 import type { Memory } from '@memory-system/memory';
-import { SessionRegistry, type SessionTurn } from '@memory-system/memory';
+import { SessionRegistry, SubjectErasures, type SessionTurn } from '@memory-system/memory';
 import { StateStore, withSharedLock } from '@memory-system/state';
 import type { ContextItem, Session, SessionPage, SessionSummary } from './session.js';
 
@@ -48,6 +48,7 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
   constructor(
     private readonly store: StateStore,
     private readonly config: AppConfig,
+    private readonly erasures: SubjectErasures,
   ) {
     super();
   }
@@ -76,13 +77,15 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
       extract: input.extract ?? false,
       context: [],
     };
-    await this.save(session);
+    await this.save(caller, session);
     return session;
   }
 
   /** The caller's live session, its expiry moved forward. */
   async get(caller: Caller, id: string): Promise<Session> {
-    return this.exclusive(id, async () => this.save(this.touched(await this.load(caller, id))));
+    return this.exclusive(id, async () =>
+      this.save(caller, this.touched(await this.load(caller, id))),
+    );
   }
 
   /** The caller's live sessions, most recently used first, a page at a time, without context. */
@@ -114,7 +117,7 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
     const stamped = items.map((item) => ({ ...item, createdAt: now }));
     return this.exclusive(id, async () => {
       const session = await this.load(caller, id);
-      return this.save(this.withItems(this.touched(session), stamped));
+      return this.save(caller, this.withItems(this.touched(session), stamped));
     });
   }
 
@@ -146,7 +149,7 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
       await this.exclusive(id, async () => {
         const session = await this.find(caller, id);
         if (!session) return; // expired since the check
-        await this.save(this.withItems(this.touched(session), items));
+        await this.save(caller, this.withItems(this.touched(session), items));
       });
     }
   }
@@ -168,7 +171,11 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
         );
         if (context.length === session.context.length) return;
         // Forgetting is not activity: the session keeps the expiry it had.
-        await this.save({ ...session, context }, Date.parse(session.expiresAt) - Date.now());
+        await this.save(
+          caller,
+          { ...session, context },
+          Date.parse(session.expiresAt) - Date.now(),
+        );
       });
     }
   }
@@ -214,8 +221,18 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
     return { ...session, context };
   }
 
-  /** Context first, then the summary that names it; both live as long as the session. */
-  private async save(session: Session, ttlMs = this.config.sessions.ttlMs): Promise<Session> {
+  /**
+   * Context first, then the summary that names it; both live as long as the session. A subject's
+   * session is checked again once written: one written into a subject erased meanwhile (read
+   * before the erasure, written after it) would outlive it, and the subject's id may be used
+   * afresh, so it is removed and the request answers 409 (see SubjectErasures).
+   */
+  private async save(
+    caller: Caller,
+    session: Session,
+    ttlMs = this.config.sessions.ttlMs,
+  ): Promise<Session> {
+    await this.erasures.assertNotOvertaken(caller);
     const options = { owner: session.userId, ttlMs: Math.max(1, ttlMs) };
     const { context, ...rest } = session;
     await this.store.put(CONTEXTS, session.id, { items: context }, options);
@@ -225,6 +242,13 @@ export class SessionsService extends SessionRegistry implements UserDataEraser {
       { ...rest, contextItems: context.length },
       options,
     );
+    try {
+      await this.erasures.assertNotOvertaken(caller);
+    } catch (error) {
+      await this.store.delete(SESSIONS, session.id);
+      await this.store.delete(CONTEXTS, session.id);
+      throw error;
+    }
     return session;
   }
 
