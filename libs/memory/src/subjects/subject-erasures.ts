@@ -125,11 +125,15 @@ export class SubjectErasures {
   }
 
   /**
-   * Frees the lease of an erasure that no process runs any more. Only for a store no other
-   * replica shares: its one process, starting, knows that no erasure of its own is running.
+   * Frees the lease of an erasure that no process runs any more: one taken before `startedAt`,
+   * when this process started. Only for a store no other replica shares: its one process knows
+   * that no erasure it did not start itself is running.
    */
-  async dropStaleLease(space: string): Promise<void> {
-    if (!this.state.shared) await this.state.delete(LOCKS, leaseId(userHashOf(space)));
+  async dropStaleLease(space: string, startedAt: Date): Promise<void> {
+    if (this.state.shared) return;
+    const id = leaseId(userHashOf(space));
+    const lease = await this.state.get<LeaseHolder>(LOCKS, id);
+    if (lease && Date.parse(lease.since) < startedAt.getTime()) await this.state.delete(LOCKS, id);
   }
 
   /** The erasure is done: requests that begin from now on may use the subject afresh. */

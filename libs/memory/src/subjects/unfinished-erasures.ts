@@ -24,6 +24,7 @@ export class UnfinishedErasures implements OnApplicationBootstrap, OnApplication
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  private readonly startedAt = new Date();
 
   constructor(
     private readonly erasures: SubjectErasures,
@@ -67,9 +68,9 @@ export class UnfinishedErasures implements OnApplicationBootstrap, OnApplication
       const owner = accountOfSpace(space);
       const subject = JSON.stringify(space.slice(owner.length + 1));
       try {
-        // This process has just started: no erasure of its own runs (a shared store's lease
-        // may be another replica's, which is left to finish it).
-        await this.erasures.dropStaleLease(space);
+        // A lease older than this process is a dead one's (a shared store's lease may be
+        // another replica's, which is left to finish it).
+        await this.erasures.dropStaleLease(space, this.startedAt);
         await this.subjects.erase(owner, space.slice(owner.length + 1));
         this.logger.log(
           `Finished the erasure of subject ${subject} of account ${owner}, cut short before`,
