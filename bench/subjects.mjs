@@ -6,7 +6,7 @@
 //   BENCH_SUBJECTS=10000 (default)  BENCH_CONCURRENCY=4  BENCH_SEARCHES=300
 // Not part of `npm test`: it measures, it does not assert.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { alternating, startApp, startFreshChroma, stopApp, texts } from './support.mjs';
 
 const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 10_000);
@@ -27,8 +27,16 @@ async function call(app, path, body, headers = {}) {
   return res.json();
 }
 
-const rssMbOf = (pid) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const statusMbOf = (pid, field) =>
+  Number(
+    new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0,
+  ) / 1024;
+const rssMbOf = (pid) => statusMbOf(pid, 'VmRSS');
+// What the kernel moved out of Chroma's memory to swap (on a machine with swap: idle collections).
+const swapMbOf = (pid) => statusMbOf(pid, 'VmSwap');
+// Chroma keeps files open for each collection it has loaded: past the process's limit (ulimit -n)
+// it fails writes ("Failed to apply logs to the metadata segment").
+const openFilesOf = (pid) => readdirSync(`/proc/${pid}/fd`).length;
 const diskMbOf = (dir) => Number(execFileSync('du', ['-sk', dir]).toString().split('\t')[0]) / 1024;
 
 const chroma = await startFreshChroma();
@@ -53,14 +61,18 @@ try {
         );
         if ((i + 1) % 1000 === 0) {
           process.stderr.write(
-            `  ${i + 1} subjects, chroma RSS ${rssMbOf(chromaPid).toFixed(0)} MB\n`,
+            `  ${i + 1} subjects, chroma RSS ${rssMbOf(chromaPid).toFixed(0)} MB, swapped ${swapMbOf(chromaPid).toFixed(0)} MB, ${openFilesOf(chromaPid)} open files\n`,
           );
         }
       }
     }),
   );
   const createSeconds = (performance.now() - started) / 1000;
-  const after = { disk: diskMbOf(chroma.dataDir), rss: rssMbOf(chromaPid) };
+  const after = {
+    disk: diskMbOf(chroma.dataDir),
+    rss: rssMbOf(chromaPid),
+    swap: swapMbOf(chromaPid),
+  };
 
   // A plain user holding the same 10 memories as the subject searched, without subjects.
   await call(app, '/api/v1/admin/users', {
@@ -105,7 +117,8 @@ try {
       `${f((SUBJECTS * PER_SUBJECT) / createSeconds)} memories/s (${CONCURRENCY} at a time)`,
   );
   console.log(
-    `chroma disk: ${f(before.disk)} -> ${f(after.disk)} MB; chroma RSS: ${f(before.rss)} -> ${f(after.rss)} MB`,
+    `chroma disk: ${f(before.disk)} -> ${f(after.disk)} MB; chroma RSS: ${f(before.rss)} -> ${f(after.rss)} MB, ` +
+      `swapped out: ${f(after.swap)} MB`,
   );
   console.log(
     `search p50 (p99), ${SEARCHES} each, taking turns: one subject among ${SUBJECTS} ` +
