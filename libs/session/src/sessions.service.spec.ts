@@ -22,13 +22,13 @@ describe('SessionsService for a subject erased while a request ran', () => {
     override async get<T>(namespace: string, id: string): Promise<T | undefined> {
       const value = await super.get<T>(namespace, id);
       const race = namespace === 'sessions' ? this.afterSessionRead : undefined;
-      this.afterSessionRead = undefined;
+      if (race) this.afterSessionRead = undefined; // runs once, at the session's read
       await race?.();
       return value;
     }
     override async put<T>(namespace: string, id: string, value: T, options?: PutOptions) {
       const race = namespace === 'session-contexts' ? this.beforeSessionWrite : undefined;
-      this.beforeSessionWrite = undefined;
+      if (race) this.beforeSessionWrite = undefined; // runs once, at the session's write
       await race?.();
       return super.put(namespace, id, value, options);
     }
