@@ -38,6 +38,7 @@ export {
   isSubjectSpace,
   SUBJECT_HEADER,
   SUBJECT_ID_RULE,
+  subjectOfSpace,
   subjectSpace,
 } from './http/subject.js';
 export { DataFolderInUse, DataFolderLock } from './data-folder-lock.js';

@@ -34,6 +34,11 @@ export function accountOfSpace(space: string): string {
   return slash < 0 ? space : space.slice(0, slash);
 }
 
+/** The subject id of a subject's memory space (see subjectSpace). */
+export function subjectOfSpace(space: string): string {
+  return space.slice(accountOfSpace(space).length + 1);
+}
+
 /**
  * The caller as the request asks to act: the credentials' own caller when no subject is named,
  * otherwise the same credentials working in the subject's space. The one place the space is chosen,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type Caller, Conflict } from '@memory-system/core';
+import { type Caller, Conflict, subjectOfSpace } from '@memory-system/core';
 import { LOCKS, StateStore } from '@memory-system/state';
 import { userHashOf } from '@memory-system/vector';
 
@@ -36,7 +36,6 @@ export interface ErasureLease {
 }
 
 const leaseId = (hash: string) => `subject-erasure:${hash}`;
-const subjectIdOf = (space: string) => space.slice(space.indexOf('/') + 1);
 
 /**
  * Keeps a write that an erasure overtook out of the erased subject's space. Unlike an account a
@@ -80,7 +79,7 @@ export class SubjectErasures {
     if (!(await this.state.insert(LOCKS, leaseId(hash), mine, { ttlMs: ERASURE_LEASE_MS }))) {
       const running = await this.state.get<LeaseHolder>(LOCKS, leaseId(hash));
       throw new Conflict(
-        `The subject ${JSON.stringify(subjectIdOf(space))} is being erased already (since ${running?.since ?? 'a moment ago'}): that erasure answers when it is done; afterwards the subject is gone.`,
+        `The subject ${JSON.stringify(subjectOfSpace(space))} is being erased already (since ${running?.since ?? 'a moment ago'}): that erasure answers when it is done; afterwards the subject is gone.`,
       );
     }
     // Renewed while the erasure runs, however long a large subject takes.

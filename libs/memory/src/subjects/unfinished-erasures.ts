@@ -4,7 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { accountOfSpace } from '@memory-system/core';
+import { accountOfSpace, subjectOfSpace } from '@memory-system/core';
 import { SubjectErasures } from './subject-erasures.js';
 import { SubjectRegistry } from './subject-registry.js';
 
@@ -66,12 +66,13 @@ export class UnfinishedErasures implements OnApplicationBootstrap, OnApplication
     for (const space of spaces) {
       if (this.stopped) break;
       const owner = accountOfSpace(space);
-      const subject = JSON.stringify(space.slice(owner.length + 1));
+      const subjectId = subjectOfSpace(space);
+      const subject = JSON.stringify(subjectId);
       try {
         // A lease older than this process is a dead one's (a shared store's lease may be
         // another replica's, which is left to finish it).
         await this.erasures.dropStaleLease(space, this.startedAt);
-        await this.subjects.erase(owner, space.slice(owner.length + 1));
+        await this.subjects.erase(owner, subjectId);
         this.logger.log(
           `Finished the erasure of subject ${subject} of account ${owner}, cut short before`,
         );
