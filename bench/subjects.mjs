@@ -1,12 +1,14 @@
-// npm run bench:subjects: one owner acting for many subjects (X-Memory-Subject), each subject in its
-// own Chroma collection. In one run, on one fresh Chroma: creates BENCH_SUBJECTS (10,000) subjects of
-// 10 memories each, then a plain user with the same 10 memories and no subjects; compares the search
-// p50 of one subject among them with the plain user's (target: within 1.2x), and reports the create
-// rate, Chroma's disk and memory, and the time of a backup through the CLI.
+// npm run bench:subjects: one owner acting for many subjects (X-Memory-Subject), the subjects sharing
+// their account's SUBJECT_HOMES collections. In one run, on one fresh Chroma: creates BENCH_SUBJECTS
+// (10,000) subjects of 10 memories each, then a plain user with the same 10 memories and no subjects;
+// compares the search p50 of one subject among them with the plain user's (target: within 1.2x), and
+// reports the create rate, Chroma's disk, memory, open files and collections, and the time of a
+// backup through the CLI. Writes bench/results/subjects-*.json.
 //   BENCH_SUBJECTS=10000 (default)  BENCH_CONCURRENCY=4  BENCH_SEARCHES=300
 // Not part of `npm test`: it measures, it does not assert.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { ChromaClient } from 'chromadb';
 import { alternating, startApp, startFreshChroma, stopApp, texts } from './support.mjs';
 
 const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 10_000);
@@ -68,10 +70,18 @@ try {
     }),
   );
   const createSeconds = (performance.now() - started) / 1000;
+  const { hostname, port } = new URL(chroma.url);
+  const collections = (
+    await new ChromaClient({ host: hostname, port: Number(port), ssl: false }).listCollections({
+      limit: 100_000,
+    })
+  ).length;
   const after = {
     disk: diskMbOf(chroma.dataDir),
     rss: rssMbOf(chromaPid),
     swap: swapMbOf(chromaPid),
+    openFiles: openFilesOf(chromaPid),
+    collections,
   };
 
   // A plain user holding the same 10 memories as the subject searched, without subjects.
@@ -111,14 +121,16 @@ try {
   const backupSeconds = (performance.now() - backupStarted) / 1000;
 
   const f = (n) => n.toFixed(1);
-  console.log(`subjects: ${SUBJECTS} x ${PER_SUBJECT} memories (one collection each), one owner`);
+  console.log(
+    `subjects: ${SUBJECTS} x ${PER_SUBJECT} memories in ${collections} collections, one owner`,
+  );
   console.log(
     `create: ${f(createSeconds)} s, ${f(SUBJECTS / createSeconds)} subjects/s, ` +
       `${f((SUBJECTS * PER_SUBJECT) / createSeconds)} memories/s (${CONCURRENCY} at a time)`,
   );
   console.log(
     `chroma disk: ${f(before.disk)} -> ${f(after.disk)} MB; chroma RSS: ${f(before.rss)} -> ${f(after.rss)} MB, ` +
-      `swapped out: ${f(after.swap)} MB`,
+      `swapped out: ${f(after.swap)} MB, ${after.openFiles} open files`,
   );
   console.log(
     `search p50 (p99), ${SEARCHES} each, taking turns: one subject among ${SUBJECTS} ` +
@@ -126,6 +138,27 @@ try {
       `(${f(user.p99)}) ms; ratio ${(subject.p50 / user.p50).toFixed(2)}x (target <= 1.2x)`,
   );
   console.log(`backup (CLI): ${f(backupSeconds)} s`);
+  const result = {
+    date: new Date().toISOString(),
+    subjects: SUBJECTS,
+    memoriesPerSubject: PER_SUBJECT,
+    concurrency: CONCURRENCY,
+    createSeconds,
+    chroma: { before, after },
+    search: {
+      count: SEARCHES,
+      subjectP50Ms: subject.p50,
+      subjectP99Ms: subject.p99,
+      userP50Ms: user.p50,
+      userP99Ms: user.p99,
+      ratio: subject.p50 / user.p50,
+    },
+    backupSeconds,
+  };
+  mkdirSync('bench/results', { recursive: true });
+  const file = `bench/results/subjects-${result.date.replace(/[:.]/g, '-')}.json`;
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  console.log(`written to ${file}`);
 } finally {
   await stopApp(app);
   await chroma.stop();

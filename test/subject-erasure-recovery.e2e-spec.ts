@@ -2,20 +2,22 @@ import type { IncomingMessage } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectionNames, createChromaDatabase, sharedChromaUrl } from './support/chroma.js';
+import { createChromaDatabase, sharedChromaUrl, storedIdsOf } from './support/chroma.js';
 import { chromaProxy } from './support/chroma-proxy.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/write-load.js';
 
-const isCollectionDelete = (req: IncomingMessage) =>
-  req.method === 'DELETE' && /\/collections\/[^/]+$/.test(req.url!);
+/** A subject's erasure deletes its records from the home its account's subjects share. */
+const isErasureDelete = (req: IncomingMessage) =>
+  (req.method === 'DELETE' && /\/collections\/[^/]+$/.test(req.url!)) ||
+  (req.method === 'POST' && /\/collections\/[^/]+\/delete$/.test(req.url!));
 
 /**
  * A subject's erasure (issue 24) is never left half done: two erasures of one subject never run
  * at once (the first one's end would open the space while the second still erased it), and one
- * cut short (here Chroma failing the collection drop) keeps the subject closed to writes until it
+ * cut short (here Chroma failing the records' delete) keeps the subject closed to writes until it
  * is finished, which the service does by itself at its next start. A loopback proxy in front of
- * the real Chroma holds back or fails collection drops only.
+ * the real Chroma holds back or fails deletes only.
  */
 describe('subject erasures: one at a time, and one cut short is finished', () => {
   let proxy: Awaited<ReturnType<typeof chromaProxy>>;
@@ -25,8 +27,8 @@ describe('subject erasures: one at a time, and one cut short is finished', () =>
 
   beforeAll(async () => {
     proxy = await chromaProxy(sharedChromaUrl(), {
-      fail: (req) => failDrops && isCollectionDelete(req) && 'collection drop failed by the test',
-      delayMs: (req) => (isCollectionDelete(req) ? holdDropsMs : 0),
+      fail: (req) => failDrops && isErasureDelete(req) && 'delete failed by the test',
+      delayMs: (req) => (isErasureDelete(req) ? holdDropsMs : 0),
     });
   });
   afterEach(async () => {
@@ -80,7 +82,7 @@ describe('subject erasures: one at a time, and one cut short is finished', () =>
     const twice = as(t, key, 'erased-twice');
     for (const n of [1, 2, 3]) await twice.write(`Erased-twice fact number ${n}`).expect(201);
 
-    // The first erasure's collection drop is held 1.5 s: the second comes while it runs.
+    // The first erasure's delete is held 1.5 s: the second comes while it runs.
     holdDropsMs = 1500;
     const first = twice.erase().then((res) => res); // then() sends it (supertest is lazy)
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -107,8 +109,9 @@ describe('subject erasures: one at a time, and one cut short is finished', () =>
     for (const n of [1, 2, 3])
       await as(t, key, 'cut-short').write(`Cut-short fact ${n}`).expect(201);
     await as(t, key, 'bystander').write('The bystander keeps this').expect(201);
-    const before = await collectionNames(sharedChromaUrl(), env.CHROMA_DATABASE);
-    expect(before).toHaveLength(2);
+    const stored = (subject: string) =>
+      storedIdsOf(sharedChromaUrl(), env.CHROMA_DATABASE, `${t.aliceId}/${subject}`);
+    expect(await stored('cut-short')).toHaveLength(3);
 
     failDrops = true;
     const cut = await as(t, key, 'cut-short').erase();
@@ -123,7 +126,8 @@ describe('subject erasures: one at a time, and one cut short is finished', () =>
     const cutShort = as(t, key, 'cut-short');
     // The service finishes it by itself, in the background once it has started.
     await waitFor(async () => !(await listedSubjects(t, key)).includes('cut-short'), 15_000);
-    expect(await collectionNames(sharedChromaUrl(), env.CHROMA_DATABASE)).toHaveLength(1);
+    expect(await stored('cut-short')).toEqual([]);
+    expect(await stored('bystander')).toHaveLength(1);
     expect(await cutShort.list()).toEqual([]);
     await cutShort.write('Cut-short, a new life').expect(201);
     expect(await cutShort.list()).toEqual(['Cut-short, a new life']);

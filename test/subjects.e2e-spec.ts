@@ -1,10 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { extract as extractTar } from 'tar';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { collectionPrefixFor } from '@memory-system/vector';
-import { collectionNames } from './support/chroma.js';
+import { SPACE_TAG, subjectHomeHashesOf, userHashOf } from '@memory-system/vector';
+import { collectionNames, storedIdsOf as storedIdsIn } from './support/chroma.js';
 import { FakeVllmServer } from './support/fake-vllm.server.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -346,8 +348,8 @@ describe('subjects: one key, many end users', () => {
       .items as Array<{ id: string; memories: number }>;
     expect(listed.map((s) => s.id)).not.toContain('gone');
     // Its vectors went with it, and the others stayed.
-    expect(await collectionsOf(`${t.aliceId}/gone`)).toEqual([]);
-    expect((await collectionsOf(`${t.aliceId}/u1`)).length).toBe(1);
+    expect(await storedIdsOf(`${t.aliceId}/gone`)).toEqual([]);
+    expect(await storedIdsOf(`${t.aliceId}/u1`)).toContain(secret.id);
     // Reads for it again find nothing (and register it anew, empty).
     await gone.get(`/api/v1/memories/${memory.id}`).expect(404);
     await gone.get(`/api/v1/memories/${memory.id}/history`).expect(404);
@@ -372,9 +374,18 @@ describe('subjects: one key, many end users', () => {
       .post('/api/v1/memories')
       .send({ content: 'Cleo likes jazz', type: 'note' })
       .expect(201);
-    expect((await collectionsOf(`${carol.id}/c1`)).length).toBe(1);
+    expect(await storedIdsOf(`${carol.id}/c1`)).toHaveLength(1);
+    const homes = () =>
+      collectionNames(t.chroma!.url, t.chroma!.database).then((names) =>
+        names.filter((name) =>
+          subjectHomeHashesOf(carol.id).some((home) => name.startsWith(`mem-${home}-`)),
+        ),
+      );
+    expect(await homes()).toHaveLength(1);
     await t.admin.delete(`/api/v1/admin/users/${carol.id}`).expect(204);
-    expect(await collectionsOf(`${carol.id}/c1`)).toEqual([]);
+    expect(await storedIdsOf(`${carol.id}/c1`)).toEqual([]);
+    // The homes her subjects shared went with her.
+    expect(await homes()).toEqual([]);
   });
 
   it('holds each subject to SUBJECT_MAX_MEMORIES, and the owner to its own limit only', async () => {
@@ -422,11 +433,8 @@ describe('subjects: one key, many end users', () => {
     await as(appKey).get(`/api/v1/memories/${memory.id}/history`).expect(404);
   });
 
-  async function collectionsOf(space: string): Promise<string[]> {
-    const prefix = collectionPrefixFor(space);
-    return (await collectionNames(t.chroma!.url, t.chroma!.database)).filter((name) =>
-      name.startsWith(prefix),
-    );
+  function storedIdsOf(space: string): Promise<string[]> {
+    return storedIdsIn(t.chroma!.url, t.chroma!.database, space);
   }
 });
 
@@ -434,6 +442,7 @@ describe('subjects: one key, many end users', () => {
 describe('subjects through re-embedding, admin transfers, backups and restores', () => {
   const V1 = { LOCAL_EMBEDDING_MODEL: 'local-hashed-ngrams-v1', LOCAL_EMBEDDING_DIMENSIONS: '384' };
   const dataDir = mkdtempSync(join(tmpdir(), 'ms-subjects-'));
+  const backupDir = mkdtempSync(join(tmpdir(), 'ms-subjects-backups-'));
   let t: TestApp;
   let key: string;
 
@@ -480,6 +489,7 @@ describe('subjects through re-embedding, admin transfers, backups and restores',
       DATA_DIR: dataDir,
       CHROMA_URL: chroma.url,
       CHROMA_DATABASE: chroma.database,
+      BACKUP_DIR: backupDir,
     });
     // Two starts of the service on a shared machine.
   }, 240_000);
@@ -565,11 +575,23 @@ describe('subjects through re-embedding, admin transfers, backups and restores',
       id: string;
       username: string;
     }>;
-    const s2 = collectionPrefixFor(`${users.find((u) => u.username === 'alice')!.id}/s2`);
-    const names = (backup: { manifest: { collections: Array<{ name: string }> } }) =>
-      backup.manifest.collections.map((c) => c.name);
-    expect(names(before).filter((n) => n.startsWith(s2))).toHaveLength(1);
-    expect(names(after).filter((n) => n.startsWith(s2))).toEqual([]);
+    const s2 = userHashOf(`${users.find((u) => u.username === 'alice')!.id}/s2`);
+    // The archives' records tagged as s2's (its home is shared with other subjects').
+    const recordsOfS2 = (backup: { name: string }) => {
+      const dir = mkdtempSync(join(tmpdir(), 'ms-subjects-archive-'));
+      extractTar({ file: join(backupDir, `${backup.name}.tar`), cwd: dir, sync: true });
+      return gunzipSync(readFileSync(join(dir, 'chroma.ndjson.gz')))
+        .toString()
+        .trim()
+        .split('\n')
+        .map(
+          (line) => JSON.parse(line) as { document?: string; metadata?: Record<string, unknown> },
+        )
+        .filter((record) => record.metadata?.[SPACE_TAG] === s2)
+        .map((record) => record.document);
+    };
+    expect(recordsOfS2(before)).toEqual(S2);
+    expect(recordsOfS2(after)).toEqual([]);
 
     // The backup from before the erasure brings the subject back, still apart from the others.
     await t.admin

@@ -3,7 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdminClient, ChromaClient } from 'chromadb';
-import { type EmbeddedChromaOptions, EmbeddedChromaServer } from '@memory-system/vector';
+import { isSubjectSpace } from '@memory-system/core';
+import {
+  collectionPrefixFor,
+  type EmbeddedChromaOptions,
+  EmbeddedChromaServer,
+  SPACE_TAG,
+  userHashOf,
+} from '@memory-system/vector';
 
 /** The jest global set-up starts one real Chroma server and leaves its URL here. */
 export const CHROMA_URL_VARIABLE = 'MEMORY_SYSTEM_TEST_CHROMA_URL';
@@ -46,4 +53,23 @@ export async function collectionNames(url: string, database: string): Promise<st
   const { hostname, port } = new URL(url);
   const client = new ChromaClient({ host: hostname, port: Number(port), ssl: false, database });
   return (await client.listCollections({ limit: 1000 })).map((c) => c.name);
+}
+
+/**
+ * The ids of a memory space's records wherever the service keeps them: a user's own collections,
+ * or the records tagged as a subject's in the homes its account's subjects share.
+ */
+export async function storedIdsOf(url: string, database: string, space: string): Promise<string[]> {
+  const { hostname, port } = new URL(url);
+  const client = new ChromaClient({ host: hostname, port: Number(port), ssl: false, database });
+  const ids: string[] = [];
+  for (const collection of await client.listCollections({ limit: 1000 })) {
+    if (isSubjectSpace(space)) {
+      const where = { [SPACE_TAG]: userHashOf(space) };
+      ids.push(...(await collection.get({ where, include: [] })).ids);
+    } else if (collection.name.startsWith(collectionPrefixFor(space))) {
+      ids.push(...(await collection.get({ include: [] })).ids);
+    }
+  }
+  return ids;
 }

@@ -14,6 +14,7 @@ import {
   Metrics,
   NotFound,
   RestoredAccounts,
+  RestoreFollowUps,
   vectorProblem,
 } from '@memory-system/core';
 import { LOCKS, type StateEntry, StateStore } from '@memory-system/state';
@@ -123,6 +124,7 @@ export class BackupService {
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     private readonly lexical: LexicalSearch,
     private readonly signer: BackupSigner,
+    private readonly followUps: RestoreFollowUps,
     @Optional() private readonly accounts?: RestoredAccounts,
   ) {}
 
@@ -239,6 +241,8 @@ export class BackupService {
         });
         try {
           const result = await this.apply(dir, archive.manifest, mode, progress);
+          // An archive of an older layout (subjects in collections of their own) is moved into it.
+          await this.followUps.runAll();
           const accounts = await settleAccounts?.();
           this.logger.log(
             `Restored ${name} (${mode}): ${result.records} records, ${result.entries} state entries`,
@@ -256,10 +260,15 @@ export class BackupService {
   /** Writes an unpacked, verified archive into the stores. */
   private async apply(dir: string, manifest: Manifest, mode: RestoreMode, progress: Progress) {
     const touched = new Set(manifest.collections.map((c) => c.name));
+    // Subjects (userHashOf their spaces) whose records a replace drops from their shared homes.
+    const droppedSubjects = new Set<string>();
     try {
       if (mode === 'replace') {
         for (const collection of await this.vectors.listCollections()) {
           touched.add(collection.name);
+          for (const space of await this.vectors.spacesIn(collection.name)) {
+            droppedSubjects.add(space);
+          }
           await this.vectors.dropCollection(collection.name);
         }
         await this.state.clear([LOCKS, LEXICAL_GENERATION]);
@@ -288,8 +297,16 @@ export class BackupService {
     } finally {
       // Chroma changed behind the keyword index (whole or in part): every replica rebuilds these
       // users' indexes; cached searches and embeddings may describe what was there before.
-      for (const owner of new Set([...touched].map(userHashOfCollection))) {
-        if (owner) await this.lexical.changedElsewhere(owner).catch(() => undefined);
+      const owners = new Set(droppedSubjects);
+      for (const name of touched) {
+        const owner = userHashOfCollection(name);
+        if (owner) owners.add(owner);
+        // A shared home's records are its subjects': each has a keyword index of its own.
+        const subjects = await this.vectors.spacesIn(name).catch(() => new Set<string>());
+        for (const subject of subjects) owners.add(subject);
+      }
+      for (const owner of owners) {
+        await this.lexical.changedElsewhere(owner).catch(() => undefined);
       }
       await this.cache.clear();
     }

@@ -44,6 +44,7 @@ export {
 export { DataFolderInUse, DataFolderLock } from './data-folder-lock.js';
 export { StartupWork } from './startup-work.js';
 export { type UserDataEraser, UserDataErasure } from './user-data-erasure.js';
+export { type RestoreFollowUp, RestoreFollowUps } from './restore-follow-ups.js';
 export { LoggingModule } from './logging/logging.module.js';
 export { AuditLog } from './logging/audit-log.js';
 export { jsonLogs, logStartFailure, startupLogger } from './logging/startup-logger.js';

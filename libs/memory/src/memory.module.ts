@@ -1,6 +1,6 @@
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { StartupWork, UserDataErasure } from '@memory-system/core';
+import { RestoreFollowUps, StartupWork, UserDataErasure } from '@memory-system/core';
 import { InferenceModule } from '@memory-system/inference';
 import { RetrievalModule } from '@memory-system/retrieval';
 import { StateModule } from '@memory-system/state';
@@ -26,6 +26,7 @@ import { ReembedService } from './reembed/reembed.service.js';
 import { SubjectActivityInterceptor } from './subjects/subject-activity.interceptor.js';
 import { SubjectRegistry } from './subjects/subject-registry.js';
 import { SubjectErasures } from './subjects/subject-erasures.js';
+import { SubjectHomeMoves } from './subjects/subject-home-moves.js';
 import { UnfinishedErasures } from './subjects/unfinished-erasures.js';
 import { SubjectsController } from './subjects/subjects.controller.js';
 import { AdminUserMemoriesController } from './transfer/admin-user-memories.controller.js';
@@ -61,6 +62,7 @@ import { MemoryTransferService } from './transfer/memory-transfer.service.js';
     ContextBuilder,
     SubjectRegistry,
     SubjectErasures,
+    SubjectHomeMoves,
     { provide: APP_INTERCEPTOR, useClass: SubjectActivityInterceptor },
   ],
   exports: [
@@ -85,6 +87,8 @@ export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
     private readonly subjects: SubjectRegistry,
     private readonly store: VectorStore,
     private readonly startup: StartupWork,
+    private readonly restores: RestoreFollowUps,
+    private readonly homes: SubjectHomeMoves,
   ) {}
 
   onModuleInit(): void {
@@ -94,6 +98,7 @@ export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
     this.erasure.register(this.history);
     this.erasure.register(this.expiries);
     this.erasure.register(this.subjects);
+    this.restores.register(this.homes);
   }
 
   /**
@@ -101,6 +106,10 @@ export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
    * start, and while Chroma does not answer yet, waited for (readiness stays down until found).
    */
   async onApplicationBootstrap(): Promise<void> {
+    // Subjects still in collections of their own (an older layout) first: found where they live.
+    await this.startup.run('move subjects into shared homes', this.store.location, () =>
+      this.homes.atStart(),
+    );
     await this.startup.run('look for memories in other embedding spaces', this.store.location, () =>
       this.spaces.detectWaiting().then(() => undefined),
     );

@@ -13,14 +13,16 @@ import {
   KeyedMutex,
   MemoryNotFound,
   NotFound,
+  isSubjectSpace,
   UserDirectory,
 } from '@memory-system/core';
 import { LexicalSearch } from '@memory-system/retrieval';
 import { StateStore, withSharedLock } from '@memory-system/state';
 import {
+  homeHashOf,
   matchesFilter,
   type Metadata,
-  userHashOf,
+  subjectHomeHashesOf,
   type VectorScope,
   VectorStore,
 } from '@memory-system/vector';
@@ -294,11 +296,18 @@ export class MemoryService implements UserDataEraser {
     });
   }
 
-  /** Forgets every memory of a user, in every embedding space (the user was deleted). */
+  /**
+   * Forgets every memory of a user or subject, in every embedding space (they were erased). A
+   * subject's home stays with its neighbours, and its marker with it.
+   */
   async eraseUserData(userId: string): Promise<void> {
     await this.store.deleteUserData(userId);
     await this.lexical.erase(userId);
-    await this.spaces.setMarker(userHashOf(userId), undefined);
+    if (!isSubjectSpace(userId)) {
+      for (const home of [homeHashOf(userId), ...subjectHomeHashesOf(userId)]) {
+        if (await this.spaces.marker(home)) await this.spaces.setMarker(home, undefined);
+      }
+    }
     await this.searchCache.invalidate(userId);
   }
 

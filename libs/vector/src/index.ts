@@ -6,6 +6,11 @@ export {
   collectionNameFor,
   collectionNameForHash,
   collectionPrefixFor,
+  collectionPrefixForHash,
+  homeHashOf,
+  SPACE_TAG,
+  SUBJECT_HOMES,
+  subjectHomeHashesOf,
   userHashOf,
   userHashOfCollection,
 } from './chroma/collection-name.js';

@@ -2,8 +2,9 @@
 export type Metadata = Record<string, string | number | boolean>;
 
 /**
- * Whose vectors, embedded by which model. The store derives the physical collection from it,
- * so no caller can read or write outside a user's own space.
+ * Whose vectors, embedded by which model. The store derives the physical collection from it (and
+ * for a subject, whose collections its account's other subjects share, the records that are its
+ * own), so no caller can read or write outside a user's own space.
  */
 export interface VectorScope {
   readonly userId: string;
@@ -96,7 +97,12 @@ export abstract class VectorStore {
   abstract delete(scope: VectorScope, ids: string[]): Promise<void>;
   /** How many records the scope holds (every status: what the user's storage holds). */
   abstract count(scope: VectorScope): Promise<number>;
-  /** Removes everything stored for a user, in every embedding space. */
+  /** One page of the scope's ids, in the store's stable order (ids only: cheap to page). */
+  abstract ids(scope: VectorScope, page: PageRequest): Promise<string[]>;
+  /**
+   * Removes everything stored for a memory space, in every embedding space: a user's with their
+   * subjects' shared homes, a subject's own records from its home.
+   */
   abstract deleteUserData(userId: string): Promise<void>;
   /** Resolves when the backend answers; throws BackendUnavailable otherwise. */
   abstract heartbeat(): Promise<void>;
@@ -104,6 +110,8 @@ export abstract class VectorStore {
   // Whole-store operations, for backups and restores only (never reachable from a user request).
   /** Every memory collection, with its embedding space and record count. */
   abstract listCollections(): Promise<CollectionInfo[]>;
+  /** Every memory collection with its embedding space, not counted (one call per 100). */
+  abstract listCollectionSpaces(): Promise<Array<Omit<CollectionInfo, 'count'>>>;
   /** One page of a collection's ids, in the store's stable order (ids only: cheap to page). */
   abstract readIds(name: string, page: PageRequest): Promise<string[]>;
   /** Records of a collection by id, embeddings included. */
@@ -121,4 +129,9 @@ export abstract class VectorStore {
   abstract hasCollection(name: string): Promise<boolean>;
   /** Removes records of a collection by id (re-embedding reconciles its copy with them). */
   abstract deleteRecords(name: string, ids: string[]): Promise<void>;
+  /**
+   * The subject spaces (their userHashOf) a collection holds records of: none for a user's own
+   * collection, every subject's in a shared home (a restore tells their keyword indexes).
+   */
+  abstract spacesIn(name: string): Promise<Set<string>>;
 }

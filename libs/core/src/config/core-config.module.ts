@@ -14,6 +14,7 @@ import { ErrorDialects } from '../errors/error-dialects.js';
 import { Metrics } from '../metrics/metrics.js';
 import { StartupWork } from '../startup-work.js';
 import { UserDataErasure } from '../user-data-erasure.js';
+import { RestoreFollowUps } from '../restore-follow-ups.js';
 
 const NAMESPACE = 'app';
 
@@ -57,6 +58,7 @@ export class CoreConfigModule implements OnApplicationBootstrap {
           },
         },
         UserDataErasure,
+        RestoreFollowUps,
         Metrics,
         AuditLog,
         ErrorDialects,
@@ -66,6 +68,7 @@ export class CoreConfigModule implements OnApplicationBootstrap {
         AppConfig,
         ConfigModule,
         UserDataErasure,
+        RestoreFollowUps,
         Metrics,
         AuditLog,
         ErrorDialects,

@@ -8,6 +8,7 @@ import { LOCKS, StateStore } from '@memory-system/state';
 import {
   type CollectionInfo,
   collectionNameForHash,
+  SPACE_TAG,
   scanIds,
   type StoredRecord,
   userHashOfCollection,
@@ -15,7 +16,7 @@ import {
 } from '@memory-system/vector';
 import { MARKER_CACHE_MS, SPACES, type SpaceMarker, UserSpaces } from '../spaces/user-spaces.js';
 import { withoutImpliedKeys } from '../domain/memory-record.mapper.js';
-import { subjectSpaceHashes, usersAndSubjects } from '../subjects/subject-spaces.js';
+import { subjectHomes, usersAndSubjects } from '../subjects/subject-spaces.js';
 
 export type ReembedProgress = (event: { phase: string; done: number; total?: number }) => void;
 
@@ -119,12 +120,20 @@ export class ReembedService {
     const startedAt = new Date().toISOString();
     const plan = this.plan(await this.vectors.listCollections(), target);
     const total = plan.reduce((n, user) => n + user.sources.reduce((m, s) => m + s.count, 0), 0);
-    // Each memory space is moved alike; the report tells accounts' own from their subjects'.
-    const subjectHashes = plan.length ? await subjectSpaceHashes(this.state) : new Set<string>();
+    // Each home is moved alike; the report tells accounts' own from their subjects' (a shared
+    // home counts the subjects that live in it).
+    const homes = plan.length ? await subjectHomes(this.state) : new Map<string, number>();
     const spaces = { users: { done: 0, total: 0 }, subjects: { done: 0, total: 0 } };
-    const kindOf = (user: { hash: string }) =>
-      subjectHashes.has(user.hash) ? spaces.subjects : spaces.users;
-    for (const user of plan) kindOf(user).total++;
+    const kindOf = (user: { hash: string }) => {
+      const subjects = homes.get(user.hash);
+      return subjects === undefined
+        ? { counts: spaces.users, weight: 1 }
+        : { counts: spaces.subjects, weight: subjects };
+    };
+    for (const user of plan) {
+      const { counts, weight } = kindOf(user);
+      counts.total += weight;
+    }
     const planned = { users: spaces.users.total, subjects: spaces.subjects.total };
     let done = 0;
     let erased = 0;
@@ -163,7 +172,14 @@ export class ReembedService {
           };
           const moved = await this.moveThenDrop(source, () =>
             sameSpace(source, served)
-              ? this.migrate(user.hash, source, target, user.targetCount, advance)
+              ? this.migrate(
+                  user.hash,
+                  source,
+                  target,
+                  user.targetCount,
+                  advance,
+                  homes.has(user.hash),
+                )
               : this.salvage(user.hash, source, target, advance),
           );
           advance(source.count - counted);
@@ -178,7 +194,8 @@ export class ReembedService {
           await this.forget(user.hash, user.sources, target);
           erased++;
         } else {
-          kindOf(user).done++;
+          const { counts, weight } = kindOf(user);
+          counts.done += weight;
         }
         await status('running');
       }
@@ -245,6 +262,7 @@ export class ReembedService {
     target: EmbeddingSpace,
     targetCountBefore: number,
     advance: (n: number) => void,
+    shared: boolean,
   ): Promise<void> {
     const serving = { model: source.model, dimension: source.dimension };
     const targetName = collectionNameForHash(hash, target);
@@ -258,8 +276,10 @@ export class ReembedService {
         this.write(target, targetName, records),
       );
       const raced = (await this.state.get<number>(LEXICAL_GENERATION, hash)) !== writesBefore;
-      // A whole copy that no write raced is the source: nothing to reconcile.
-      if (resumed || raced) {
+      // A whole copy that no write raced is the source: nothing to reconcile. A shared home's
+      // writes move its subjects' generations, not its own, so it is always reconciled (which
+      // also prunes what a subject's erasure meanwhile removed from the source).
+      if (resumed || raced || shared) {
         // A target that held records before is not ours to prune.
         await this.reconcile(source.name, target, targetName, targetCountBefore === 0);
       }
@@ -285,7 +305,8 @@ export class ReembedService {
     advance: (n: number) => void,
   ): Promise<void> {
     const targetName = collectionNameForHash(hash, target);
-    let added = 0;
+    // Whose keyword indexes change: the user's, or in a shared home its subjects' (their tags).
+    const owners = new Set<string>();
     await this.copy(source, advance, async (records) => {
       const present = new Set(
         (
@@ -297,10 +318,13 @@ export class ReembedService {
       );
       const missing = records.filter((record) => !present.has(record.id));
       await this.write(target, targetName, missing);
-      added += missing.length;
+      for (const record of missing) {
+        const tag = record.metadata[SPACE_TAG];
+        owners.add(typeof tag === 'string' ? tag : hash);
+      }
     });
-    // Chroma changed behind the keyword index: every replica rebuilds this user's.
-    if (added > 0) await this.lexical.changedElsewhere(hash);
+    // Chroma changed behind the keyword index: every replica rebuilds these owners'.
+    for (const owner of owners) await this.lexical.changedElsewhere(owner);
   }
 
   /**

@@ -7,10 +7,13 @@ import {
   SpaceEmbedders,
 } from '@memory-system/inference';
 import { StateStore } from '@memory-system/state';
-import { userHashOf, userHashOfCollection, VectorStore } from '@memory-system/vector';
-import { subjectSpaceHashes, usersAndSubjects } from '../subjects/subject-spaces.js';
+import { homeHashOf, userHashOfCollection, VectorStore } from '@memory-system/vector';
+import { subjectHomes, usersAndSubjects } from '../subjects/subject-spaces.js';
 
-/** Per user (by hash), when not simply the configured space: where they are served from. */
+/**
+ * Per home (by hash: a user's own, or one its account's subjects share), when not simply the
+ * configured space: where its memories are served from.
+ */
 export const SPACES = 'embedding-space';
 /** When any process last moved a user between spaces: what /health counted before is stale. */
 const MOVES = 'embedding-space-moves';
@@ -69,7 +72,7 @@ export class UserSpaces {
   }
 
   async of(userId: string): Promise<UserSpace> {
-    const marker = await this.marker(userHashOf(userId));
+    const marker = await this.marker(homeHashOf(userId));
     if (!marker) {
       const space = await this.current();
       return { serving: { space, embedder: this.embedders.current } };
@@ -167,10 +170,13 @@ export class UserSpaces {
       byUser.push({ hash, spaces, others });
     }
     waiting.models = [...models];
-    // A subject's space is one more "user" to its collections: the registry tells them apart.
-    const subjects = byUser.length ? await subjectSpaceHashes(this.state) : new Set<string>();
-    waiting.subjects = byUser.filter(({ hash }) => subjects.has(hash)).length;
-    waiting.users = byUser.length - waiting.subjects;
+    // Subjects' homes are more "users" to the collections: the registry tells them apart.
+    const homes = byUser.length ? await subjectHomes(this.state) : new Map<string, number>();
+    for (const { hash } of byUser) {
+      const subjects = homes.get(hash);
+      if (subjects === undefined) waiting.users++;
+      else waiting.subjects += subjects;
+    }
     return { waiting, byUser };
   }
 

@@ -1,19 +1,31 @@
 import { StateStore } from '@memory-system/state';
-import { userHashOf } from '@memory-system/vector';
+import { homeHashOf } from '@memory-system/vector';
 import { SUBJECTS } from './subject-registry.js';
 
-/**
- * The collection hashes (userHashOf) of every account's subjects: what tells a subject's memory
- * space from a user's where only collections are seen (re-embedding, /health).
- */
-export async function subjectSpaceHashes(state: StateStore): Promise<Set<string>> {
-  const hashes = new Set<string>();
+/** Every known subject's memory space (subjectSpace), a page at a time. */
+export async function* subjectSpaces(state: StateStore): AsyncGenerator<string[]> {
   for (let after: string | undefined; ;) {
     const page = await state.list<unknown>(SUBJECTS, { limit: 500, after });
-    for (const entry of page) hashes.add(userHashOf(entry.id));
-    if (page.length < 500) return hashes;
+    yield page.map((entry) => entry.id);
+    if (page.length < 500) return;
     after = page.at(-1)!.id;
   }
+}
+
+/**
+ * The homes subjects share (the hashes of their collections), with how many subjects live in
+ * each: what tells subjects' collections from users' where only collections are seen
+ * (re-embedding, /health).
+ */
+export async function subjectHomes(state: StateStore): Promise<Map<string, number>> {
+  const homes = new Map<string, number>();
+  for await (const spaces of subjectSpaces(state)) {
+    for (const space of spaces) {
+      const home = homeHashOf(space);
+      homes.set(home, (homes.get(home) ?? 0) + 1);
+    }
+  }
+  return homes;
 }
 
 /** "2 users", or "2 users and 3 subjects" when there are subjects, for reports and log lines. */

@@ -11,7 +11,7 @@ import {
   vectorProblem,
 } from '@memory-system/core';
 import { sameSpace } from '@memory-system/inference';
-import { collectionNameForHash, scanIds, userHashOf, VectorStore } from '@memory-system/vector';
+import { scanIds, VectorStore } from '@memory-system/vector';
 import type { ImportedMemory } from '../domain/memory.js';
 import { toMemory } from '../domain/memory-record.mapper.js';
 import { MemoryService } from '../memory.service.js';
@@ -77,8 +77,8 @@ export class MemoryTransferService {
       embeddings: options.embeddings,
     };
     yield JSON.stringify(header) + '\n';
-    const name = collectionNameForHash(userHashOf(caller.userId), space);
-    const ids = scanIds((offset, limit) => this.store.readIds(name, { offset, limit }), {
+    const scope = { userId: caller.userId, ...space };
+    const ids = scanIds((offset, limit) => this.store.ids(scope, { offset, limit }), {
       block: 10_000,
       overlap: 1_000,
     });
@@ -86,9 +86,7 @@ export class MemoryTransferService {
     for await (const block of ids) {
       for (let i = 0; i < block.length; i += PAGE) {
         const page = block.slice(i, i + PAGE);
-        const records = options.embeddings
-          ? await this.store.readRecords(name, page)
-          : await this.store.readEntries(name, page);
+        const records = await this.store.get(scope, page, { embeddings: options.embeddings });
         let lines = '';
         for (const record of records) {
           const memory = toMemory(record, space.model);

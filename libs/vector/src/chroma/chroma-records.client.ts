@@ -101,8 +101,13 @@ export class ChromaRecordsClient {
     return this.read<GetAnswer>(collectionId, 'get', body);
   }
 
-  async delete(collectionId: string, ids: string[]): Promise<void> {
-    await this.post(collectionId, 'delete', { ids });
+  /** Deletes the records with these ids, only those matching `where` when it is given. */
+  async delete(
+    collectionId: string,
+    ids: string[],
+    where?: Record<string, unknown>,
+  ): Promise<void> {
+    await this.post(collectionId, 'delete', where ? { ids, where } : { ids });
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,12 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ChromaClient, ChromaNotFoundError, type Collection } from 'chromadb';
-import { AppConfig, BackendUnavailable, Metrics, StartupWork } from '@memory-system/core';
+import {
+  AppConfig,
+  BackendUnavailable,
+  isSubjectSpace,
+  Metrics,
+  StartupWork,
+} from '@memory-system/core';
 import {
   type ArchivedRecord,
   type CollectionInfo,
@@ -20,7 +26,15 @@ import {
   type RecordColumns,
 } from './chroma-records.client.js';
 import { mapChromaError, withTimeout } from './chroma-errors.js';
-import { COLLECTION_PREFIX, collectionNameFor, collectionPrefixFor } from './collection-name.js';
+import {
+  COLLECTION_PREFIX,
+  collectionNameFor,
+  collectionPrefixForHash,
+  homeHashOf,
+  SPACE_TAG,
+  subjectHomeHashesOf,
+  userHashOf,
+} from './collection-name.js';
 import { checkChromaApiVersion, ChromaUnreachable } from './chroma-version-check.js';
 import { HNSW_SETTINGS } from './hnsw-settings.js';
 
@@ -38,7 +52,10 @@ function clientFor(endpoint: ChromaEndpoint, config: AppConfig): ChromaClient {
 }
 
 /**
- * Memories in Chroma, one collection per user and embedding space. Collections and whole-store
+ * Memories in Chroma, one collection per home and embedding space: a user's own, or one an
+ * account's subjects share (SUBJECT_HOMES of them), where every record carries its subject's tag
+ * (SPACE_TAG) and every read, write and delete of a subject is held to it here, in one place.
+ * Collections and whole-store
  * work go through the chromadb client; the record calls a request makes go through a leaner HTTP
  * client (see ChromaRecordsClient).
  */
@@ -92,12 +109,14 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
 
   async add(scope: VectorScope, records: VectorRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.call(scope, 'add', (c) => this.recordClient.add(c.id, columns(records)));
+    const tagged = ownedBy(scope, records);
+    await this.call(scope, 'add', (c) => this.recordClient.add(c.id, columns(tagged)));
   }
 
   async upsert(scope: VectorScope, records: VectorRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.call(scope, 'upsert', (c) => this.recordClient.upsert(c.id, columns(records)));
+    const tagged = ownedBy(scope, records);
+    await this.call(scope, 'upsert', (c) => this.recordClient.upsert(c.id, columns(tagged)));
   }
 
   async get(
@@ -109,7 +128,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
     const result = await this.call(scope, 'get', (c) =>
       this.recordClient.get(c.id, {
         ids,
-        where: options.filter,
+        where: within(scope, options.filter),
         include: includes(options.embeddings),
       }),
     );
@@ -124,7 +143,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
   ): Promise<StoredRecord[]> {
     const result = await this.call(scope, 'get', (c) =>
       this.recordClient.get(c.id, {
-        where: filter,
+        where: within(scope, filter),
         limit: page.limit,
         offset: page.offset,
         include: includes(options.embeddings),
@@ -142,7 +161,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
       this.recordClient.query(c.id, {
         query_embeddings: [embedding],
         n_results: options.limit,
-        where: options.filter,
+        where: within(scope, options.filter),
         include: ['documents', 'metadatas', 'distances'],
       }),
     );
@@ -164,7 +183,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
       this.recordClient.query(c.id, {
         query_embeddings: [embedding],
         n_results: options.limit,
-        where: options.filter,
+        where: within(scope, options.filter),
         include: ['distances'],
       }),
     );
@@ -174,17 +193,47 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
 
   async delete(scope: VectorScope, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.call(scope, 'delete', (c) => this.recordClient.delete(c.id, ids));
+    await this.call(scope, 'delete', (c) => this.recordClient.delete(c.id, ids, within(scope)));
   }
 
-  count(scope: VectorScope): Promise<number> {
-    return this.call(scope, 'count', (c) => c.count());
+  async count(scope: VectorScope): Promise<number> {
+    if (!isSubjectSpace(scope.userId)) return this.call(scope, 'count', (c) => c.count());
+    // Chroma counts only whole collections: a subject's records are counted by their ids.
+    let count = 0;
+    for (let offset = 0; ; offset += COUNT_PAGE) {
+      const ids = await this.ids(scope, { offset, limit: COUNT_PAGE });
+      count += ids.length;
+      if (ids.length < COUNT_PAGE) return count;
+    }
   }
 
-  async deleteUserData(userId: string): Promise<void> {
-    const prefix = collectionPrefixFor(userId);
+  async ids(scope: VectorScope, page: PageRequest): Promise<string[]> {
+    const result = await this.call(scope, 'get', (c) =>
+      this.recordClient.get(c.id, {
+        where: within(scope),
+        limit: page.limit,
+        offset: page.offset,
+        include: [],
+      }),
+    );
+    return result.ids;
+  }
+
+  async deleteUserData(space: string): Promise<void> {
+    if (isSubjectSpace(space)) {
+      // A subject's records leave its home, which its account's other subjects share.
+      const prefix = collectionPrefixForHash(homeHashOf(space));
+      const own = { [SPACE_TAG]: userHashOf(space) };
+      for (const collection of await this.memoryCollections()) {
+        if (!collection.name.startsWith(prefix)) continue;
+        await this.guardAdmin('deleting records', () => collection.delete({ where: own }));
+      }
+      return;
+    }
+    const homes = [homeHashOf(space), ...subjectHomeHashesOf(space)];
+    const prefixes = homes.map(collectionPrefixForHash);
     for (const { name } of await this.memoryCollections()) {
-      if (name.startsWith(prefix)) await this.dropCollection(name);
+      if (prefixes.some((prefix) => name.startsWith(prefix))) await this.dropCollection(name);
     }
   }
 
@@ -201,6 +250,14 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
       });
     }
     return infos;
+  }
+
+  async listCollectionSpaces(): Promise<Array<Omit<CollectionInfo, 'count'>>> {
+    return (await this.memoryCollections()).map(({ name, metadata }) => ({
+      name,
+      model: String(metadata?.model ?? ''),
+      dimension: Number(metadata?.dimension ?? 0),
+    }));
   }
 
   async readIds(name: string, page: PageRequest): Promise<string[]> {
@@ -276,6 +333,28 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
       this.client.getCollection({ name }),
     );
     await this.guardAdmin('deleting records', () => collection.delete({ ids }));
+  }
+
+  async spacesIn(name: string): Promise<Set<string>> {
+    const spaces = new Set<string>();
+    const collection = await this.guard('opening a collection', () =>
+      this.client.getCollection({ name }),
+    );
+    const read = (offset: number, limit: number) =>
+      this.guardAdmin('reading a collection', () =>
+        collection.get({ limit, offset, include: ['metadatas'] }),
+      );
+    // A collection's records are all tagged (a shared home) or none (a user's own): one tells.
+    const [first] = (await read(0, 1)).metadatas;
+    if (typeof first?.[SPACE_TAG] !== 'string') return spaces;
+    for (let offset = 0; ; offset += COUNT_PAGE) {
+      const page = await read(offset, COUNT_PAGE);
+      for (const metadata of page.metadatas) {
+        const tag = metadata?.[SPACE_TAG];
+        if (typeof tag === 'string') spaces.add(tag);
+      }
+      if (page.ids.length < COUNT_PAGE) return spaces;
+    }
   }
 
   async heartbeat(): Promise<void> {
@@ -367,6 +446,26 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
       throw mapChromaError(error);
     }
   }
+}
+
+/** Ids are read (counted, listed) this many at a time. */
+const COUNT_PAGE = 10_000;
+
+/** A subject's records, tagged with whose they are; a user's as they are. */
+function ownedBy(scope: VectorScope, records: VectorRecord[]): VectorRecord[] {
+  if (!isSubjectSpace(scope.userId)) return records;
+  const tag = userHashOf(scope.userId);
+  return records.map((record) => ({
+    ...record,
+    metadata: { ...record.metadata, [SPACE_TAG]: tag },
+  }));
+}
+
+/** The filter held to the scope's own records: a subject's home holds its neighbours' too. */
+function within(scope: VectorScope, filter?: VectorFilter): VectorFilter | undefined {
+  if (!isSubjectSpace(scope.userId)) return filter;
+  const own = { [SPACE_TAG]: userHashOf(scope.userId) };
+  return filter ? { $and: [filter, own] } : own;
 }
 
 function columns(records: VectorRecord[]): RecordColumns {
