@@ -9,6 +9,7 @@ import {
   ChromaUnauthorizedError,
   ChromaUniqueError,
 } from 'chromadb';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { Metadata } from '../vector-store.port.js';
 
@@ -117,14 +118,22 @@ export class ChromaRecordsClient {
   /**
    * A read that meets a record Chroma is deleting at that moment can fail with "Error finding id"
    * (1 get in about 3,000 made during deletes, measured against Chroma 1.x); asked once more,
-   * Chroma answers with the delete done. A read changes nothing, so asking again is safe.
+   * Chroma answers with the delete done. A read of a new collection whose first records Chroma is
+   * indexing at that moment can fail with "Nothing found on disk" (1 batch in about 200 when many
+   * subjects first write into shared homes, measured); asked again a moment later, it answers.
+   * A read changes nothing, so asking again is safe.
    */
   private async read<T>(collectionId: string, action: string, body: unknown): Promise<T> {
-    try {
-      return await this.post<T>(collectionId, action, body);
-    } catch (error) {
-      if (!(error instanceof ChromaServerError) || !RACED_DELETE.test(error.message)) throw error;
-      return this.post<T>(collectionId, action, body);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.post<T>(collectionId, action, body);
+      } catch (error) {
+        if (!(error instanceof ChromaServerError)) throw error;
+        if (RACED_DELETE.test(error.message) && attempt === 0) continue;
+        const pause = INDEX_NOT_ON_DISK_PAUSES_MS[attempt];
+        if (!INDEX_NOT_ON_DISK.test(error.message) || pause === undefined) throw error;
+        await sleep(pause);
+      }
     }
   }
 
@@ -157,6 +166,9 @@ export class ChromaRecordsClient {
 
 /** Chroma's internal error for a record deleted while a read was finding it. */
 const RACED_DELETE = /Error finding id/;
+/** Chroma's internal error for a collection's index read while its first records are indexed. */
+const INDEX_NOT_ON_DISK = /Nothing found on disk/;
+const INDEX_NOT_ON_DISK_PAUSES_MS = [20, 100, 400];
 
 /** The error chromadb throws for this status (see its chromaFetch), with the server's message. */
 function failure(status: number, text: string): Error {

@@ -55,9 +55,8 @@ function clientFor(endpoint: ChromaEndpoint, config: AppConfig): ChromaClient {
  * Memories in Chroma, one collection per home and embedding space: a user's own, or one an
  * account's subjects share (SUBJECT_HOMES of them), where every record carries its subject's tag
  * (SPACE_TAG) and every read, write and delete of a subject is held to it here, in one place.
- * Collections and whole-store
- * work go through the chromadb client; the record calls a request makes go through a leaner HTTP
- * client (see ChromaRecordsClient).
+ * Collections and whole-store work go through the chromadb client; the record calls a request
+ * makes go through a leaner HTTP client (see ChromaRecordsClient).
  */
 @Injectable()
 export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnApplicationShutdown {
