@@ -147,6 +147,35 @@ describe('subjects in shared homes', () => {
     ]);
   });
 
+  it('searches a subject with more memories than it searches in process through Chroma, still alone', async () => {
+    // Past 1,000 memories a subject's vector lane is Chroma's search of its home, held to it.
+    const many = 'many-notes';
+    for (let start = 0; start < 1_050; start += 350) {
+      await as(many)
+        .post('/api/v1/memories/batch')
+        .send({
+          items: Array.from({ length: 350 }, (_, i) => ({
+            content: `Routine log entry ${start + i} about the weather`,
+            type: 'note',
+          })),
+        })
+        .expect(200);
+    }
+    const needle = await write(many, 'Dora keeps her passport in the piano bench');
+    for (const subject of [many, first]) {
+      const found = (
+        await as(subject)
+          .post('/api/v1/memories/search')
+          .send({ query: 'where is the passport kept', mode: 'vector', limit: 3 })
+          .expect(200)
+      ).body.results as Memory[];
+      // Each finds its own passport note first, and never the other's.
+      expect(found[0]!.content).toMatch(subject === many ? /Dora/ : /Ada/);
+      expect(found.map((m) => m.content).join()).not.toMatch(subject === many ? /Ada/ : /Dora/);
+    }
+    await as(first).get(`/api/v1/memories/${needle.id}`).expect(404);
+  }, 120_000);
+
   it("erases one subject from a shared home and leaves its neighbour's memories", async () => {
     const doomed = await write(second, 'Bea hides a key under the mat');
     await as().delete(`/api/v1/subjects/${second}`).expect(204);

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { AppConfig, makeRoom } from '@memory-system/core';
+import { AppConfig, isSubjectSpace, makeRoom } from '@memory-system/core';
 import {
   type Embedder,
   LOCAL_MODEL_V1,
@@ -59,6 +59,11 @@ const HIDDEN_SLACK = 10;
 const MAX_HIDING_USERS = 10_000;
 /** Memories said within the dates a query names that join the candidates (the latest first). */
 const WINDOW_CANDIDATES = 100;
+/**
+ * A subject holding at most this many memories (that pass the search's filter) is searched
+ * exactly over the keyword index's copies of them, not by Chroma (see nearestOwnCopies).
+ */
+const SUBJECT_EXACT_SEARCH_MAX = 1_000;
 /**
  * Diversity compares the best this many times the limit: enough for near-copies in the answer
  * to make room, while its word comparisons stay short for long texts.
@@ -253,6 +258,10 @@ export class MemoryRetriever {
     if (!(await this.lexical.isInStep(scope))) {
       return this.store.query(scope, embedding, { limit, filter });
     }
+    if (isSubjectSpace(scope.userId)) {
+      const own = await this.nearestOwnCopies(scope, embedding, limit, filter);
+      if (own) return own;
+    }
     const nearest = await this.store.nearest(scope, embedding, { limit, filter });
     const ids = nearest.map((match) => match.id);
     const records = new Map<string, StoredRecord>();
@@ -268,6 +277,41 @@ export class MemoryRetriever {
       const record = records.get(id);
       return record ? [{ ...record, distance }] : [];
     });
+  }
+
+  /**
+   * A subject's records share a home with its account's other subjects' (see homeHashOf), and
+   * Chroma's search of a home held to one subject by a filter costs with the whole home (1.21x a
+   * user's own collection at 10,000 subjects, measured). The keyword index, in step, holds a copy
+   * of each of the subject's records with its vector: while they are few, the nearest are found
+   * exactly among them here, at a cost that grows with the subject alone. Undefined when there
+   * are more than SUBJECT_EXACT_SEARCH_MAX (Chroma answers then).
+   */
+  private async nearestOwnCopies(
+    scope: VectorScope,
+    embedding: number[],
+    limit: number,
+    filter: VectorFilter | undefined,
+  ): Promise<QueryMatch[] | undefined> {
+    const { records, more } = await this.lexical.page(scope, {
+      limit: SUBJECT_EXACT_SEARCH_MAX,
+      matches: (metadata) => matchesFilter(metadata, filter),
+    });
+    if (more) return undefined;
+    const copies = await this.lexical.records(
+      scope,
+      records.map((record) => record.id),
+      { embeddings: true },
+    );
+    const matches: QueryMatch[] = [];
+    for (const record of records) {
+      const stored = copies.get(record.id)?.embedding;
+      if (!stored) continue;
+      matches.push({ ...record, distance: 1 - cosineSimilarity(embedding, stored) });
+    }
+    return matches
+      .sort((a, b) => a.distance - b.distance || a.id.localeCompare(b.id))
+      .slice(0, limit);
   }
 
   /**
