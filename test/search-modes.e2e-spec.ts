@@ -201,9 +201,7 @@ describe('search modes: hybrid, vector and keyword', () => {
     });
     expect(await search(t.api, query)).toEqual(before);
     await t.close();
-    rmSync(join(dataDir, 'lexical.db'), { force: true });
-    rmSync(join(dataDir, 'lexical.db-wal'), { force: true });
-    rmSync(join(dataDir, 'lexical.db-shm'), { force: true });
+    rmSync(join(dataDir, 'lexical'), { recursive: true, force: true });
     t = await createTestApp({
       DATA_DIR: dataDir,
       CHROMA_URL: chroma.url,

@@ -6,13 +6,14 @@ export {
   LexicalIndex,
 } from './lexical-index.port.js';
 export { SqliteLexicalIndex } from './sqlite/sqlite-lexical.index.js';
+export { ShardedLexicalIndex } from './sqlite/sharded-lexical.index.js';
 export {
   LEXICAL_GENERATION,
   LexicalSearch,
   lexicalOwner,
   type TextChange,
 } from './lexical-search.js';
-export { RetrievalModule, lexicalIndexFile } from './retrieval.module.js';
+export { LEXICAL_INDEX_FILES, lexicalIndexDir, RetrievalModule } from './retrieval.module.js';
 export { analyze, queryTerms } from './text/analyzer.js';
 export {
   cosineSimilarity,

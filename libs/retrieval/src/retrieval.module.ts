@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@memory-system/core';
@@ -5,11 +6,24 @@ import { StateModule } from '@memory-system/state';
 import { VectorModule } from '@memory-system/vector';
 import { LexicalIndex } from './lexical-index.port.js';
 import { LexicalSearch } from './lexical-search.js';
-import { SqliteLexicalIndex } from './sqlite/sqlite-lexical.index.js';
+import { ShardedLexicalIndex } from './sqlite/sharded-lexical.index.js';
 
-/** The keyword index lives beside the state store; it is derived data, rebuilt from Chroma. */
-export function lexicalIndexFile(dataDir: string): string {
-  return join(dataDir, 'lexical.db');
+/**
+ * The keyword index lives beside the state store, in LEXICAL_INDEX_FILES SQLite files; it is
+ * derived data, rebuilt from Chroma.
+ */
+export function lexicalIndexDir(dataDir: string): string {
+  return join(dataDir, 'lexical');
+}
+
+/** Enough that a file's schema stays small with many thousands of owners (users, subjects). */
+export const LEXICAL_INDEX_FILES = 32;
+
+/** The one file of earlier versions: derived data, so removed (owners are rebuilt when used). */
+function removeSingleFileIndex(dataDir: string): void {
+  for (const suffix of ['', '-wal', '-shm']) {
+    rmSync(join(dataDir, `lexical.db${suffix}`), { force: true });
+  }
 }
 
 @Injectable()
@@ -27,10 +41,12 @@ class LexicalIndexLifecycle implements OnApplicationShutdown {
     {
       provide: LexicalIndex,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new SqliteLexicalIndex(lexicalIndexFile(config.dataDir), undefined, {
+      useFactory: (config: AppConfig) => {
+        removeSingleFileIndex(config.dataDir);
+        return new ShardedLexicalIndex(lexicalIndexDir(config.dataDir), LEXICAL_INDEX_FILES, {
           neighbourWeight: config.search.signals.neighbourWeight,
-        }),
+        });
+      },
     },
     LexicalIndexLifecycle,
     LexicalSearch,

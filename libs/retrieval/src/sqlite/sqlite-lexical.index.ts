@@ -42,6 +42,8 @@ export interface LexicalIndexOptions {
    */
   neighbourWeight?: number;
   neighbourWindow?: NeighbourWindow;
+  /** Prepared statements kept at once (default 2,000: about a dozen per user lately active). */
+  maxStatements?: number;
 }
 
 /**
@@ -78,6 +80,7 @@ export class SqliteLexicalIndex extends LexicalIndex {
   /** FTS5's rank function: BM25 over the message's words and, lower weighted, its neighbours'. */
   private readonly rankFunction: string;
   private readonly neighbourWeight: number;
+  private readonly maxStatements: number;
 
   /**
    * `boot` names this boot of the machine (tests choose one). The index distrusts every owner
@@ -91,6 +94,7 @@ export class SqliteLexicalIndex extends LexicalIndex {
   ) {
     super();
     this.neighbourWeight = options.neighbourWeight ?? DEFAULT_NEIGHBOUR_WEIGHT;
+    this.maxStatements = options.maxStatements ?? MAX_STATEMENTS;
     if (!(this.neighbourWeight >= 0 && this.neighbourWeight <= 10)) {
       throw new Error(`neighbour weight out of range: ${this.neighbourWeight}`);
     }
@@ -580,7 +584,7 @@ export class SqliteLexicalIndex extends LexicalIndex {
     let statement = this.statements.get(sql);
     if (!statement) {
       // Statements name a user's tables: the oldest goes first, so memory stays bounded.
-      makeRoom(this.statements, MAX_STATEMENTS);
+      makeRoom(this.statements, this.maxStatements);
       statement = this.db.prepare(sql);
       this.statements.set(sql, statement);
     }
