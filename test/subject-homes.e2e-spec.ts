@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ChromaClient } from 'chromadb';
 import { homeHashOf, SPACE_TAG, userHashOf } from '@memory-system/vector';
 import { collectionNames, storedIdsOf } from './support/chroma.js';
+import { actingFor, subjectsKey } from './support/subjects.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 type Memory = { id: string; content: string };
@@ -23,19 +24,25 @@ describe('subjects in shared homes', () => {
   let first: string;
   let second: string;
 
-  const as = (subject?: string) => {
-    const headers: Record<string, string> = { 'X-API-Key': key };
-    if (subject) headers['X-Memory-Subject'] = subject;
-    return {
-      get: (path: string) => t.http.get(path).set(headers),
-      post: (path: string) => t.http.post(path).set(headers),
-      patch: (path: string) => t.http.patch(path).set(headers),
-      delete: (path: string) => t.http.delete(path).set(headers),
-    };
-  };
+  const as = (subject?: string) =>
+    actingFor(
+      () => t,
+      () => key,
+      subject,
+    );
   const write = async (subject: string | undefined, content: string) =>
     (await as(subject).post('/api/v1/memories').send({ content, type: 'note' }).expect(201))
       .body as Memory;
+  /** The contents a vector search for the subject finds, best first. */
+  const vectorSearch = async (subject: string, query: string, limit: number) =>
+    (
+      (
+        await as(subject)
+          .post('/api/v1/memories/search')
+          .send({ query, mode: 'vector', limit })
+          .expect(200)
+      ).body.results as Memory[]
+    ).map((m) => m.content);
   const contents = async (subject?: string) =>
     (
       (await as(subject).get('/api/v1/memories').query({ limit: 100 }).expect(200)).body
@@ -88,12 +95,7 @@ describe('subjects in shared homes', () => {
   beforeAll(async () => {
     t = await createTestApp({ DATA_DIR: dataDir });
     ownerId = t.aliceId;
-    key = (
-      await t.api
-        .post('/api/v1/auth/api-keys')
-        .send({ name: 'app', scopes: ['memories:read', 'memories:write', 'subjects'] })
-        .expect(201)
-    ).body.key as string;
+    key = await subjectsKey(t.api);
     first = 'user-0';
     const home = homeHashOf(`${ownerId}/${first}`);
     for (let i = 1; !second; i++) {
@@ -163,15 +165,10 @@ describe('subjects in shared homes', () => {
     }
     const needle = await write(many, 'Dora keeps her passport in the piano bench');
     for (const subject of [many, first]) {
-      const found = (
-        await as(subject)
-          .post('/api/v1/memories/search')
-          .send({ query: 'where is the passport kept', mode: 'vector', limit: 3 })
-          .expect(200)
-      ).body.results as Memory[];
+      const found = await vectorSearch(subject, 'where is the passport kept', 3);
       // Each finds its own passport note first, and never the other's.
-      expect(found[0]!.content).toMatch(subject === many ? /Dora/ : /Ada/);
-      expect(found.map((m) => m.content).join()).not.toMatch(subject === many ? /Ada/ : /Dora/);
+      expect(found[0]).toMatch(subject === many ? /Dora/ : /Ada/);
+      expect(found.join()).not.toMatch(subject === many ? /Ada/ : /Dora/);
     }
     await as(first).get(`/api/v1/memories/${needle.id}`).expect(404);
   }, 120_000);
@@ -201,13 +198,9 @@ describe('subjects in shared homes', () => {
       'Cal grew up in Lisbon',
       'Cal plays the cello on Fridays',
     ]);
-    const found = (
-      await as('mover')
-        .post('/api/v1/memories/search')
-        .send({ query: 'which instrument does Cal play', mode: 'vector', limit: 1 })
-        .expect(200)
-    ).body.results as Memory[];
-    expect(found[0]!.content).toBe('Cal plays the cello on Fridays');
+    expect(await vectorSearch('mover', 'which instrument does Cal play', 1)).toEqual([
+      'Cal plays the cello on Fridays',
+    ]);
     expect(await collectionNames(chroma.url, chroma.database)).not.toContain(oldName);
     expect(await storedIdsOf(chroma.url, chroma.database, `${ownerId}/mover`)).toHaveLength(2);
   }, 120_000);
@@ -233,12 +226,8 @@ describe('subjects in shared homes', () => {
     expect(await storedIdsOf(t.chroma!.url, t.chroma!.database, `${ownerId}/mover`)).toHaveLength(
       2,
     );
-    const found = (
-      await as('mover')
-        .post('/api/v1/memories/search')
-        .send({ query: 'where did Cal grow up', mode: 'vector', limit: 1 })
-        .expect(200)
-    ).body.results as Memory[];
-    expect(found[0]!.content).toBe('Cal grew up in Lisbon');
+    expect(await vectorSearch('mover', 'where did Cal grow up', 1)).toEqual([
+      'Cal grew up in Lisbon',
+    ]);
   });
 });

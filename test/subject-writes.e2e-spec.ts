@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dumpChroma } from './support/chroma-dump.js';
 import { FakeVllmServer } from './support/fake-vllm.server.js';
+import { subjectsKey } from './support/subjects.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /** How long the model takes to answer the call the test holds back. */
@@ -37,12 +38,7 @@ describe('writes for a subject: into its own space, never into one erased meanwh
       VLLM_RETRIES: '0',
       VLLM_TIMEOUT_MS: String(DELAY_MS * 4),
     });
-    key = (
-      await t.api
-        .post('/api/v1/auth/api-keys')
-        .send({ name: 'app', scopes: ['memories:read', 'memories:write', 'subjects'] })
-        .expect(201)
-    ).body.key as string;
+    key = await subjectsKey(t.api);
     await t.api
       .post('/api/v1/memories')
       .send({ content: 'The owner learned Portuguese in Lisbon', type: 'fact' })

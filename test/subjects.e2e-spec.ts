@@ -8,6 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { SPACE_TAG, subjectHomeHashesOf, userHashOf } from '@memory-system/vector';
 import { collectionNames, storedIdsOf as storedIdsIn } from './support/chroma.js';
 import { FakeVllmServer } from './support/fake-vllm.server.js';
+import { actingFor } from './support/subjects.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 type Problem = { status: number; detail: string };
@@ -446,15 +447,12 @@ describe('subjects through re-embedding, admin transfers, backups and restores',
   let t: TestApp;
   let key: string;
 
-  const as = (subject?: string) => {
-    const headers: Record<string, string> = { 'X-API-Key': key };
-    if (subject) headers['X-Memory-Subject'] = subject;
-    return {
-      get: (path: string) => t.http.get(path).set(headers),
-      post: (path: string) => t.http.post(path).set(headers),
-      delete: (path: string) => t.http.delete(path).set(headers),
-    };
-  };
+  const as = (subject?: string) =>
+    actingFor(
+      () => t,
+      () => key,
+      subject,
+    );
   const contents = async (subject?: string) =>
     (
       (await as(subject).get('/api/v1/memories').query({ limit: 100 }).expect(200)).body
