@@ -138,7 +138,11 @@ describe('starting up', () => {
       expect(ready.body.details.chroma.status).toBe('down');
       expect(ready.body.details.startup).toEqual({
         status: 'down',
-        waiting: ['check the Chroma server', 'look for memories in other embedding spaces'],
+        waiting: [
+          'check the Chroma server',
+          'move subjects into shared homes',
+          'look for memories in other embedding spaces',
+        ],
       });
       const login = await request(server.url)
         .post('/api/v1/auth/login')

@@ -57,6 +57,8 @@ export class SubjectHomeMoves implements RestoreFollowUp {
       const hash = userHashOfCollection(collection.name);
       if (hash) ownCollections.set(hash, [...(ownCollections.get(hash) ?? []), collection]);
     }
+    // No memory collection at all (a first start): the state store need not be read.
+    if (ownCollections.size === 0) return 0;
     let moved = 0;
     // Subjects known, and subjects whose erasure was cut short (which must find their records).
     const unfinished = await this.erasures.allUnfinished();
