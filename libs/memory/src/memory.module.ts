@@ -108,7 +108,7 @@ export class MemoryModule implements OnModuleInit, OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     // Subjects still in collections of their own (an older layout) first: found where they live.
     await this.startup.run('move subjects into shared homes', this.store.location, () =>
-      this.homes.atStart(),
+      this.homes.moveAll().then(() => undefined),
     );
     await this.startup.run('look for memories in other embedding spaces', this.store.location, () =>
       this.spaces.detectWaiting().then(() => undefined),

@@ -42,33 +42,30 @@ export class SubjectHomeMoves implements RestoreFollowUp {
     private readonly erasures: SubjectErasures,
   ) {}
 
-  async atStart(): Promise<void> {
-    await this.moveAll();
-  }
-
   async afterRestore(): Promise<void> {
     await this.moveAll();
   }
 
   /** Moves every subject's own collections into its home; how many collections moved. */
   async moveAll(): Promise<number> {
-    const ownCollections = new Map<string, CollectionSpace[]>();
+    const collectionsByHash = new Map<string, CollectionSpace[]>();
     for (const collection of await this.vectors.listCollectionSpaces()) {
       const hash = userHashOfCollection(collection.name);
-      if (hash) ownCollections.set(hash, [...(ownCollections.get(hash) ?? []), collection]);
+      if (hash) collectionsByHash.set(hash, [...(collectionsByHash.get(hash) ?? []), collection]);
     }
     // No memory collection at all (a first start): the state store need not be read.
-    if (ownCollections.size === 0) return 0;
+    if (collectionsByHash.size === 0) return 0;
     let moved = 0;
-    // Subjects known, and subjects whose erasure was cut short (which must find their records).
-    const unfinished = await this.erasures.allUnfinished();
-    for await (const page of subjectSpaces(this.state)) {
-      for (const space of [...page, ...unfinished.splice(0)]) {
+    for await (const spaces of this.subjectsAndUnfinishedErasures()) {
+      for (const space of spaces) {
         const hash = userHashOf(space);
-        const own = ownCollections.get(hash);
+        const own = collectionsByHash.get(hash);
         if (!own) continue;
-        ownCollections.delete(hash);
-        for (const collection of own) moved += await this.move(space, collection);
+        collectionsByHash.delete(hash);
+        for (const collection of own) {
+          await this.move(space, collection);
+          moved++;
+        }
         // A marker of the subject's own space says nothing any more: its home has its own.
         await this.state.delete(SPACES, hash);
         await this.lexical.changedElsewhere(hash);
@@ -80,7 +77,13 @@ export class SubjectHomeMoves implements RestoreFollowUp {
     return moved;
   }
 
-  private async move(space: string, own: CollectionSpace): Promise<number> {
+  /** Subjects known, and subjects whose erasure was cut short (which must find their records). */
+  private async *subjectsAndUnfinishedErasures(): AsyncGenerator<string[]> {
+    yield* subjectSpaces(this.state);
+    yield await this.erasures.allUnfinished();
+  }
+
+  private async move(space: string, own: CollectionSpace): Promise<void> {
     const home = {
       name: collectionNameForHash(homeHashOf(space), own),
       model: own.model,
@@ -104,6 +107,5 @@ export class SubjectHomeMoves implements RestoreFollowUp {
       }
     }
     await this.vectors.dropCollection(own.name);
-    return 1;
   }
 }
