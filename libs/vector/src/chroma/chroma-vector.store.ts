@@ -239,12 +239,8 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
   async listCollections(): Promise<CollectionInfo[]> {
     const infos: CollectionInfo[] = [];
     for (const collection of await this.memoryCollections()) {
-      const name = collection.name;
-      const metadata = (collection.metadata ?? {}) as Record<string, unknown>;
       infos.push({
-        name,
-        model: String(metadata.model ?? ''),
-        dimension: Number(metadata.dimension ?? 0),
+        ...spaceOf(collection),
         count: await this.guard('counting', () => collection.count()),
       });
     }
@@ -252,11 +248,7 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
   }
 
   async listCollectionSpaces(): Promise<Array<Omit<CollectionInfo, 'count'>>> {
-    return (await this.memoryCollections()).map(({ name, metadata }) => ({
-      name,
-      model: String(metadata?.model ?? ''),
-      dimension: Number(metadata?.dimension ?? 0),
-    }));
+    return (await this.memoryCollections()).map(spaceOf);
   }
 
   async readIds(name: string, page: PageRequest): Promise<string[]> {
@@ -445,6 +437,16 @@ export class ChromaVectorStore extends VectorStore implements OnModuleInit, OnAp
       throw mapChromaError(error);
     }
   }
+}
+
+/** A collection's name and the embedding space its metadata names. */
+function spaceOf(collection: Collection): Omit<CollectionInfo, 'count'> {
+  const metadata = (collection.metadata ?? {}) as Record<string, unknown>;
+  return {
+    name: collection.name,
+    model: String(metadata.model ?? ''),
+    dimension: Number(metadata.dimension ?? 0),
+  };
 }
 
 /** Ids are read (counted, listed) this many at a time. */
