@@ -1,13 +1,16 @@
 // npm run bench:recall: how often the answering memories are found, per search mode, against
 // textbook BM25 on the same data, in one run (fresh Chroma, the built API, embedded defaults), on
-// two evaluation sets: `conversations` (multi-session chats, every message a memory with its
-// conversation, date and speaker; bench/recall/conversations) and `everyday` (the first set:
-// short everyday paraphrases, turns and facts; bench/recall/dataset.mjs).
+// evaluation sets: `conversations` (multi-session chats made from templates, every message a
+// memory with its conversation, date and speaker; bench/recall/conversations), `unseen` (chats and
+// questions written freely by other authors, never used to tune; bench/recall/unseen; its
+// `unseen-dev` part may be) and `everyday` (the first set: short everyday paraphrases, turns and
+// facts; bench/recall/dataset.mjs).
 // Writes bench/results/recall-<time>.json and recall-latest.json. It measures; it asserts nothing.
-//   BENCH_RECALL_SETS=conversations      only these sets (default: conversations,everyday)
-//   BENCH_RECALL_ABLATE=1                also runs hybrid on the conversations with each signal
+//   BENCH_RECALL_SETS=conversations      only these sets (default: conversations,unseen,everyday;
+//                                        also unseen-dev)
+//   BENCH_RECALL_ABLATE=1                also runs hybrid on the chat sets with each signal
 //                                        off in turn (app restarted), for the ablation table
-//   BENCH_RECALL_DECOMPOSE=1             also runs hybrid on the conversations with query
+//   BENCH_RECALL_DECOMPOSE=1             also runs hybrid on the chat sets with query
 //                                        decomposition asked of the in-repo stand-in model
 //   BENCH_RECALL_WEIGHTS=0,0.2,0.3,0.5   also runs hybrid at each vector weight (app restarted)
 //   BENCH_RECALL_LATENCY=10000           also times each mode on one user with that many memories
@@ -19,12 +22,13 @@ import { join } from 'node:path';
 import { Bm25Index } from './recall/bm25.mjs';
 import { buildConversations } from './recall/conversations/build.mjs';
 import { buildDataset } from './recall/dataset.mjs';
+import { loadUnseen } from './recall/unseen/load.mjs';
 import { percentile, startApp, startFreshChroma, stopApp, texts } from './support.mjs';
 import { createStandInServer, STAND_IN_MODEL } from '../apps/stand-in-model/stand-in-model.mjs';
 
 const MODES = ['vector', 'keyword', 'hybrid'];
 const K = [1, 5, 10];
-const SETS = (process.env.BENCH_RECALL_SETS ?? 'conversations,everyday')
+const SETS = (process.env.BENCH_RECALL_SETS ?? 'conversations,unseen,everyday')
   .split(',')
   .map((name) => name.trim())
   .filter(Boolean);
@@ -300,7 +304,14 @@ function printTable(title, results) {
   }
 }
 
-const BUILDERS = { conversations: buildConversations, everyday: buildDataset };
+const BUILDERS = {
+  conversations: buildConversations,
+  unseen: () => loadUnseen('test'),
+  'unseen-dev': () => loadUnseen('dev'),
+  everyday: buildDataset,
+};
+/** The sets of dated multi-session chats, where the ranking signals for conversations apply. */
+const CHAT_SETS = ['conversations', 'unseen', 'unseen-dev'];
 
 /** Restarts the app with other settings; every user signs in again. */
 async function restart(state, env) {
@@ -346,7 +357,7 @@ async function main() {
     }
     const runAll = async (label, modes, only) => {
       for (const [name, { dataset, sessions, questions }] of Object.entries(state.sets)) {
-        if (only && name !== only) continue;
+        if (only && !only.includes(name)) continue;
         for (const mode of modes) {
           const tick = progressBar(`${name} ${label ?? mode}`, questions);
           results[name][label ?? mode] = await runMode(state.app, dataset, sessions, mode, tick);
@@ -354,13 +365,14 @@ async function main() {
       }
     };
     await runAll(undefined, MODES);
-    if (ablate && state.sets.conversations) {
+    const chatSets = CHAT_SETS.filter((name) => name in state.sets);
+    if (ablate && chatSets.length) {
       for (const [label, env] of Object.entries(ABLATIONS)) {
         await restart(state, env);
-        await runAll(`hybrid ${label}`, ['hybrid'], 'conversations');
+        await runAll(`hybrid ${label}`, ['hybrid'], chatSets);
       }
     }
-    if (decompose && state.sets.conversations) {
+    if (decompose && chatSets.length) {
       // The optional LLM lane, against the in-repo stand-in model (it cuts a question at "after",
       // "before" or "when"; a real model would split by meaning): its gain and its cost per search.
       const model = createStandInServer();
@@ -371,7 +383,7 @@ async function main() {
           VLLM_CHAT_URL: `http://127.0.0.1:${model.address().port}`,
           VLLM_CHAT_MODEL: STAND_IN_MODEL,
         });
-        await runAll('hybrid + query decomposition (stand-in)', ['hybrid'], 'conversations');
+        await runAll('hybrid + query decomposition (stand-in)', ['hybrid'], chatSets);
         await restart(state, {});
       } finally {
         model.close();
