@@ -222,6 +222,28 @@ describe('ranking signals on small hand-made chats', () => {
     expect(await search(agent, { query: 'pottery', mode: 'keyword' })).toEqual([]);
   });
 
+  it('an answer two turns after the question is found through it', async () => {
+    const { agent } = await t.signUp('two-back');
+    const items = [
+      message('s1', '2023-04-02', 0, 'Deshawn: did the shelter kitten find a home?'),
+      message('s1', '2023-04-02', 1, 'Lena: Yes!!'),
+      message('s1', '2023-04-02', 2, 'Lena: Mrs. Shaw, a retired piano teacher with a sunroom'),
+      // The same kind of answer in another conversation, about something else.
+      message('s2', '2023-04-20', 0, 'Deshawn: who bought the old van in the end?'),
+      message('s2', '2023-04-20', 1, 'Lena: Guess'),
+      message('s2', '2023-04-20', 2, 'Lena: Mr. Shaw, a retired bus driver with a garage'),
+    ];
+    await agent.post('/api/v1/memories/batch').send({ items }).expect(200);
+    const query = 'Who gave the shelter kitten a home?';
+    const found = contents(await search(agent, { query, mode: 'keyword' }));
+    expect(found).toContain(items[2]!.content);
+    expect(found).not.toContain(items[5]!.content);
+    // In hybrid mode the answer's keyword part comes from the question two turns before it.
+    const hybrid = await search(agent, { query, mode: 'hybrid' });
+    const answer = hybrid.find((r) => r.content === items[2]!.content);
+    expect(answer?.scoring.keyword).toBeGreaterThan(0);
+  });
+
   it('a date window lifts the right month, against the referenceDate for "last month"', async () => {
     const { agent } = await t.signUp('dates');
     const may = message('s1', '2023-05-10', 0, 'Priya: went kayaking on the lake, so calm');

@@ -258,7 +258,7 @@ export class EnvironmentSchema {
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(10)
-  SEARCH_NEIGHBOUR_WEIGHT = 0.3;
+  SEARCH_NEIGHBOUR_WEIGHT = 0.4;
 
   /** Added to the score of a memory said within the dates a query names; 0: off. */
   @toNumber()

@@ -263,6 +263,24 @@ describe('SqliteLexicalIndex', () => {
     again.close();
   });
 
+  it('drops owners indexed with another neighbour window: their fields are rebuilt when used', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ms-lexical-')), 'lexical.db');
+    const boot = { id: 'boot-1' };
+    const narrow = { neighbourWindow: { before: 1, after: 1 } };
+    const first = new SqliteLexicalIndex(file, boot, narrow);
+    await first.rebuild(ALICE, pagesOf([['m', 'kept words']]), at(4));
+    first.close();
+
+    const sameWindow = new SqliteLexicalIndex(file, boot, narrow);
+    expect(await sameWindow.syncedGeneration(ALICE)).toEqual(at(4));
+    sameWindow.close();
+
+    const wider = new SqliteLexicalIndex(file, boot, { neighbourWindow: { before: 2, after: 1 } });
+    expect(await wider.syncedGeneration(ALICE)).toBeUndefined();
+    expect(await wider.search(ALICE, ['kept'], 5)).toEqual([]);
+    wider.close();
+  });
+
   it('tells boots apart by boot time where there is no boot id, allowing for clock drift', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ms-lexical-')), 'lexical.db');
     const bootedAt = Date.UTC(2026, 11, 1, 8, 0, 0);

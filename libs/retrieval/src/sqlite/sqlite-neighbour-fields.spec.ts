@@ -27,9 +27,12 @@ async function* pagesOf(documents: LexicalDocument[]) {
 }
 
 describe('SqliteLexicalIndex conversation neighbours', () => {
+  // One turn each way, so each case below has one right answer; the default window (two
+  // before, one after) has a case of its own.
+  const ONE_EACH_WAY = { neighbourWindow: { before: 1, after: 1 } };
   let sut: SqliteLexicalIndex;
   beforeEach(async () => {
-    sut = new SqliteLexicalIndex(':memory:');
+    sut = new SqliteLexicalIndex(':memory:', undefined, ONE_EACH_WAY);
     await sut.rebuild(ALICE, pagesOf(filler), at(0));
   });
   afterEach(() => sut.close());
@@ -60,6 +63,29 @@ describe('SqliteLexicalIndex conversation neighbours', () => {
     plain.close();
   });
 
+  it('by default a message hears the two turns before it and the one after', async () => {
+    const wide = new SqliteLexicalIndex(':memory:');
+    await wide.rebuild(ALICE, pagesOf(filler), at(0));
+    await wide.apply(ALICE, {
+      upsert: [
+        said('q', 'did the shelter kitten find a home', 'c1', 1),
+        said('y', 'yes', 'c1', 2),
+        said('a', 'mrs shaw a retired piano teacher', 'c1', 3),
+        said('z', 'lovely', 'c1', 4),
+        said('later', 'see you soon', 'c1', 5),
+      ],
+    });
+    // "kitten" is said in q only: y and a (one and two after it) hear it, z (three after) not.
+    const found = (await wide.search(ALICE, ['kitten'], 5)).map((h) => h.id);
+    expect(found[0]).toBe('q');
+    expect(found.slice(1).sort()).toEqual(['a', 'y']);
+    // "piano" is said in a: the turn before it (y) and the two after it (z, later) hear it.
+    const piano = (await wide.search(ALICE, ['piano'], 5)).map((h) => h.id);
+    expect(piano[0]).toBe('a');
+    expect(piano.slice(1).sort()).toEqual(['later', 'y', 'z']);
+    wide.close();
+  });
+
   it('keeps neighbours right whatever the order messages arrive, move or go (same as a rebuild)', async () => {
     // Said in order q (1), a (2), b (3); arriving b, q, a.
     await sut.apply(ALICE, { upsert: [said('b', 'kiln fired glaze', 'c1', 3)] });
@@ -79,7 +105,7 @@ describe('SqliteLexicalIndex conversation neighbours', () => {
     await sut.apply(ALICE, { delete: ['a'] });
     expect(await ids(['pottery'])).toEqual(['q']);
 
-    const fresh = new SqliteLexicalIndex(':memory:');
+    const fresh = new SqliteLexicalIndex(':memory:', undefined, ONE_EACH_WAY);
     await fresh.rebuild(
       ALICE,
       pagesOf([...filler, said('q', 'pottery question', 'c1', 1), said('b', 'kiln fired glaze')]),
