@@ -16,6 +16,9 @@
 //   BENCH_RECALL_LATENCY=10000           also times each mode on one user with that many memories
 //   BENCH_RECALL_LATENCY_TEXT=dense      ... of long dense text (default: chat lines)
 //   BENCH_RECALL_ENV='{"VLLM_URL":…}'    runs the app with other settings (a real embedder)
+//   BENCH_RECALL_MISSES=unseen-dev       writes the hybrid misses of these sets (question, the
+//                                        evidence not in the top 10, the top 3) to
+//                                        bench/results/recall-misses.json, for looking at
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +59,8 @@ const weights = (process.env.BENCH_RECALL_WEIGHTS ?? '')
   .filter((w) => w.trim() !== '')
   .map(Number);
 const latencyRecords = Number(process.env.BENCH_RECALL_LATENCY ?? 0);
+const missesOf = new Set((process.env.BENCH_RECALL_MISSES ?? '').split(',').filter(Boolean));
+const misses = [];
 const extraEnv = {
   LOGIN_THROTTLE_LIMIT: '1000',
   ...JSON.parse(process.env.BENCH_RECALL_ENV ?? '{}'),
@@ -142,7 +147,7 @@ function summarise(judgements) {
   };
 }
 
-async function runMode(app, dataset, sessions, mode, progress) {
+async function runMode(app, dataset, sessions, mode, progress, keepMisses = false) {
   const judgements = [];
   const latencies = [];
   for (const user of dataset.users) {
@@ -158,13 +163,23 @@ async function runMode(app, dataset, sessions, mode, progress) {
       });
       latencies.push(performance.now() - started);
       const answers = q.answers.map((key) => idOf.get(key));
-      judgements.push({
-        category: q.category,
-        ...judge(
-          results.map((r) => r.id),
-          answers,
-        ),
-      });
+      const judgement = judge(
+        results.map((r) => r.id),
+        answers,
+      );
+      judgements.push({ category: q.category, ...judgement });
+      if (keepMisses && !judgement.complete) {
+        const contentOf = new Map(user.memories.map((m) => [idOf.get(m.key), m]));
+        misses.push({
+          user: user.name,
+          category: q.category,
+          question: q.question,
+          missed: answers
+            .filter((id) => !results.slice(0, 10).some((r) => r.id === id))
+            .map((id) => `${contentOf.get(id).key} ${contentOf.get(id).content}`),
+          top: results.slice(0, 3).map((r) => `${contentOf.get(r.id)?.key} ${r.content}`),
+        });
+      }
       progress();
     }
   }
@@ -360,7 +375,16 @@ async function main() {
         if (only && !only.includes(name)) continue;
         for (const mode of modes) {
           const tick = progressBar(`${name} ${label ?? mode}`, questions);
-          results[name][label ?? mode] = await runMode(state.app, dataset, sessions, mode, tick);
+          // The misses of the default hybrid run, for looking at (BENCH_RECALL_MISSES).
+          const keepMisses = !label && mode === 'hybrid' && missesOf.has(name);
+          results[name][label ?? mode] = await runMode(
+            state.app,
+            dataset,
+            sessions,
+            mode,
+            tick,
+            keepMisses,
+          );
         }
       }
     };
@@ -434,6 +458,9 @@ async function main() {
     latency: latencyResult,
   };
   mkdirSync('bench/results', { recursive: true });
+  if (missesOf.size) {
+    writeFileSync('bench/results/recall-misses.json', JSON.stringify(misses, null, 2));
+  }
   const stamp = report.at.replace(/[:.]/g, '-');
   writeFileSync(join('bench/results', `recall-${stamp}.json`), JSON.stringify(report, null, 2));
   writeFileSync(join('bench/results', 'recall-latest.json'), JSON.stringify(report, null, 2));
