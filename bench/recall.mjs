@@ -246,9 +246,17 @@ async function latency(app, dataset, count) {
       : dataset.users.flatMap((u) => u.questions.map((q) => q.question));
   const tick = progressBar('latency ingest', Math.ceil(count / 500));
   for (let i = 0; i < count; i += 500) {
+    // Chat lines are said in conversations of 20, a minute apart, so each carries its
+    // neighbours' words as the service keeps them (see README, "Conversation neighbours").
     const items = Array.from({ length: Math.min(500, count - i) }, (_, j) => ({
       content: `${pool[(i + j) % pool.length]} #${i + j}`,
       type: 'turn',
+      ...(latencyText === 'dense'
+        ? {}
+        : {
+            conversationId: `latency-${Math.floor((i + j) / 20)}`,
+            occurredAt: new Date(Date.UTC(2023, 0, 1) + (i + j) * 60_000).toISOString(),
+          }),
     }));
     await call(app, headers, 'POST', '/api/v1/memories/batch', { items });
     tick();
