@@ -7,7 +7,9 @@
 // facts; bench/recall/dataset.mjs).
 // Writes bench/results/recall-<time>.json and recall-latest.json. It measures; it asserts nothing.
 //   BENCH_RECALL_SETS=conversations      only these sets (default: conversations,unseen,everyday;
-//                                        also unseen-dev)
+//                                        also unseen-dev, and locomo with the next setting)
+//   BENCH_RECALL_LOCOMO=/path/locomo10.json  also runs chats in LoCoMo's format as the set
+//                                        `locomo` (bench/recall/locomo.mjs): the held-out check
 //   BENCH_RECALL_ABLATE=1                also runs hybrid on the chat sets with each signal
 //                                        off in turn (app restarted), for the ablation table
 //   BENCH_RECALL_DECOMPOSE=1             also runs hybrid on the chat sets with query
@@ -25,13 +27,17 @@ import { join } from 'node:path';
 import { Bm25Index } from './recall/bm25.mjs';
 import { buildConversations } from './recall/conversations/build.mjs';
 import { buildDataset } from './recall/dataset.mjs';
+import { loadLocomo } from './recall/locomo.mjs';
 import { loadUnseen } from './recall/unseen/load.mjs';
 import { percentile, startApp, startFreshChroma, stopApp, texts } from './support.mjs';
 import { createStandInServer, STAND_IN_MODEL } from '../apps/stand-in-model/stand-in-model.mjs';
 
 const MODES = ['vector', 'keyword', 'hybrid'];
 const K = [1, 5, 10];
-const SETS = (process.env.BENCH_RECALL_SETS ?? 'conversations,unseen,everyday')
+const locomoFile = process.env.BENCH_RECALL_LOCOMO;
+const SETS = (
+  process.env.BENCH_RECALL_SETS ?? `conversations,unseen,everyday${locomoFile ? ',locomo' : ''}`
+)
   .split(',')
   .map((name) => name.trim())
   .filter(Boolean);
@@ -332,9 +338,10 @@ const BUILDERS = {
   unseen: () => loadUnseen('test'),
   'unseen-dev': () => loadUnseen('dev'),
   everyday: buildDataset,
+  ...(locomoFile ? { locomo: () => loadLocomo(locomoFile) } : {}),
 };
 /** The sets of dated multi-session chats, where the ranking signals for conversations apply. */
-const CHAT_SETS = ['conversations', 'unseen', 'unseen-dev'];
+const CHAT_SETS = ['conversations', 'unseen', 'unseen-dev', 'locomo'];
 
 /** Restarts the app with other settings; every user signs in again. */
 async function restart(state, env) {
