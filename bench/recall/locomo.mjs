@@ -2,16 +2,15 @@
 // `locomo10.json`: a list of samples, each `{ sample_id, conversation: { speaker_a, speaker_b,
 // session_<n>_date_time: "1:56 pm on 8 May, 2023", session_<n>: [{ speaker, dia_id: "D<n>:<i>",
 // text }] }, qa: [{ question, answer, evidence: ["D<n>:<i>"], category }] }`) in the shape
-// bench/recall.mjs runs, stored as issue 26's held-out measurement stores them: each message a
-// memory "Speaker: text" with metadata {speaker}, conversationId one per session, occurredAt the
-// session's date a minute a message; every question searched with referenceDate = the last
-// message. Categories 1-4 are multi-hop, temporal, open-domain and single-hop; 5 (adversarial:
-// no answer in the chat) is left out. Evidence ids that name no message (the data set has a few
-// malformed ones) are dropped, and a question left with none is skipped and counted.
+// bench/recall.mjs runs, stored as issue 26's held-out measurement stores them (see
+// ./chat-user.mjs), one session a conversation. Categories 1-4 are multi-hop, temporal,
+// open-domain and single-hop; 5 (adversarial: no answer in the chat) is left out. Evidence ids
+// that name no message (the data set has a few malformed ones) are dropped, and a question left
+// with none is skipped and counted.
 // `BENCH_RECALL_LOCOMO=/path/to/locomo10.json npm run bench:recall` runs it as the set `locomo`.
 import { readFileSync } from 'node:fs';
+import { chatUser } from './chat-user.mjs';
 
-const MINUTE = 60_000;
 const KINDS = { 1: 'multi-hop', 2: 'temporal', 3: 'open-domain', 4: 'single-hop' };
 const MONTHS = [
   'january',
@@ -59,23 +58,14 @@ export function loadLocomo(file) {
   const skipped = { adversarial: 0, noEvidence: 0 };
   const users = samples.map((sample, s) => {
     const id = String(sample.sample_id ?? s + 1).replace(/[^a-zA-Z0-9_-]/g, '-');
-    let lastSaid = 0;
-    const memories = sessionsOf(sample.conversation).flatMap(({ n, at, turns }) =>
-      turns
+    const sessions = sessionsOf(sample.conversation).map(({ n, at, turns }) => ({
+      conversationId: `locomo-${id}-session-${n}`,
+      at,
+      messages: turns
         .filter((turn) => typeof turn.text === 'string' && turn.text.trim() !== '')
-        .map((turn, i) => {
-          lastSaid = Math.max(lastSaid, at + i * MINUTE);
-          return {
-            key: turn.dia_id,
-            content: `${turn.speaker}: ${turn.text}`,
-            type: 'turn',
-            metadata: { speaker: turn.speaker },
-            conversationId: `locomo-${id}-session-${n}`,
-            occurredAt: new Date(at + i * MINUTE).toISOString(),
-          };
-        }),
-    );
-    const keys = new Set(memories.map((m) => m.key));
+        .map((turn) => ({ key: turn.dia_id, speaker: turn.speaker, text: turn.text })),
+    }));
+    const keys = new Set(sessions.flatMap((session) => session.messages.map((m) => m.key)));
     const questions = [];
     for (const qa of sample.qa ?? []) {
       const category = KINDS[qa.category];
@@ -92,12 +82,7 @@ export function loadLocomo(file) {
       }
       questions.push({ question: String(qa.question), category, answers });
     }
-    return {
-      name: `locomo-${id}`.toLowerCase(),
-      referenceDate: new Date(lastSaid).toISOString(),
-      memories,
-      questions,
-    };
+    return chatUser(`locomo-${id}`.toLowerCase(), sessions, questions);
   });
   console.log(
     `locomo: left out ${skipped.adversarial} adversarial questions and ${skipped.noEvidence} whose evidence names no message`,

@@ -1,13 +1,12 @@
 // Loads the unseen conversational set (see ./README.md) in the shape bench/recall.mjs runs: one
-// user per conversation file, every message a memory stored as the held-out measurement of issue
-// 26 stores it ("Speaker: text", its session as its conversation, the session's date a minute a
-// message, metadata {speaker}), its questions with their evidence, and referenceDate = the last
-// message. `dev` (c01-c04) may be looked at while tuning; `test` (c05-c12) is only measured.
+// user per conversation file, stored as issue 26's held-out measurement stores its chats (see
+// ../chat-user.mjs). `dev` (c01-c04) may be looked at while tuning; `test` (c05-c12) is only
+// measured.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { chatUser } from '../chat-user.mjs';
 import { conversationFiles, faultsOf } from './check.mjs';
 
-const MINUTE = 60_000;
 const DEV = new Set(['c01', 'c02', 'c03', 'c04']);
 
 /** @param {'dev' | 'test'} split */
@@ -21,30 +20,17 @@ export function loadUnseen(split) {
     const faults = faultsOf(data);
     if (faults.length)
       throw new Error(`${file}: ${faults[0]} (node ${file.replace(/c\d\d\.json$/, 'check.mjs')})`);
-    let lastSaid = 0;
-    const memories = data.sessions.flatMap((session, s) =>
-      session.messages.map((message, i) => {
-        lastSaid = Date.parse(session.date) + i * MINUTE;
-        return {
-          key: message.id,
-          content: `${message.speaker}: ${message.text}`,
-          type: 'turn',
-          metadata: { speaker: message.speaker },
-          conversationId: `${name}-session-${s + 1}`,
-          occurredAt: new Date(lastSaid).toISOString(),
-        };
-      }),
-    );
-    return {
-      name: `unseen-${name}`,
-      referenceDate: new Date(lastSaid).toISOString(),
-      memories,
-      questions: data.questions.map(({ question, category, evidence }) => ({
-        question,
-        category,
-        answers: evidence,
-      })),
-    };
+    const sessions = data.sessions.map((session, s) => ({
+      conversationId: `${name}-session-${s + 1}`,
+      at: Date.parse(session.date),
+      messages: session.messages.map(({ id, speaker, text }) => ({ key: id, speaker, text })),
+    }));
+    const questions = data.questions.map(({ question, category, evidence }) => ({
+      question,
+      category,
+      answers: evidence,
+    }));
+    return chatUser(`unseen-${name}`, sessions, questions);
   });
   return { users };
 }
