@@ -47,12 +47,16 @@ const ABLATIONS = {
   'without the date window': { SEARCH_TIME_WEIGHT: '0' },
   'without the recency prior': { SEARCH_RECENCY_WEIGHT: '0' },
   'without people': { SEARCH_PEOPLE_WEIGHT: '0' },
+  'without the answer kind': { SEARCH_ANSWER_KIND_WEIGHT: '0' },
+  'without statements first': { SEARCH_STATEMENT_WEIGHT: '0' },
   'without diversity': { SEARCH_DIVERSITY: '0' },
   'all signals off': {
     SEARCH_NEIGHBOUR_WEIGHT: '0',
     SEARCH_TIME_WEIGHT: '0',
     SEARCH_RECENCY_WEIGHT: '0',
     SEARCH_PEOPLE_WEIGHT: '0',
+    SEARCH_ANSWER_KIND_WEIGHT: '0',
+    SEARCH_STATEMENT_WEIGHT: '0',
     SEARCH_DIVERSITY: '0',
   },
 };
@@ -176,13 +180,26 @@ async function runMode(app, dataset, sessions, mode, progress, keepMisses = fals
       judgements.push({ category: q.category, ...judgement });
       if (keepMisses && !judgement.complete) {
         const contentOf = new Map(user.memories.map((m) => [idOf.get(m.key), m]));
+        // Where the missed answers rank further down (beyond 50: absent), with their scoring.
+        const { results: deeper } = await call(app, headers, 'POST', '/api/v1/memories/search', {
+          query: q.question,
+          limit: 50,
+          mode,
+          ...(user.referenceDate ? { referenceDate: user.referenceDate } : {}),
+        });
         misses.push({
           user: user.name,
           category: q.category,
           question: q.question,
           missed: answers
             .filter((id) => !results.slice(0, 10).some((r) => r.id === id))
-            .map((id) => `${contentOf.get(id).key} ${contentOf.get(id).content}`),
+            .map((id) => {
+              const rank = deeper.findIndex((r) => r.id === id);
+              const found =
+                rank < 0 ? 'absent' : `#${rank + 1} ${JSON.stringify(deeper[rank].scoring)}`;
+              return `${contentOf.get(id).key} ${contentOf.get(id).content} [${found}]`;
+            }),
+          tenth: deeper[9] ? JSON.stringify(deeper[9].scoring) : undefined,
           top: results.slice(0, 3).map((r) => `${contentOf.get(r.id)?.key} ${r.content}`),
         });
       }

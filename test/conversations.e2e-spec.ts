@@ -16,6 +16,8 @@ interface Result extends Memory {
     time?: number;
     people?: number;
     recencyPrior?: number;
+    answerKind?: number;
+    statement?: number;
   };
 }
 type Agent = TestApp['api'];
@@ -285,5 +287,40 @@ describe('ranking signals on small hand-made chats', () => {
     expect(results.filter((r) => r.scoring.people).length).toBeGreaterThanOrEqual(3);
     expect(answer!.scoring.people).toBeUndefined();
     for (const r of results) expect(r.score).toBeLessThanOrEqual(1);
+  });
+
+  it('a "when" question lifts the turn that says when over the question that asked it', async () => {
+    const items = [
+      message('s1', '2023-09-01', 0, 'Priya: When is the pottery show opening?'),
+      message('s1', '2023-09-01', 1, 'Tomas: Not sure yet, the pottery show is all clay bowls'),
+      message('s1', '2023-09-01', 2, 'Tomas: Oh wait the pottery show opens Saturday the 14th'),
+    ];
+    const query = 'When is the pottery show opening?';
+    const ranked = async (app: TestApp, name: string) => {
+      const { agent } = await app.signUp(name);
+      await agent.post('/api/v1/memories/batch').send({ items }).expect(200);
+      return search(agent, { query, mode: 'hybrid' });
+    };
+    // Without these two signals the question itself, word for word the query, comes first.
+    const plain = await createTestApp({
+      SEARCH_ANSWER_KIND_WEIGHT: '0',
+      SEARCH_STATEMENT_WEIGHT: '0',
+    });
+    try {
+      expect((await ranked(plain, 'answer-kind-off'))[0]!.content).toBe(items[0]!.content);
+    } finally {
+      await plain.close();
+    }
+    const results = await ranked(t, 'answer-kind');
+    expect(contents(results)[0]).toBe(items[2]!.content);
+    // Each adds the same share (0.2) of the memory's own relevance.
+    expect(results[0]!.scoring.statement).toBeGreaterThan(0);
+    expect(results[0]!.scoring.answerKind).toBeCloseTo(results[0]!.scoring.statement!);
+    const asked = results.find((r) => r.content === items[0]!.content)!;
+    expect(asked.scoring.statement).toBeUndefined();
+    // A statement without a time is a statement still, and holds no answer of the kind asked.
+    const vague = results.find((r) => r.content === items[1]!.content)!;
+    expect(vague.scoring.statement).toBeGreaterThan(0);
+    expect(vague.scoring.answerKind).toBeUndefined();
   });
 });

@@ -34,7 +34,10 @@ describe('search modes: hybrid, vector and keyword', () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = join(tmpdir(), `ms-search-${Date.now()}`);
-    t = await createTestApp({ DATA_DIR: dataDir });
+    // This suite checks how the two lanes fuse. The lines asked about here are questions, which
+    // the statements-first signal would rank below the other lines' statements by design (it
+    // is checked in conversations.e2e-spec.ts).
+    t = await createTestApp({ DATA_DIR: dataDir, SEARCH_STATEMENT_WEIGHT: '0' });
     await t.api
       .post('/api/v1/memories/batch')
       .send({ items: CONVERSATION.map((content) => ({ content, type: 'turn', tags: ['chat'] })) })

@@ -1288,6 +1288,10 @@ export interface components {
       recencyPrior?: number;
       /** @description added: it names, or its metadata speaker is, a person the query names */
       people?: number;
+      /** @description added (a share of its fused score): it holds the kind of answer the query asks for (a time for "When ...", a number or amount for "How much/many ...") */
+      answerKind?: number;
+      /** @description added (a share of its fused score): it tells rather than asks (its text does not end in a question mark) */
+      statement?: number;
       /** @description word overlap (0-1) with a result above it, held against it by diversity (MMR) */
       overlap?: number;
       /** @description the sub-question the chat model split the query into (SEARCH_DECOMPOSE) that found this memory with a higher score than the whole query did */
@@ -1335,7 +1339,7 @@ export interface components {
       expiresAt: string | null;
       /** @description pinned memories never expire or decay in ranking */
       pinned: boolean;
-      /** @description ranking score, higher is better: vector mode 1 − cosine distance; keyword mode BM25 relative to the best match; hybrid mode the weighted sum of both, in [0, 1]; in keyword and hybrid modes plus what the signals added (scoring.time, recencyPrior, people) */
+      /** @description ranking score, higher is better: vector mode 1 − cosine distance; keyword mode BM25 relative to the best match; hybrid mode the weighted sum of both, in [0, 1]; in keyword and hybrid modes plus what the signals added (scoring.time, recencyPrior, people, answerKind, statement) */
       score: number;
       /** @description cosine distance, lower is closer; null in keyword mode */
       distance: number | null;

@@ -29,6 +29,7 @@ export {
   signalParts,
   type SignalWeights,
 } from './ranking/signals.js';
+export { answerKindAsked, type AnswerKind } from './signals/answer-kind.js';
 export { NEIGHBOUR_WINDOW, type ThreadPosition } from './signals/conversation-thread.js';
 export { diversify } from './signals/diversity.js';
 export { peopleNamedIn } from './signals/people.js';

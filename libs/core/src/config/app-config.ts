@@ -109,6 +109,10 @@ export abstract class AppConfig {
       recencyWeight: number;
       /** Added for a memory naming, or said by, a person the query names. */
       peopleWeight: number;
+      /** Share of its score added for holding the kind of answer asked for (a time, a quantity). */
+      answerKindWeight: number;
+      /** Share of its score added for a memory that tells rather than asks. */
+      statementWeight: number;
       /** Share of the ranking given to not repeating a result above (MMR). */
       diversity: number;
     };

@@ -281,6 +281,23 @@ export class EnvironmentSchema {
   @Max(1)
   SEARCH_PEOPLE_WEIGHT = 0.05;
 
+  /**
+   * Share of its own score added to a memory holding the kind of answer a query asks for: a
+   * time for "When ...", a number or amount for "How much/many ..."; 0: off.
+   */
+  @toNumber()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  SEARCH_ANSWER_KIND_WEIGHT = 0.2;
+
+  /** Share of its own score added to a memory that tells rather than asks (no closing "?"); 0: off. */
+  @toNumber()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  SEARCH_STATEMENT_WEIGHT = 0.2;
+
   /** Share of the ranking given to not repeating a result already above (MMR); 0: off. */
   @toNumber()
   @IsNumber({ allowNaN: false, allowInfinity: false })

@@ -281,6 +281,8 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
         timeWeight: schema.SEARCH_TIME_WEIGHT,
         recencyWeight: schema.SEARCH_RECENCY_WEIGHT,
         peopleWeight: schema.SEARCH_PEOPLE_WEIGHT,
+        answerKindWeight: schema.SEARCH_ANSWER_KIND_WEIGHT,
+        statementWeight: schema.SEARCH_STATEMENT_WEIGHT,
         diversity: schema.SEARCH_DIVERSITY,
       },
       decompose: schema.SEARCH_DECOMPOSE,

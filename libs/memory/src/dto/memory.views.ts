@@ -77,6 +77,18 @@ export class ScoringView {
   })
   people?: number;
   @ApiPropertyOptional({
+    description:
+      'added (a share of its fused score): it holds the kind of answer the query asks for (a ' +
+      'time for "When ...", a number or amount for "How much/many ...")',
+  })
+  answerKind?: number;
+  @ApiPropertyOptional({
+    description:
+      'added (a share of its fused score): it tells rather than asks (its text does not end ' +
+      'in a question mark)',
+  })
+  statement?: number;
+  @ApiPropertyOptional({
     description: 'word overlap (0-1) with a result above it, held against it by diversity (MMR)',
   })
   overlap?: number;
@@ -104,7 +116,8 @@ export class ScoredMemoryView extends MemoryView {
     description:
       'ranking score, higher is better: vector mode 1 − cosine distance; keyword mode BM25 relative ' +
       'to the best match; hybrid mode the weighted sum of both, in [0, 1]; in keyword and hybrid ' +
-      'modes plus what the signals added (scoring.time, recencyPrior, people)',
+      'modes plus what the signals added (scoring.time, recencyPrior, people, answerKind, ' +
+      'statement)',
   })
   score!: number;
   @ApiProperty({

@@ -16,6 +16,7 @@ import {
   fuse,
   LexicalSearch,
   peopleNamedIn,
+  answerKindAsked,
   type QuerySignals,
   rankByKeyword,
   signalBoost,
@@ -147,12 +148,13 @@ export class MemoryRetriever {
    * and the people it names. Only what a weight in force will use is worked out.
    */
   private querySignals(search: MemorySearch): QuerySignals {
-    const { timeWeight, peopleWeight } = this.config.search.signals;
+    const { timeWeight, peopleWeight, answerKindWeight } = this.config.search.signals;
     const reference = search.referenceDate ? new Date(search.referenceDate) : new Date();
     return {
       windows: timeWeight > 0 ? timeWindowsOf(search.query, reference) : [],
       reference: reference.getTime(),
       people: peopleWeight > 0 ? peopleNamedIn(search.query) : [],
+      answerKind: answerKindWeight > 0 ? answerKindAsked(search.query) : undefined,
     };
   }
 
@@ -166,7 +168,9 @@ export class MemoryRetriever {
     const { timeWeight, recencyWeight: recency, peopleWeight } = this.config.search.signals;
     const time = signals.windows.length > 0 ? timeWeight : 0;
     const people = signals.people.length > 0 ? peopleWeight : 0;
-    const share = Math.max(0, 1 - time - recency - people);
+    const answerKind = signals.answerKind ? this.config.search.signals.answerKindWeight : 0;
+    const statement = this.config.search.signals.statementWeight;
+    const share = Math.max(0, 1 - time - recency - people - answerKind - statement);
     return ranked
       .map((result) => {
         const speaker = result.metadata.speaker;
@@ -175,9 +179,10 @@ export class MemoryRetriever {
             at: Date.parse(result.occurredAt),
             text: result.content,
             speaker: typeof speaker === 'string' ? speaker : undefined,
+            relevance: result.score,
           },
           signals,
-          { time, recency, people },
+          { time, recency, people, answerKind, statement },
         );
         const score = share * result.score + signalBoost(parts);
         const { recency: recencyPrior, ...rest } = parts;

@@ -2,7 +2,7 @@ import { timeWindowsOf } from '../signals/time-window.js';
 import { signalBoost, signalParts } from './signals.js';
 
 const REFERENCE = Date.parse('2023-09-20T18:00:00Z');
-const WEIGHTS = { time: 0.15, recency: 0.02, people: 0.05 };
+const WEIGHTS = { time: 0.15, recency: 0.02, people: 0.05, answerKind: 0.05, statement: 0.05 };
 
 describe('ranking signals', () => {
   const query = {
@@ -33,7 +33,34 @@ describe('ranking signals', () => {
     const his = signalParts({ at: 0, text: 'Tomas: bought a house' }, query, WEIGHTS);
     expect(hers.people).toBe(0.05);
     expect(his.people).toBeUndefined();
-    const off = signalParts({ at: 0, text: 'Priya' }, query, { time: 0, recency: 0, people: 0 });
+    const off = signalParts({ at: 0, text: 'Priya' }, query, {
+      time: 0,
+      recency: 0,
+      people: 0,
+      answerKind: 0,
+      statement: 0,
+    });
     expect(off).toEqual({});
+  });
+
+  it('the kind of answer asked for lifts a message holding one; a statement outranks a question', () => {
+    const when = { ...query, answerKind: 'time' as const };
+    const said = signalParts(
+      { at: 0, text: 'Tomas: landed on Saturday', relevance: 0.6 },
+      when,
+      WEIGHTS,
+    );
+    const asked = signalParts(
+      { at: 0, text: 'Priya: when did you land?', relevance: 0.8 },
+      when,
+      WEIGHTS,
+    );
+    // Shares of the memory's own relevance.
+    expect(said.answerKind).toBeCloseTo(0.03);
+    expect(said.statement).toBeCloseTo(0.03);
+    expect(asked.answerKind).toBeUndefined();
+    expect(asked.statement).toBeUndefined();
+    // A question that asks for no kind of answer adds nothing for it.
+    expect(signalParts({ at: 0, text: 'on Saturday' }, query, WEIGHTS).answerKind).toBeUndefined();
   });
 });

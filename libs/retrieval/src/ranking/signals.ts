@@ -1,3 +1,4 @@
+import { type AnswerKind, holdsAnswerKind, tells } from '../signals/answer-kind.js';
 import { concernsPeople } from '../signals/people.js';
 import { inWindow, type TimeWindow } from '../signals/time-window.js';
 
@@ -10,13 +11,20 @@ export interface SignalWeights {
   time: number;
   recency: number;
   people: number;
+  answerKind: number;
+  /** This one and answerKind are shares of the candidate's relevance, not fixed amounts. */
+  statement: number;
 }
 
-/** What a query says beyond its words: the dates it names, its "now", the people it names. */
+/**
+ * What a query says beyond its words: the dates it names, its "now", the people it names, the
+ * kind of answer it asks for.
+ */
 export interface QuerySignals {
   windows: TimeWindow[];
   reference: number;
   people: string[];
+  answerKind?: AnswerKind;
 }
 
 /** A candidate as the signals see it: when it was said, its text, who said it. */
@@ -24,6 +32,8 @@ export interface SignalSubject {
   at: number;
   text: string;
   speaker?: string;
+  /** Its fused BM25 and similarity score, before any signal (0 when not known). */
+  relevance?: number;
 }
 
 /** The part each signal added to a score, for the score explanation (absent: added nothing). */
@@ -34,6 +44,10 @@ export interface SignalParts {
   recency?: number;
   /** Names, or was said by, a person the query names. */
   people?: number;
+  /** Holds the kind of answer the query asks for (a time, a quantity). */
+  answerKind?: number;
+  /** Tells rather than asks (does not end in a question mark). */
+  statement?: number;
 }
 
 /**
@@ -52,10 +66,22 @@ export function signalParts(
     parts.recency = weights.recency * 0.5 ** (ageDays / RECENCY_HALF_LIFE_DAYS);
   }
   if (weights.people > 0 && concernsPeople(subject, query.people)) parts.people = weights.people;
+  // These two in proportion to relevance: they pick among memories about the question, and
+  // a memory that is the only one about it keeps its place.
+  const relevance = subject.relevance ?? 0;
+  if (weights.answerKind > 0 && query.answerKind && holdsAnswerKind(subject.text, query.answerKind))
+    parts.answerKind = weights.answerKind * relevance;
+  if (weights.statement > 0 && tells(subject.text)) parts.statement = weights.statement * relevance;
   return parts;
 }
 
 /** The sum of the parts. */
 export function signalBoost(parts: SignalParts): number {
-  return (parts.time ?? 0) + (parts.recency ?? 0) + (parts.people ?? 0);
+  return (
+    (parts.time ?? 0) +
+    (parts.recency ?? 0) +
+    (parts.people ?? 0) +
+    (parts.answerKind ?? 0) +
+    (parts.statement ?? 0)
+  );
 }
