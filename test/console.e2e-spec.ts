@@ -145,6 +145,8 @@ describe('web console in Chromium', () => {
     const explanation = (await first.getByLabel('Score explanation').textContent())!;
     expect(explanation).toMatch(/keyword \d\.\d{3}/);
     expect(explanation).toMatch(/vector \d\.\d{3}/);
+    // A signal's part is shown by name: this memory tells rather than asks.
+    expect(explanation).toMatch(/statement \d\.\d{3}/);
     // Best first: the scores shown never go up down the list.
     const scores = (await results.getByLabel('Score explanation').allTextContents()).map((text) =>
       Number(/score (\d+\.\d+)/.exec(text)![1]),

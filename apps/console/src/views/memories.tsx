@@ -29,6 +29,8 @@ const SCORE_PARTS: Array<[keyof Schemas['ScoringView'], string]> = [
   ['recency', 'recency'],
   ['time', 'time'],
   ['people', 'people'],
+  ['answerKind', 'answer kind'],
+  ['statement', 'statement'],
 ];
 
 function ScoreExplanation({ result }: { result: ScoredMemory }) {

@@ -91,6 +91,10 @@ export interface Scoring {
   recencyPrior?: number;
   /** Added because it names, or was said by, a person the query names. */
   people?: number;
+  /** Added (a share of its score) because it holds the kind of answer asked for: a time, an amount. */
+  answerKind?: number;
+  /** Added (a share of its score) because it tells rather than asks. */
+  statement?: number;
   /** Word overlap (0-1) with a result ranked above it, which diversity (MMR) held against it. */
   overlap?: number;
   /** The sub-question (query decomposition) that ranked it higher than the whole question. */
