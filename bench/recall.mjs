@@ -19,7 +19,8 @@
 //   BENCH_RECALL_LATENCY_TEXT=dense      ... of long dense text (default: chat lines)
 //   BENCH_RECALL_ENV='{"VLLM_URL":…}'    runs the app with other settings (a real embedder)
 //   BENCH_RECALL_MISSES=unseen-dev       writes the hybrid misses of these sets (question, the
-//                                        evidence not in the top 10, the top 3) to
+//                                        evidence not in the top 10 with its rank to 50 and
+//                                        its scoring, the top 3) to
 //                                        bench/results/recall-misses.json, for looking at
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
