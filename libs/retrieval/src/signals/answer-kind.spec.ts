@@ -28,5 +28,13 @@ describe('the kind of answer a question asks for', () => {
     expect(tells('Grace: What do you play again?')).toBe(false);
     expect(tells('Lena: And you are at...? 😅 ')).toBe(false);
     expect(tells('Maya: Did it?! No way. It was amazing though')).toBe(true);
+    expect(tells('')).toBe(true);
+  });
+
+  it('reads a long run of question marks and punctuation (a backtracking pattern stalls here)', () => {
+    const run = '?!'.repeat(200_000);
+    expect(tells(`${run}x`)).toBe(true);
+    expect(tells(run)).toBe(false);
+    expect(tells(`Lena: really?? 🙃${' '.repeat(100_000)}`)).toBe(false);
   });
 });

@@ -46,15 +46,24 @@ export function holdsAnswerKind(text: string, kind: AnswerKind): boolean {
   return (kind === 'time' ? HOLDS_TIME : HOLDS_QUANTITY).test(text);
 }
 
-/** A last sentence that ends in a question mark, whatever emoji or brackets follow it. */
-const ENDS_IN_QUESTION = /\?[\s\p{P}\p{Extended_Pictographic}\p{Emoji_Component}]*$/u;
+/** What may follow a closing question mark: spaces, punctuation, emoji ("really?! 😅"). */
+const TRAILING = /^[\s\p{P}\p{Extended_Pictographic}\p{Emoji_Component}]$/u;
 
 /**
  * Whether a memory tells rather than asks. In chats, answers are statements: of 1,152 messages
  * holding an answer in the unseen recall set, 24 end in a question mark, against 810 of all
  * 4,155 messages; and a question ("What do you play again?") shares the most words with a
- * question about its answer.
+ * question about its answer. Read from the end, one character at a time (a pattern anchored
+ * at the end would go back over a long run of "?!?!" once per question mark).
  */
 export function tells(text: string): boolean {
-  return !ENDS_IN_QUESTION.test(text.trimEnd());
+  for (let end = text.length; end > 0;) {
+    const low = text.charCodeAt(end - 1);
+    const width = low >= 0xdc00 && low <= 0xdfff && end > 1 ? 2 : 1;
+    const char = text.slice(end - width, end);
+    if (char === '?' || char === '？') return false;
+    if (!TRAILING.test(char)) return true;
+    end -= width;
+  }
+  return true;
 }
