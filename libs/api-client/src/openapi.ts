@@ -1339,7 +1339,7 @@ export interface components {
       expiresAt: string | null;
       /** @description pinned memories never expire or decay in ranking */
       pinned: boolean;
-      /** @description ranking score, higher is better: vector mode 1 − cosine distance; keyword mode BM25 relative to the best match; hybrid mode the weighted sum of both, in [0, 1]; in keyword and hybrid modes plus what the signals added (scoring.time, recencyPrior, people, answerKind, statement) */
+      /** @description ranking score, higher is better: vector mode 1 − cosine distance; keyword mode BM25 relative to the best match; hybrid mode the weighted sum of both plus what the signals added (scoring.time, recencyPrior, people, answerKind, statement), in [0, 1] */
       score: number;
       /** @description cosine distance, lower is closer; null in keyword mode */
       distance: number | null;

@@ -28,6 +28,7 @@ export {
   type SignalParts,
   signalParts,
   type SignalWeights,
+  withinOne,
 } from './ranking/signals.js';
 export { answerKindAsked, type AnswerKind } from './signals/answer-kind.js';
 export { NEIGHBOUR_WINDOW, type ThreadPosition } from './signals/conversation-thread.js';

@@ -115,9 +115,8 @@ export class ScoredMemoryView extends MemoryView {
   @ApiProperty({
     description:
       'ranking score, higher is better: vector mode 1 − cosine distance; keyword mode BM25 relative ' +
-      'to the best match; hybrid mode the weighted sum of both, in [0, 1]; in keyword and hybrid ' +
-      'modes plus what the signals added (scoring.time, recencyPrior, people, answerKind, ' +
-      'statement)',
+      'to the best match; hybrid mode the weighted sum of both plus what the signals added ' +
+      '(scoring.time, recencyPrior, people, answerKind, statement), in [0, 1]',
   })
   score!: number;
   @ApiProperty({

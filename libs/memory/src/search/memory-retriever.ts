@@ -20,7 +20,9 @@ import {
   type QuerySignals,
   rankByKeyword,
   signalBoost,
+  type SignalWeights,
   signalParts,
+  withinOne,
   timeWindowsOf,
 } from '@memory-system/retrieval';
 import {
@@ -165,12 +167,15 @@ export class MemoryRetriever {
    */
   private withSignals(ranked: ScoredMemory[], signals?: QuerySignals): ScoredMemory[] {
     if (!signals) return ranked;
-    const { timeWeight, recencyWeight: recency, peopleWeight } = this.config.search.signals;
-    const time = signals.windows.length > 0 ? timeWeight : 0;
-    const people = signals.people.length > 0 ? peopleWeight : 0;
-    const answerKind = signals.answerKind ? this.config.search.signals.answerKindWeight : 0;
-    const statement = this.config.search.signals.statementWeight;
-    const share = Math.max(0, 1 - time - recency - people - answerKind - statement);
+    const configured = this.config.search.signals;
+    const inForce: SignalWeights = {
+      time: signals.windows.length > 0 ? configured.timeWeight : 0,
+      recency: configured.recencyWeight,
+      people: signals.people.length > 0 ? configured.peopleWeight : 0,
+      answerKind: signals.answerKind ? configured.answerKindWeight : 0,
+      statement: configured.statementWeight,
+    };
+    const { weights, share } = withinOne(inForce);
     return ranked
       .map((result) => {
         const speaker = result.metadata.speaker;
@@ -182,7 +187,7 @@ export class MemoryRetriever {
             relevance: result.score,
           },
           signals,
-          { time, recency, people, answerKind, statement },
+          weights,
         );
         const score = share * result.score + signalBoost(parts);
         const { recency: recencyPrior, ...rest } = parts;

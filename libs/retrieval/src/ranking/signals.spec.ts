@@ -1,5 +1,5 @@
 import { timeWindowsOf } from '../signals/time-window.js';
-import { signalBoost, signalParts } from './signals.js';
+import { signalBoost, signalParts, withinOne } from './signals.js';
 
 const REFERENCE = Date.parse('2023-09-20T18:00:00Z');
 const WEIGHTS = { time: 0.15, recency: 0.02, people: 0.05, answerKind: 0.05, statement: 0.05 };
@@ -61,6 +61,29 @@ describe('ranking signals', () => {
     expect(asked.answerKind).toBeUndefined();
     expect(asked.statement).toBeUndefined();
     // A question that asks for no kind of answer adds nothing for it.
-    expect(signalParts({ at: 0, text: 'on Saturday' }, query, WEIGHTS).answerKind).toBeUndefined();
+    const unasked = signalParts(
+      { at: 0, text: 'at 3 on Saturday', relevance: 0.5 },
+      query,
+      WEIGHTS,
+    );
+    expect(unasked.answerKind).toBeUndefined();
+    expect(unasked.statement).toBeCloseTo(0.025);
+  });
+
+  it('weights that add up to more than 1 are scaled down together: scores stay in [0, 1]', () => {
+    const heavy = { time: 0.6, recency: 0.2, people: 0.4, answerKind: 0.4, statement: 0.4 };
+    const { weights, share } = withinOne(heavy);
+    expect(share).toBe(0);
+    expect(weights.time / weights.people).toBeCloseTo(1.5);
+    const at = Date.parse('2023-05-14T17:00:00Z');
+    const best = signalParts(
+      { at, text: 'Priya: 3 days in May', relevance: 1 },
+      { ...query, reference: at, answerKind: 'quantity' },
+      weights,
+    );
+    expect(share * 1 + signalBoost(best)).toBeCloseTo(1);
+    // Under 1 they stand as they are.
+    expect(withinOne(WEIGHTS).weights).toEqual(WEIGHTS);
+    expect(withinOne(WEIGHTS).share).toBeCloseTo(0.68);
   });
 });

@@ -85,3 +85,24 @@ export function signalBoost(parts: SignalParts): number {
     (parts.statement ?? 0)
   );
 }
+
+/**
+ * The weights in force and the share of the fused score they leave: weights that add up to more
+ * than 1 (each setting is at most 1) are scaled down together, so scores stay in [0, 1].
+ */
+export function withinOne(weights: SignalWeights): { weights: SignalWeights; share: number } {
+  const total =
+    weights.time + weights.recency + weights.people + weights.answerKind + weights.statement;
+  if (total <= 1) return { weights, share: 1 - total };
+  const factor = 1 / total;
+  return {
+    weights: {
+      time: weights.time * factor,
+      recency: weights.recency * factor,
+      people: weights.people * factor,
+      answerKind: weights.answerKind * factor,
+      statement: weights.statement * factor,
+    },
+    share: 0,
+  };
+}

@@ -29,12 +29,16 @@ describe('the kind of answer a question asks for', () => {
     expect(tells('Lena: And you are at...? 😅 ')).toBe(false);
     expect(tells('Maya: Did it?! No way. It was amazing though')).toBe(true);
     expect(tells('')).toBe(true);
+    // Digits are emoji parts to Unicode; here they are the answer.
+    expect(tells('Kwame: How many? 3')).toBe(true);
+    expect(tells('Lena: you ok? 👍🏽')).toBe(false);
   });
 
   it('reads a long run of question marks and punctuation (a backtracking pattern stalls here)', () => {
     const run = '?!'.repeat(200_000);
     expect(tells(`${run}x`)).toBe(true);
     expect(tells(run)).toBe(false);
+    expect(tells('!'.repeat(400_000))).toBe(true);
     expect(tells(`Lena: really?? 🙃${' '.repeat(100_000)}`)).toBe(false);
   });
 });

@@ -46,8 +46,13 @@ export function holdsAnswerKind(text: string, kind: AnswerKind): boolean {
   return (kind === 'time' ? HOLDS_TIME : HOLDS_QUANTITY).test(text);
 }
 
-/** What may follow a closing question mark: spaces, punctuation, emoji ("really?! 😅"). */
-const TRAILING = /^[\s\p{P}\p{Extended_Pictographic}\p{Emoji_Component}]$/u;
+/**
+ * What may follow a closing question mark: spaces, punctuation, emoji ("really?! 😅") and the
+ * parts emoji are built of (skin tones, joiners, flags); not digits, which Unicode also counts
+ * as emoji parts ("How many? 3" tells).
+ */
+const TRAILING =
+  /^(?:[\s\p{P}\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}]|\u{FE0F}|\u{200D}|\u{20E3})$/u;
 
 /**
  * Whether a memory tells rather than asks. In chats, answers are statements: of 1,152 messages
