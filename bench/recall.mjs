@@ -43,7 +43,7 @@ const SETS = (
   .map((name) => name.trim())
   .filter(Boolean);
 /** Each ranking signal and the setting that turns it off, for the ablation runs. */
-const ABLATIONS = {
+const SIGNALS_OFF = {
   'without conversation neighbours': { SEARCH_NEIGHBOUR_WEIGHT: '0' },
   'without the date window': { SEARCH_TIME_WEIGHT: '0' },
   'without the recency prior': { SEARCH_RECENCY_WEIGHT: '0' },
@@ -51,15 +51,11 @@ const ABLATIONS = {
   'without the answer kind': { SEARCH_ANSWER_KIND_WEIGHT: '0' },
   'without statements first': { SEARCH_STATEMENT_WEIGHT: '0' },
   'without diversity': { SEARCH_DIVERSITY: '0' },
-  'all signals off': {
-    SEARCH_NEIGHBOUR_WEIGHT: '0',
-    SEARCH_TIME_WEIGHT: '0',
-    SEARCH_RECENCY_WEIGHT: '0',
-    SEARCH_PEOPLE_WEIGHT: '0',
-    SEARCH_ANSWER_KIND_WEIGHT: '0',
-    SEARCH_STATEMENT_WEIGHT: '0',
-    SEARCH_DIVERSITY: '0',
-  },
+};
+/** Each signal off in turn, then all of them at once (derived, so a new signal joins both). */
+const ABLATIONS = {
+  ...SIGNALS_OFF,
+  'all signals off': Object.assign({}, ...Object.values(SIGNALS_OFF)),
 };
 const ablate = process.env.BENCH_RECALL_ABLATE === '1';
 const decompose = process.env.BENCH_RECALL_DECOMPOSE === '1';
