@@ -45,6 +45,7 @@ const SETS = (
 /** Each ranking signal and the setting that turns it off, for the ablation runs. */
 const SIGNALS_OFF = {
   'without conversation neighbours': { SEARCH_NEIGHBOUR_WEIGHT: '0' },
+  'without the answered question twice': { SEARCH_ANSWERED_QUESTION_REPEATS: '0' },
   'without the date window': { SEARCH_TIME_WEIGHT: '0' },
   'without the recency prior': { SEARCH_RECENCY_WEIGHT: '0' },
   'without people': { SEARCH_PEOPLE_WEIGHT: '0' },

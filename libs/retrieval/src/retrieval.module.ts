@@ -7,6 +7,7 @@ import { VectorModule } from '@memory-system/vector';
 import { LexicalIndex } from './lexical-index.port.js';
 import { LexicalSearch } from './lexical-search.js';
 import { ShardedLexicalIndex } from './sqlite/sharded-lexical.index.js';
+import { NEIGHBOUR_WINDOW } from './signals/conversation-thread.js';
 
 /**
  * The keyword index lives beside the state store, in LEXICAL_INDEX_FILES SQLite files; it is
@@ -45,6 +46,10 @@ class LexicalIndexLifecycle implements OnApplicationShutdown {
         removeSingleFileIndex(config.dataDir);
         return new ShardedLexicalIndex(lexicalIndexDir(config.dataDir), LEXICAL_INDEX_FILES, {
           neighbourWeight: config.search.signals.neighbourWeight,
+          neighbourWindow: {
+            ...NEIGHBOUR_WINDOW,
+            answeredQuestion: config.search.signals.answeredQuestionRepeats,
+          },
         });
       },
     },

@@ -103,6 +103,8 @@ export abstract class AppConfig {
     signals: {
       /** BM25 weight of a message's conversation neighbours. */
       neighbourWeight: number;
+      /** Times more a message's neighbour field counts the latest question before it. */
+      answeredQuestionRepeats: number;
       /** Added for a memory said within the dates the query names. */
       timeWeight: number;
       /** Most a memory said just before the reference date gains. */

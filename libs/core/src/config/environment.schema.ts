@@ -260,6 +260,17 @@ export class EnvironmentSchema {
   @Max(10)
   SEARCH_NEIGHBOUR_WEIGHT = 0.4;
 
+  /**
+   * How many times more the latest question (a turn ending in "?") of the turns before a message
+   * counts in its neighbour field (the question a reply answers); 0: like any neighbour. Part of
+   * the keyword index's layout: a change rebuilds each user's index when next used.
+   */
+  @toInt()
+  @IsInt()
+  @Min(0)
+  @Max(3)
+  SEARCH_ANSWERED_QUESTION_REPEATS = 1;
+
   /** Added to the score of a memory said within the dates a query names; 0: off. */
   @toNumber()
   @IsNumber({ allowNaN: false, allowInfinity: false })

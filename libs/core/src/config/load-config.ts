@@ -278,6 +278,7 @@ export function loadConfig(raw: RawEnv = process.env): AppConfig {
       halfLifeDays: schema.SEARCH_HALF_LIFE_DAYS,
       signals: {
         neighbourWeight: schema.SEARCH_NEIGHBOUR_WEIGHT,
+        answeredQuestionRepeats: schema.SEARCH_ANSWERED_QUESTION_REPEATS,
         timeWeight: schema.SEARCH_TIME_WEIGHT,
         recencyWeight: schema.SEARCH_RECENCY_WEIGHT,
         peopleWeight: schema.SEARCH_PEOPLE_WEIGHT,

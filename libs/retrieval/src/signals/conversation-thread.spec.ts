@@ -25,4 +25,35 @@ describe('conversation thread', () => {
       'yes started last week first bowl disaster',
     );
   });
+
+  it('counts the latest question among the turns before a message once more per repeat', () => {
+    const bodies = [
+      'did the kitten find a home',
+      'yes',
+      'mrs shaw a retired piano teacher',
+      'nice',
+    ];
+    const asks = [true, false, false, false];
+    const window = { before: 2, after: 0, answeredQuestion: 1 };
+    expect(neighbourField(bodies, 1, window, asks)).toBe(
+      'did the kitten find a home did the kitten find a home',
+    );
+    // Two back ("yes" between): the question still counts once more.
+    expect(neighbourField(bodies, 2, window, asks)).toBe(
+      'did the kitten find a home yes did the kitten find a home',
+    );
+    expect(neighbourField(bodies, 2, { ...window, answeredQuestion: 2 }, asks)).toBe(
+      'did the kitten find a home yes did the kitten find a home did the kitten find a home',
+    );
+    // Three back is outside the window; after statements only, or with none before, nothing more.
+    expect(neighbourField(bodies, 3, window, asks)).toBe('yes mrs shaw a retired piano teacher');
+    expect(neighbourField(bodies, 1, window, [false, false, false, false])).toBe(
+      'did the kitten find a home',
+    );
+    expect(neighbourField(bodies, 1, { ...window, before: 0 }, asks)).toBe('');
+    // The latest question wins when two are in reach.
+    expect(neighbourField(['why', 'how', 'so'], 2, window, [true, true, false])).toBe(
+      'why how how',
+    );
+  });
 });

@@ -106,7 +106,7 @@ export class SqliteLexicalIndex extends LexicalIndex {
     this.rankFunction = `bm25(1.0, ${this.neighbourWeight.toFixed(4)})`;
     const window = options.neighbourWindow ?? NEIGHBOUR_WINDOW;
     this.neighbours = new SqliteNeighbourFields((sql) => this.prepared(sql), window);
-    this.layout = `${LAYOUT}/window-${window.before}-${window.after}`;
+    this.layout = `${LAYOUT}/window-${window.before}-${window.after}-${window.answeredQuestion ?? 0}`;
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     this.db = new Database(file);
     if (file !== ':memory:') chmodSync(file, 0o600);

@@ -86,6 +86,55 @@ describe('SqliteLexicalIndex conversation neighbours', () => {
     wide.close();
   });
 
+  it('the reply to a question hears it twice: it outranks a turn that only followed the talk', async () => {
+    const index = (answeredQuestion: number) =>
+      new SqliteLexicalIndex(':memory:', undefined, {
+        neighbourWindow: { before: 2, after: 1, answeredQuestion },
+      });
+    // "Bass mostly" answers a question about the band; "sure thing" follows a statement about
+    // it, as long, so that without the repeat the two score the same.
+    const chat = [
+      said('q', 'do you play in the band?', 'c1', 1),
+      said('a', 'bass mostly', 'c1', 2),
+      said('s', 'so you play in the band', 'c2', 1),
+      said('t', 'sure thing', 'c2', 2),
+    ];
+    const scores = async (sut: SqliteLexicalIndex) => {
+      await sut.rebuild(ALICE, pagesOf([...filler, ...chat]), at(0));
+      const hits = await sut.search(ALICE, ['band'], 10);
+      sut.close();
+      return new Map(hits.map((hit) => [hit.id, hit.score]));
+    };
+    const twice = await scores(index(1));
+    const once = await scores(index(0));
+    expect(twice.get('a')).toBeGreaterThan(once.get('a')!);
+    expect(twice.get('a')).toBeGreaterThan(twice.get('t')!);
+    expect(once.get('a')).toBeCloseTo(once.get('t')!, 6);
+    // Only a question counts more: the turn after a statement hears it as before.
+    expect(twice.get('t')).toBeCloseTo(once.get('t')!, 1);
+  });
+
+  it('a reply hears its question twice only while it is one (an edit keeps the field in step)', async () => {
+    const wide = new SqliteLexicalIndex(':memory:');
+    await wide.rebuild(ALICE, pagesOf(filler), at(0));
+    await wide.apply(ALICE, {
+      upsert: [said('q', 'what do you play in the band?', 'c1', 1), said('a', 'bass', 'c1', 2)],
+    });
+    const asked = (await wide.search(ALICE, ['band'], 5)).find((hit) => hit.id === 'a')!.score;
+    await wide.apply(ALICE, { upsert: [said('q', 'i play in the band', 'c1', 1)] });
+    const told = (await wide.search(ALICE, ['band'], 5)).find((hit) => hit.id === 'a')!.score;
+    expect(asked).toBeGreaterThan(told);
+    const fresh = new SqliteLexicalIndex(':memory:');
+    await fresh.rebuild(
+      ALICE,
+      pagesOf([...filler, said('q', 'i play in the band', 'c1', 1), said('a', 'bass', 'c1', 2)]),
+      at(0),
+    );
+    expect(await wide.search(ALICE, ['band'], 5)).toEqual(await fresh.search(ALICE, ['band'], 5));
+    wide.close();
+    fresh.close();
+  });
+
   it('keeps neighbours right whatever the order messages arrive, move or go (same as a rebuild)', async () => {
     // Said in order q (1), a (2), b (3); arriving b, q, a.
     await sut.apply(ALICE, { upsert: [said('b', 'kiln fired glaze', 'c1', 3)] });

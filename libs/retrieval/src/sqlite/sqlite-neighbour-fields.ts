@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { tells } from '../signals/answer-kind.js';
 import {
   neighbourField,
   type NeighbourWindow,
@@ -17,6 +18,8 @@ interface ThreadRow {
   rid: number;
   body: string;
   context: string;
+  /** The text as written: whether it asks a question shows in its punctuation. */
+  document: string;
 }
 
 /** A message that was added to or taken out of a conversation: its slot changed. */
@@ -41,13 +44,13 @@ export class SqliteNeighbourFields {
       // A slot's change reaches `after` messages before it and `before` after it; those need
       // their own windows read too.
       const earlier = this.prepare<[string, number, number, string, number], ThreadRow>(
-        `SELECT rid, body, context FROM ${tables.ids} WHERE thread = ?
+        `SELECT rid, body, context, document FROM ${tables.ids} WHERE thread = ?
            AND (said < ? OR (said = ? AND id < ?)) ORDER BY said DESC, id DESC LIMIT ?`,
       )
         .all(slot.thread, slot.at, slot.at, slot.id, before + after)
         .reverse();
       const later = this.prepare<[string, number, number, string, number], ThreadRow>(
-        `SELECT rid, body, context FROM ${tables.ids} WHERE thread = ?
+        `SELECT rid, body, context, document FROM ${tables.ids} WHERE thread = ?
            AND (said > ? OR (said = ? AND id >= ?)) ORDER BY said, id LIMIT ?`,
       ).all(slot.thread, slot.at, slot.at, slot.id, before + after + 1);
       const rows = [...earlier, ...later];
@@ -65,7 +68,7 @@ export class SqliteNeighbourFields {
     ).all();
     for (const { thread } of threads) {
       const rows = this.prepare<[string], ThreadRow>(
-        `SELECT rid, body, context FROM ${tables.ids} WHERE thread = ? ORDER BY said, id`,
+        `SELECT rid, body, context, document FROM ${tables.ids} WHERE thread = ? ORDER BY said, id`,
       ).all(thread);
       this.rewrite(tables, rows, 0, rows.length - 1);
     }
@@ -74,9 +77,10 @@ export class SqliteNeighbourFields {
   /** Rows first..last get the field their window in `rows` gives, where it changed. */
   private rewrite(tables: NeighbourTables, rows: ThreadRow[], first: number, last: number): void {
     const bodies = rows.map((row) => row.body);
+    const asks = rows.map((row) => !tells(row.document));
     for (let i = first; i <= last; i++) {
       const row = rows[i]!;
-      const context = neighbourField(bodies, i, this.window);
+      const context = neighbourField(bodies, i, this.window, asks);
       if (context === row.context) continue;
       // FTS5 is told the old words, so its statistics forget them.
       this.prepare(
