@@ -67,10 +67,9 @@ export function neighbourField(
 ): string {
   const before = bodies.slice(Math.max(0, index - window.before), index);
   const after = bodies.slice(index + 1, index + 1 + window.after);
-  const answered = Array.from(
-    { length: window.answeredQuestion ?? 0 },
-    () => lastQuestionBefore(bodies, index, window.before, asks) ?? '',
-  );
+  const question = lastQuestionBefore(bodies, index, window.before, asks);
+  const answered =
+    question === undefined ? [] : Array<string>(window.answeredQuestion ?? 0).fill(question);
   return [...before, ...answered, ...after].filter((body) => body !== '').join(' ');
 }
 
