@@ -261,7 +261,7 @@ export class EnvironmentSchema {
   SEARCH_NEIGHBOUR_WEIGHT = 0.4;
 
   /**
-   * How many times more the latest question (a turn ending in "?") of the turns before a message
+   * How many times more the latest question (a turn holding a "?") of the turns before a message
    * counts in its neighbour field (the question a reply answers); 0: like any neighbour. Part of
    * the keyword index's layout: a change rebuilds each user's index when next used.
    */

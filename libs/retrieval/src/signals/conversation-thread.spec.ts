@@ -1,4 +1,4 @@
-import { neighbourField, threadPositionOf } from './conversation-thread.js';
+import { asksQuestion, neighbourField, threadPositionOf } from './conversation-thread.js';
 
 describe('conversation thread', () => {
   it('places a memory by conversationId and occurredAt, falling back to createdAt', () => {
@@ -55,5 +55,12 @@ describe('conversation thread', () => {
     expect(neighbourField(['why', 'how', 'so'], 2, window, [true, true, false])).toBe(
       'why how how',
     );
+  });
+
+  it('takes a turn holding a question mark anywhere as asking', () => {
+    expect(asksQuestion('Do you play in the band?')).toBe(true);
+    expect(asksQuestion('How was the interview? Tell me everything')).toBe(true);
+    expect(asksQuestion('本当？')).toBe(true);
+    expect(asksQuestion('Landed Saturday evening, it was 21 degrees')).toBe(false);
   });
 });

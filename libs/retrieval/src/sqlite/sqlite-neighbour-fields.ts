@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { tells } from '../signals/answer-kind.js';
 import {
+  asksQuestion,
   neighbourField,
   type NeighbourWindow,
   type ThreadPosition,
@@ -77,7 +77,7 @@ export class SqliteNeighbourFields {
   /** Rows first..last get the field their window in `rows` gives, where it changed. */
   private rewrite(tables: NeighbourTables, rows: ThreadRow[], first: number, last: number): void {
     const bodies = rows.map((row) => row.body);
-    const asks = rows.map((row) => !tells(row.document));
+    const asks = rows.map((row) => asksQuestion(row.document));
     for (let i = first; i <= last; i++) {
       const row = rows[i]!;
       const context = neighbourField(bodies, i, this.window, asks);
