@@ -80,6 +80,21 @@ describe('LexicalSearch.write', () => {
     expect(await sut.isInStep(scope)).toBe(false);
   });
 
+  it('finds a message said in another form of the question\'s words ("buy" finds "bought")', async () => {
+    const said = [
+      memory('swim', 'Maya: Swim practice on Tuesday'),
+      memory('rum', 'Maya: Got him a nice bottle of rum, bought it at the market'),
+      memory('kids', 'Maya: The children loved the museum'),
+      ...['Ha, nice', 'See you Sunday', 'Sounds good', 'Lol yes'].map((text, i) =>
+        memory(`dev-${i}`, `Dev: ${text}`),
+      ),
+    ];
+    await sut.write(scope, { upsert: said }, () => Promise.resolve('ok'));
+    const ids = async (query: string) => (await sut.search(scope, query, 3)).map((h) => h.id);
+    expect((await ids('What did Maya buy for Dev?'))[0]).toBe('rum');
+    expect(await ids('Which child went?')).toEqual(['kids']);
+  });
+
   it('refuses a write that Chroma refused, and touches nothing in the index', async () => {
     await expect(
       sut.write(scope, { upsert: [memory('m1', 'violin lessons')] }, () =>

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { DISTRUSTED } from '../lexical-index.port.js';
 import { SqliteLexicalIndex } from './sqlite-lexical.index.js';
 
@@ -279,6 +280,25 @@ describe('SqliteLexicalIndex', () => {
     expect(await wider.syncedGeneration(ALICE)).toBeUndefined();
     expect(await wider.search(ALICE, ['kept'], 5)).toEqual([]);
     wider.close();
+  });
+
+  it("drops owners indexed by an earlier release's analysis (words not in dictionary form)", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ms-lexical-')), 'lexical.db');
+    const boot = { id: 'boot-1' };
+    const first = new SqliteLexicalIndex(file, boot);
+    await first.rebuild(ALICE, pagesOf([['m', 'bought rum']]), at(4));
+    first.close();
+    // What the release before base forms wrote in its meta table.
+    const earlier = new Database(file);
+    earlier
+      .prepare(`UPDATE meta SET value = '3-neighbours-said/window-2-1-1' WHERE key = 'layout'`)
+      .run();
+    earlier.close();
+
+    const upgraded = new SqliteLexicalIndex(file, boot);
+    expect(await upgraded.syncedGeneration(ALICE)).toBeUndefined();
+    expect(await upgraded.search(ALICE, ['bought'], 5)).toEqual([]);
+    upgraded.close();
   });
 
   it('tells boots apart by boot time where there is no boot id, allowing for clock drift', async () => {

@@ -34,9 +34,10 @@ const TOKENIZER = `porter unicode61 remove_diacritics 2`;
 const APPLY_CHUNK = 100;
 /**
  * The table layout this code writes, with the neighbour window its fields were written with: an
- * index file of another is dropped and rebuilt.
+ * index file of another is dropped and rebuilt. It names the analysis too (words in their
+ * dictionary forms since layout 4): words indexed by another cannot be matched by this one's.
  */
-const LAYOUT = '3-neighbours-said';
+const LAYOUT = '4-base-forms';
 
 export interface LexicalIndexOptions {
   /**

@@ -1,11 +1,15 @@
 import { isStopWord, tokenize } from '@memory-system/core';
+import { baseForm } from './base-form.js';
 
 /**
  * The standard English analysis for keyword search: lower-cased words with accents folded, stop
- * words dropped. Stemming (Porter) happens inside the index, the same for documents and queries.
+ * words dropped, each word in its dictionary form ("bought" -> "buy"; see baseForm). Stemming
+ * (Porter) happens inside the index, the same for documents and queries.
  */
 export function analyze(text: string): string[] {
-  return tokenize(text).filter((word) => !isStopWord(word));
+  return tokenize(text)
+    .filter((word) => !isStopWord(word))
+    .map(baseForm);
 }
 
 /** A query's distinct terms, in first-seen order. */
