@@ -85,6 +85,7 @@ describe('LexicalSearch.write', () => {
       memory('swim', 'Maya: Swim practice on Tuesday'),
       memory('rum', 'Maya: Got him a nice bottle of rum, bought it at the market'),
       memory('kids', 'Maya: The children loved the museum'),
+      memory('home', 'Maya: She lives in Lisbon now'),
       ...['Ha, nice', 'See you Sunday', 'Sounds good', 'Lol yes'].map((text, i) =>
         memory(`dev-${i}`, `Dev: ${text}`),
       ),
@@ -93,6 +94,8 @@ describe('LexicalSearch.write', () => {
     const ids = async (query: string) => (await sut.search(scope, query, 3)).map((h) => h.id);
     expect((await ids('What did Maya buy for Dev?'))[0]).toBe('rum');
     expect(await ids('Which child went?')).toEqual(['kids']);
+    // Regular forms still meet through Porter stemming.
+    expect((await ids('Where does Maya live?'))[0]).toBe('home');
   });
 
   it('refuses a write that Chroma refused, and touches nothing in the index', async () => {

@@ -282,17 +282,18 @@ describe('SqliteLexicalIndex', () => {
     wider.close();
   });
 
-  it("drops owners indexed by an earlier release's analysis (words not in dictionary form)", async () => {
+  it.each([
+    ['3-neighbours-said/window-2-1-1', 'words as written ("bought")'],
+    ['4-base-forms/window-2-1-1', 'words lemmatized by rules ("hoped" as "hop")'],
+  ])("drops owners indexed by an earlier release's layout %s: %s", async (layout) => {
     const file = join(mkdtempSync(join(tmpdir(), 'ms-lexical-')), 'lexical.db');
     const boot = { id: 'boot-1' };
     const first = new SqliteLexicalIndex(file, boot);
     await first.rebuild(ALICE, pagesOf([['m', 'bought rum']]), at(4));
     first.close();
-    // What the release before base forms wrote in its meta table.
+    // What that release wrote in the meta table.
     const earlier = new Database(file);
-    earlier
-      .prepare(`UPDATE meta SET value = '3-neighbours-said/window-2-1-1' WHERE key = 'layout'`)
-      .run();
+    earlier.prepare(`UPDATE meta SET value = ? WHERE key = 'layout'`).run(layout);
     earlier.close();
 
     const upgraded = new SqliteLexicalIndex(file, boot);

@@ -34,10 +34,11 @@ const TOKENIZER = `porter unicode61 remove_diacritics 2`;
 const APPLY_CHUNK = 100;
 /**
  * The table layout this code writes, with the neighbour window its fields were written with: an
- * index file of another is dropped and rebuilt. It names the analysis too (words in their
- * dictionary forms since layout 4): words indexed by another cannot be matched by this one's.
+ * index file of another is dropped and rebuilt. It names the analysis too (irregular forms in their
+ * base forms since layout 5; layout 4 lemmatized by rules): words indexed by another analysis
+ * cannot be matched by this one's.
  */
-const LAYOUT = '4-base-forms';
+const LAYOUT = '5-irregular-forms';
 
 export interface LexicalIndexOptions {
   /**

@@ -3,7 +3,7 @@ import { baseForm } from './base-form.js';
 
 /**
  * The standard English analysis for keyword search: lower-cased words with accents folded, stop
- * words dropped, each word in its dictionary form ("bought" -> "buy"; see baseForm). Stemming
+ * words dropped, irregular forms in their base form ("bought" -> "buy"; see baseForm). Stemming
  * (Porter) happens inside the index, the same for documents and queries.
  */
 export function analyze(text: string): string[] {
