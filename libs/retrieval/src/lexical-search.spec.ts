@@ -86,13 +86,15 @@ describe('LexicalSearch.write', () => {
       memory('rum', 'Maya: Got him a nice bottle of rum, bought it at the market'),
       memory('kids', 'Maya: The children loved the museum'),
       memory('home', 'Maya: She lives in Lisbon now'),
-      ...['Ha, nice', 'See you Sunday', 'Sounds good', 'Lol yes'].map((text, i) =>
-        memory(`dev-${i}`, `Dev: ${text}`),
+      // Another speaker's small talk, so that "maya" is a term worth something.
+      ...['Ha, nice', 'See you Sunday', 'Sounds good', 'Lol yes', 'Same', 'Night!'].map((text, i) =>
+        memory(`sam-${i}`, `Sam: ${text}`),
       ),
     ];
     await sut.write(scope, { upsert: said }, () => Promise.resolve('ok'));
     const ids = async (query: string) => (await sut.search(scope, query, 3)).map((h) => h.id);
-    expect((await ids('What did Maya buy for Dev?'))[0]).toBe('rum');
+    // Without base forms, only "maya" matches, and the shortest of Maya's lines wins.
+    expect((await ids('What did Maya buy?'))[0]).toBe('rum');
     expect(await ids('Which child went?')).toEqual(['kids']);
     // Regular forms still meet through Porter stemming.
     expect((await ids('Where does Maya live?'))[0]).toBe('home');

@@ -285,6 +285,7 @@ describe('SqliteLexicalIndex', () => {
   it.each([
     ['3-neighbours-said/window-2-1-1', 'words as written ("bought")'],
     ['4-base-forms/window-2-1-1', 'words lemmatized by rules ("hoped" as "hop")'],
+    ['5-irregular-forms/window-2-1-1', 'every irregular form mapped ("bit" as "bite")'],
   ])("drops owners indexed by an earlier release's layout %s: %s", async (layout) => {
     const file = join(mkdtempSync(join(tmpdir(), 'ms-lexical-')), 'lexical.db');
     const boot = { id: 'boot-1' };

@@ -35,10 +35,10 @@ const APPLY_CHUNK = 100;
 /**
  * The table layout this code writes, with the neighbour window its fields were written with: an
  * index file of another is dropped and rebuilt. It names the analysis too (irregular forms in their
- * base forms since layout 5; layout 4 lemmatized by rules): words indexed by another analysis
- * cannot be matched by this one's.
+ * base forms, unless far commoner than it, since layout 6; layout 5 mapped them all, layout 4
+ * lemmatized by rules): words indexed by another analysis cannot be matched by this one's.
  */
-const LAYOUT = '5-irregular-forms';
+const LAYOUT = '6-irregular-forms-in-use';
 
 export interface LexicalIndexOptions {
   /**
