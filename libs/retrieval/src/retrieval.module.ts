@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@memory-system/core';
 import { StateModule } from '@memory-system/state';
 import { VectorModule } from '@memory-system/vector';
@@ -8,6 +8,7 @@ import { LexicalIndex } from './lexical-index.port.js';
 import { LexicalSearch } from './lexical-search.js';
 import { ShardedLexicalIndex } from './sqlite/sharded-lexical.index.js';
 import { NEIGHBOUR_WINDOW } from './signals/conversation-thread.js';
+import { loadBaseForms } from './text/base-form.js';
 
 /**
  * The keyword index lives beside the state store, in LEXICAL_INDEX_FILES SQLite files; it is
@@ -28,8 +29,13 @@ function removeSingleFileIndex(dataDir: string): void {
 }
 
 @Injectable()
-class LexicalIndexLifecycle implements OnApplicationShutdown {
+class LexicalIndexLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(private readonly index: LexicalIndex) {}
+
+  onModuleInit(): void {
+    // The keyword analysis' word lists, before the first request would wait for them.
+    loadBaseForms();
+  }
 
   onApplicationShutdown(): void {
     (this.index as { close?: () => void }).close?.();

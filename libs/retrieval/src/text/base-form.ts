@@ -28,11 +28,19 @@ let baseForms: Map<string, string> | undefined;
  * Porter, which already joins "lives", "lived" and "living" (a lemmatizer's rules would make
  * "lives" "life", "hoped" "hop" and "James" "jam"). So are the irregular plurals in -s ("leaves"
  * -> "leaf"): most are also a verb's -s form; and forms far commoner than their base (see
- * MIN_BASE_SHARE, by SUBTLEX-US counts). Loaded on first use, in about 150 ms.
+ * MIN_BASE_SHARE, by SUBTLEX-US counts).
  */
 export function baseForm(word: string): string {
+  return loadBaseForms().get(word) ?? word;
+}
+
+/**
+ * Loads the lists now (about 0.3 s with the word counts, once per process): called at start, so
+ * that the first search or write does not hold the event loop that long.
+ */
+export function loadBaseForms(): Map<string, string> {
   baseForms ??= load();
-  return baseForms.get(word) ?? word;
+  return baseForms;
 }
 
 function load(): Map<string, string> {
