@@ -61,7 +61,7 @@ export { IS_PUBLIC, Public, REQUIRED_ROLES, Roles } from './http/public.decorato
 export { type BreakerState, Metrics, type Outcome } from './metrics/metrics.js';
 export { AppCacheModule } from './cache/cache.module.js';
 export { QueryLimit } from './http/query-limit.decorator.js';
-export { isStopWord, tokenize } from '@memory-system/text';
+export { isStopWord, spokenWordCounts, tokenize } from '@memory-system/text';
 export { APP_VERSION } from './app-version.js';
 export {
   type AccountRestoreOptions,

