@@ -14,6 +14,9 @@
 //                                        off in turn (app restarted), for the ablation table
 //   BENCH_RECALL_DECOMPOSE=1             also runs hybrid on the chat sets with query
 //                                        decomposition asked of the in-repo stand-in model
+//   BENCH_RECALL_RERANK=1                ... and with the rerank lane on the stand-in's
+//                                        reranker (it counts words: the lane's cost, not a
+//                                        cross-encoder's gain)
 //   BENCH_RECALL_WEIGHTS=0,0.2,0.3,0.5   also runs hybrid at each vector weight (app restarted)
 //   BENCH_RECALL_LATENCY=10000           also times each mode on one user with that many memories
 //   BENCH_RECALL_LATENCY_TEXT=dense      ... of long dense text (default: chat lines)
@@ -60,6 +63,7 @@ const ABLATIONS = {
 };
 const ablate = process.env.BENCH_RECALL_ABLATE === '1';
 const decompose = process.env.BENCH_RECALL_DECOMPOSE === '1';
+const rerank = process.env.BENCH_RECALL_RERANK === '1';
 const latencyText = process.env.BENCH_RECALL_LATENCY_TEXT ?? 'chat';
 const PASSWORD = 'bench-user-password-123';
 const weights = (process.env.BENCH_RECALL_WEIGHTS ?? '')
@@ -426,18 +430,28 @@ async function main() {
         await runAll(`hybrid ${label}`, ['hybrid'], chatSets);
       }
     }
-    if (decompose && chatSets.length) {
-      // The optional LLM lane, against the in-repo stand-in model (it cuts a question at "after",
-      // "before" or "when"; a real model would split by meaning): its gain and its cost per search.
+    // The optional model lanes, against the in-repo stand-in model: their gain and their cost
+    // per search. It cuts a question at "after", "before" or "when", and reranks by counting
+    // the question's words; a real model splits and judges by meaning.
+    const lanes = [
+      ...(decompose
+        ? [['hybrid + query decomposition (stand-in)', { SEARCH_DECOMPOSE: 'true' }, 'CHAT']]
+        : []),
+      ...(rerank ? [['hybrid + rerank (stand-in)', {}, 'RERANK']] : []),
+    ];
+    if (lanes.length && chatSets.length) {
       const model = createStandInServer();
       await new Promise((resolve) => model.listen(0, '127.0.0.1', resolve));
+      const modelUrl = `http://127.0.0.1:${model.address().port}`;
       try {
-        await restart(state, {
-          SEARCH_DECOMPOSE: 'true',
-          VLLM_CHAT_URL: `http://127.0.0.1:${model.address().port}`,
-          VLLM_CHAT_MODEL: STAND_IN_MODEL,
-        });
-        await runAll('hybrid + query decomposition (stand-in)', ['hybrid'], chatSets);
+        for (const [label, env, role] of lanes) {
+          await restart(state, {
+            ...env,
+            [`VLLM_${role}_URL`]: modelUrl,
+            [`VLLM_${role}_MODEL`]: STAND_IN_MODEL,
+          });
+          await runAll(label, ['hybrid'], chatSets);
+        }
         await restart(state, {});
       } finally {
         model.close();

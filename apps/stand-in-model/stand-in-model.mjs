@@ -1,12 +1,14 @@
 // A STAND-IN for a language model, to try memory-system without a GPU: a small deterministic
 // server in the OpenAI wire format (GET /v1/models, POST /v1/embeddings, POST
-// /v1/chat/completions with streaming and JSON answers). It understands nothing: its embeddings are
-// bags of hashed words, its extraction rewrites "I ..." sentences in the third person, its
-// insights list the words memories share, and its chat answers say which memories reached it.
-// Good enough to watch insights, extraction and the chat proxy work; never for real use.
+// /v1/chat/completions with streaming and JSON answers) and vLLM's POST /v1/rerank. It
+// understands nothing: its embeddings are bags of hashed words, its extraction rewrites "I ..."
+// sentences in the third person, its insights list the words memories share, its chat answers
+// say which memories reached it, and its reranker counts the question's words in each document.
+// Good enough to watch insights, extraction, the chat proxy and reranking work; never for real use.
 //
 //   npm run stand-in-model            # listens on 127.0.0.1:8800 (STAND_IN_PORT to change)
 //   VLLM_URL=http://127.0.0.1:8800 npm start
+//   VLLM_RERANK_URL=http://127.0.0.1:8800 npm start     # reranking too
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
@@ -119,6 +121,41 @@ function textAnswer(messages) {
   return `(stand-in model) ${seen} You said: "${text(user ?? {}).slice(0, 200)}"`;
 }
 
+/**
+ * vLLM's rerank answer (the Jina/Cohere shape) without a cross-encoder: a document scores by the
+ * share of the query's words of three letters or more that it holds, best first, cut to `top_n`.
+ */
+function reranked(res, request) {
+  if (request.model !== STAND_IN_MODEL) {
+    return error(res, 404, `The model \`${request.model}\` does not exist.`, 'model');
+  }
+  if (typeof request.query !== 'string') return error(res, 400, 'query must be a string', 'query');
+  const documents = request.documents;
+  if (!Array.isArray(documents) || documents.some((d) => typeof d !== 'string')) {
+    return error(res, 400, 'documents must be a list of strings', 'documents');
+  }
+  const telling = (text) => new Set(words(text).filter((word) => word.length >= 3));
+  const asked = telling(request.query);
+  const results = documents
+    .map((text, index) => {
+      const held = telling(text);
+      const shared = [...asked].filter((word) => held.has(word)).length;
+      return { index, document: { text }, relevance_score: asked.size ? shared / asked.size : 0 };
+    })
+    .sort((a, b) => b.relevance_score - a.relevance_score || a.index - b.index)
+    .slice(0, Number.isInteger(request.top_n) ? request.top_n : documents.length);
+  const tokens = documents.reduce(
+    (sum, text) => sum + words(text).length,
+    words(request.query).length,
+  );
+  return send(res, 200, {
+    id: `rerank-standin-${createHash('sha256').update(JSON.stringify(request)).digest('hex').slice(0, 12)}`,
+    model: STAND_IN_MODEL,
+    usage: { total_tokens: tokens },
+    results,
+  });
+}
+
 function send(res, status, body) {
   res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
 }
@@ -196,6 +233,9 @@ export function createStandInServer() {
         });
       }
       if (req.method === 'POST' && path === '/v1/chat/completions') return completion(res, body);
+      if (req.method === 'POST' && (path === '/v1/rerank' || path === '/rerank')) {
+        return reranked(res, body);
+      }
       return error(res, 404, `No route ${req.method} ${path}`);
     });
   });
@@ -207,7 +247,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const { port } = server.address();
     console.log(
       `STAND-IN model (deterministic, not a language model) at http://127.0.0.1:${port}/v1, model "${STAND_IN_MODEL}".\n` +
-        `Start the service with: VLLM_URL=http://127.0.0.1:${port} npm start`,
+        `Start the service with: VLLM_URL=http://127.0.0.1:${port} npm start\n` +
+        `(add VLLM_RERANK_URL=http://127.0.0.1:${port} to rerank searches with it too)`,
     );
   });
 }
