@@ -31,7 +31,7 @@ describe('the stand-in model (npm run stand-in-model) drives insights, extractio
     }
     expect(printed).toMatch(/STAND-IN model/);
     url = /(http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(printed)![1]!;
-    t = await createTestApp({ VLLM_URL: url, VLLM_RETRIES: '0' });
+    t = await createTestApp({ VLLM_URL: url, VLLM_RERANK_URL: url, VLLM_RETRIES: '0' });
   });
   afterAll(async () => {
     await t?.close();
@@ -88,43 +88,57 @@ describe('the stand-in model (npm run stand-in-model) drives insights, extractio
     expect(text).toBe(answer.choices[0]!.message.content);
   });
 
-  it('reranks searches when VLLM_RERANK_URL names it, and refuses a model it does not serve', async () => {
-    const r = await createTestApp({ VLLM_URL: url, VLLM_RERANK_URL: url, VLLM_RETRIES: '0' });
-    try {
-      await r.api
-        .post('/api/v1/memories/batch')
-        .send({
-          items: ['lake house, lake house', 'what about the lake this weekend'].map((content) => ({
-            content,
-            type: 'note',
-          })),
-        })
-        .expect(200);
-      const search = async (body: object): Promise<Reranked> =>
-        (
-          await r.api
-            .post('/api/v1/memories/search')
-            .send({ query: 'what about the lake house', mode: 'keyword', ...body })
-            .expect(200)
-        ).body as Reranked;
-      // BM25 leaves out "what", "about" and "the"; the stand-in counts every word of 3+ letters.
-      const firstStage = await search({ rerank: false });
-      expect(firstStage.results[0]!.content).toBe('lake house, lake house');
-      const answer = await search({});
-      expect(answer.rerank).toEqual({ status: 'applied' });
-      expect(answer.results.map((m) => [m.content, m.scoring.rerank])).toEqual([
-        ['what about the lake this weekend', 0.8],
-        ['lake house, lake house', 0.4],
-      ]);
-    } finally {
-      await r.close();
-    }
-    const refused = await fetch(`${url}/v1/rerank`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ model: 'BAAI/bge-reranker-v2-m3', query: 'q', documents: ['d'] }),
-    });
+  it('reranks searches, and answers bad rerank requests with 4xx as vLLM does', async () => {
+    await t.api
+      .post('/api/v1/memories/batch')
+      .send({
+        items: ['lake house, lake house', 'what about the lake this weekend'].map((content) => ({
+          content,
+          type: 'note',
+        })),
+      })
+      .expect(200);
+    const search = async (body: object): Promise<Reranked> =>
+      (
+        await t.api
+          .post('/api/v1/memories/search')
+          .send({ query: 'what about the lake house', mode: 'keyword', ...body })
+          .expect(200)
+      ).body as Reranked;
+    // BM25 leaves out "what", "about" and "the"; the stand-in counts every word of 3+ letters.
+    const firstStage = await search({ rerank: false });
+    expect(firstStage.rerank).toEqual({ status: 'off' });
+    expect(firstStage.results[0]!.content).toBe('lake house, lake house');
+    const answer = await search({});
+    expect(answer.rerank).toEqual({ status: 'applied' });
+    expect(answer.results.map((m) => [m.content, m.scoring.rerank])).toEqual([
+      ['what about the lake this weekend', 0.8],
+      ['lake house, lake house', 0.4],
+    ]);
+    const rerank = (body: string) =>
+      fetch(`${url}/v1/rerank`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      });
+    const refused = await rerank(
+      JSON.stringify({ model: 'BAAI/bge-reranker-v2-m3', query: 'q', documents: ['d'] }),
+    );
     expect(refused.status).toBe(404);
     expect(((await refused.json()) as { error: { param: string } }).error.param).toBe('model');
+    for (const body of [
+      'null',
+      '[]',
+      JSON.stringify({
+        model: 'stand-in/deterministic-v1',
+        query: 'q',
+        documents: ['d'],
+        top_n: 1.5,
+      }),
+    ]) {
+      expect((await rerank(body)).status).toBe(400);
+    }
+    // Still serving after them.
+    expect((await fetch(`${url}/v1/models`)).status).toBe(200);
   });
 });

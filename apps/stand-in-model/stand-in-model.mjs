@@ -130,6 +130,9 @@ function reranked(res, request) {
     return error(res, 404, `The model \`${request.model}\` does not exist.`, 'model');
   }
   if (typeof request.query !== 'string') return error(res, 400, 'query must be a string', 'query');
+  if (request.top_n != null && !Number.isInteger(request.top_n)) {
+    return error(res, 400, 'top_n must be an integer', 'top_n');
+  }
   const documents = request.documents;
   if (!Array.isArray(documents) || documents.some((d) => typeof d !== 'string')) {
     return error(res, 400, 'documents must be a list of strings', 'documents');
@@ -143,7 +146,8 @@ function reranked(res, request) {
       return { index, document: { text }, relevance_score: asked.size ? shared / asked.size : 0 };
     })
     .sort((a, b) => b.relevance_score - a.relevance_score || a.index - b.index)
-    .slice(0, Number.isInteger(request.top_n) ? request.top_n : documents.length);
+    // As vLLM: top_n absent, 0 or below means every document.
+    .slice(0, request.top_n > 0 ? request.top_n : documents.length);
   const tokens = documents.reduce(
     (sum, text) => sum + words(text).length,
     words(request.query).length,
@@ -207,6 +211,12 @@ export function createStandInServer() {
         body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
       } catch {
         return error(res, 400, 'The body is not valid JSON');
+      }
+      if (
+        req.method === 'POST' &&
+        (body === null || typeof body !== 'object' || Array.isArray(body))
+      ) {
+        return error(res, 400, 'The body must be a JSON object');
       }
       const path = (req.url ?? '/').split('?')[0];
       if (req.method === 'GET' && path === '/v1/models') {
