@@ -63,7 +63,7 @@ const ABLATIONS = {
 };
 const ablate = process.env.BENCH_RECALL_ABLATE === '1';
 const decompose = process.env.BENCH_RECALL_DECOMPOSE === '1';
-const rerank = process.env.BENCH_RECALL_RERANK === '1';
+const rerankLane = process.env.BENCH_RECALL_RERANK === '1';
 const latencyText = process.env.BENCH_RECALL_LATENCY_TEXT ?? 'chat';
 const PASSWORD = 'bench-user-password-123';
 const weights = (process.env.BENCH_RECALL_WEIGHTS ?? '')
@@ -452,7 +452,7 @@ async function main() {
             ],
           ]
         : []),
-      ...(rerank ? [[`hybrid + rerank (${whose('RERANK')})`, {}, 'RERANK']] : []),
+      ...(rerankLane ? [[`hybrid + rerank (${whose('RERANK')})`, {}, 'RERANK']] : []),
     ];
     if (lanes.length && chatSets.length) {
       const model = createStandInServer();
